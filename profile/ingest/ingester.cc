@@ -1,0 +1,247 @@
+#include "profile/ingest/ingester.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "profile/base/status_macros.h"
+#include "profile/base/time_util.h"
+#include "profile/identity/identifier.h"
+#include "profile/identity/resolver.h"
+#include "profile/survivorship/survivorship.h"
+
+namespace hub {
+namespace {
+
+int64_t Micros(const google::protobuf::Timestamp& ts) {
+  return absl::ToUnixMicros(FromProtoTime(ts));
+}
+
+RecordKey KeyOf(const hub::v1::SourceRecord& r) {
+  return RecordKey{r.source(), r.entity(), r.external_id()};
+}
+
+// Applies one record inside a transaction.
+class RecordApplier {
+ public:
+  RecordApplier(WriteTransaction* tx, IngestStats* stats)
+      : tx_(tx), stats_(stats) {}
+
+  absl::Status Apply(const hub::v1::SourceRecord& r, const ValidatedRecord& v,
+                     uint64_t hash, const std::optional<RecordInfo>& previous) {
+    StoredRecord stored;
+    stored.record = r;
+    stored.content_hash = hash;
+    RecordRole role = RoleOf(r.entity());
+    if (role != RecordRole::kAccountEvent) {
+      Side side = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
+      HUB_ASSIGN_OR_RETURN(
+          stored.profile_id,
+          ResolveIdentity(side, v.identifiers, previous ? previous->profile_id : 0, r));
+    }
+    HUB_ASSIGN_OR_RETURN(int64_t linked_account, LinkedAccount(v, r));
+    HUB_ASSIGN_OR_RETURN(int64_t linked_person, LinkedPerson(v));
+    if (role == RecordRole::kAccountEvent) {
+      stored.profile_id = linked_person;
+      stored.account_id = linked_account;
+    } else if (role == RecordRole::kPerson) {
+      HUB_ASSIGN_OR_RETURN(stored.account_id,
+                           PersonAccount(stored.profile_id, v, r, linked_account));
+    }
+    HUB_RETURN_IF_ERROR(tx_->PutRecord(stored));
+    if (role != RecordRole::kAccountEvent && !IsActivity(r.entity())) {
+      HUB_RETURN_IF_ERROR(UpdateTraits(stored.profile_id, r, previous.has_value()));
+    }
+    if (stored.profile_id != 0) {
+      Side side = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
+      HUB_RETURN_IF_ERROR(tx_->NoteChange(side, stored.profile_id, "updated"));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::StatusOr<int64_t> ResolveIdentity(Side side, const std::vector<Key>& ids,
+                                          int64_t previous,
+                                          const hub::v1::SourceRecord& r) {
+    std::vector<IdentifierMatch> matches;
+    for (const Key& k : ids) {
+      HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+                           tx_->FindIdentity(side, k.type, k.value));
+      matches.push_back(IdentifierMatch{k, holder});
+    }
+    ResolveDecision d = Resolve(matches, previous);
+    if (d.target == 0) {
+      HUB_ASSIGN_OR_RETURN(d.target, tx_->CreateProfile(side));
+      ++(side == Side::kPerson ? stats_->profiles_created : stats_->accounts_created);
+    }
+    for (const auto& [loser, type] : d.merge) {
+      HUB_RETURN_IF_ERROR(MergeInto(side, d.target, loser, type, r));
+    }
+    for (const Key& k : d.attach) {
+      HUB_RETURN_IF_ERROR(tx_->AddIdentity(side, k.type, k.value, d.target, r.source()));
+    }
+    return d.target;
+  }
+
+  absl::Status MergeInto(Side side, int64_t winner, int64_t loser,
+                         const std::string& type, const hub::v1::SourceRecord& r) {
+    HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> winner_traits, tx_->GetTraits(winner));
+    HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> loser_traits, tx_->GetTraits(loser));
+    MergeEntry e{side, winner, loser, absl::StrCat("deterministic:", type), KeyOf(r)};
+    HUB_RETURN_IF_ERROR(tx_->Merge(e));
+    ++stats_->merges;
+    return tx_->PutTraits(winner, Survive(winner_traits, loser_traits));
+  }
+
+  // The account named by an "account" link; created if unknown, so that a
+  // record arriving before its account still attaches to it later.
+  absl::StatusOr<int64_t> LinkedAccount(const ValidatedRecord& v,
+                                        const hub::v1::SourceRecord& r) {
+    for (const ResolvedLink& link : v.links) {
+      if (link.relation != "account") continue;
+      HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+                           tx_->FindIdentity(Side::kAccount, link.target.type,
+                                             link.target.value));
+      if (holder) return *holder;
+      HUB_ASSIGN_OR_RETURN(int64_t id, tx_->CreateProfile(Side::kAccount));
+      ++stats_->accounts_created;
+      HUB_RETURN_IF_ERROR(tx_->AddIdentity(Side::kAccount, link.target.type,
+                                           link.target.value, id, r.source()));
+      return id;
+    }
+    return 0;
+  }
+
+  // The person named by a "person" link, if Hub knows it (never created).
+  absl::StatusOr<int64_t> LinkedPerson(const ValidatedRecord& v) {
+    for (const ResolvedLink& link : v.links) {
+      if (link.relation != "person") continue;
+      HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+                           tx_->FindIdentity(Side::kPerson, link.target.type,
+                                             link.target.value));
+      if (holder) return *holder;
+    }
+    return 0;
+  }
+
+  // A person record sets its person's current account (by explicit link, else
+  // by a known account owning its work-email domain); an activity is
+  // attributed to its explicit account or to its person's current one.
+  absl::StatusOr<int64_t> PersonAccount(int64_t person, const ValidatedRecord& v,
+                                        const hub::v1::SourceRecord& r,
+                                        int64_t linked) {
+    if (IsActivity(r.entity())) {
+      if (linked != 0) return linked;
+      return tx_->AccountOf(person);
+    }
+    int64_t account = linked;
+    if (account == 0) {
+      for (const Key& k : v.identifiers) {
+        if (k.type != "email") continue;
+        absl::string_view domain = EmailDomain(k.value);
+        if (IsFreeMailDomain(domain)) continue;
+        HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+                             tx_->FindIdentity(Side::kAccount, "domain",
+                                               std::string(domain)));
+        if (holder) {
+          account = *holder;
+          break;
+        }
+      }
+    }
+    if (account != 0 && !r.deleted()) {
+      HUB_RETURN_IF_ERROR(tx_->SetAccount(person, account, Micros(r.updated_at())));
+    }
+    return account;
+  }
+
+  // New records add candidates; a new revision or a deletion recomputes the
+  // profile's traits from its records, so values the old revision offered go.
+  absl::Status UpdateTraits(int64_t id, const hub::v1::SourceRecord& r,
+                            bool revision) {
+    if (!revision && !r.deleted()) {
+      HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> current, tx_->GetTraits(id));
+      return tx_->PutTraits(id, Survive(current, TraitCandidates(r)));
+    }
+    HUB_ASSIGN_OR_RETURN(std::vector<StoredRecord> stored, tx_->RecordsOf(id));
+    std::vector<hub::v1::SourceRecord> records;
+    for (StoredRecord& s : stored) records.push_back(std::move(s.record));
+    return tx_->ReplaceTraits(id, Recompute(records));
+  }
+
+  WriteTransaction* tx_;
+  IngestStats* stats_;
+};
+
+}  // namespace
+
+IngestStats& IngestStats::operator+=(const IngestStats& o) {
+  read += o.read;
+  ingested += o.ingested;
+  unchanged += o.unchanged;
+  quarantined += o.quarantined;
+  profiles_created += o.profiles_created;
+  accounts_created += o.accounts_created;
+  merges += o.merges;
+  return *this;
+}
+
+uint64_t ContentHash(const hub::v1::SourceRecord& record) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream raw(&bytes);
+    google::protobuf::io::CodedOutputStream out(&raw);
+    out.SetSerializationDeterministic(true);
+    record.SerializeToCodedStream(&out);
+  }
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+absl::StatusOr<IngestStats> Ingester::IngestBatch(
+    const std::vector<hub::v1::SourceRecord>& records,
+    const std::string& source_id, const std::string& cursor) {
+  IngestStats stats;
+  absl::Time now = absl::Now();
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
+  RecordApplier applier(tx.get(), &stats);
+  for (const hub::v1::SourceRecord& r : records) {
+    ++stats.read;
+    uint64_t hash = ContentHash(r);
+    absl::StatusOr<ValidatedRecord> v = ValidateRecord(r, now, limits_);
+    if (!v.ok()) {
+      HUB_ASSIGN_OR_RETURN(
+          bool added, tx->Quarantine(QuarantineEntry{r, hash, std::string(v.status().message())}));
+      ++(added ? stats.quarantined : stats.unchanged);
+      continue;
+    }
+    HUB_ASSIGN_OR_RETURN(std::optional<RecordInfo> previous, tx->FindRecord(KeyOf(r)));
+    if (previous && (previous->content_hash == hash ||
+                     previous->updated_us > Micros(r.updated_at()))) {
+      ++stats.unchanged;
+      continue;
+    }
+    HUB_RETURN_IF_ERROR(applier.Apply(r, *v, hash, previous));
+    ++stats.ingested;
+  }
+  if (!source_id.empty()) HUB_RETURN_IF_ERROR(tx->SaveCursor(source_id, cursor));
+  HUB_RETURN_IF_ERROR(tx->Commit());
+  return stats;
+}
+
+absl::Status IngestSink::Write(std::vector<hub::v1::SourceRecord> records,
+                               const std::string& cursor) {
+  HUB_ASSIGN_OR_RETURN(IngestStats stats,
+                       ingester_->IngestBatch(records, source_id_, cursor));
+  stats_ += stats;
+  ++pages_;
+  if (on_page_) on_page_(stats_);
+  return absl::OkStatus();
+}
+
+}  // namespace hub

@@ -1,0 +1,80 @@
+// Ingester: the write path. Validates, resolves, survives and persists a
+// batch of source records in one store transaction.
+#ifndef HUB_PROFILE_INGEST_INGESTER_H_
+#define HUB_PROFILE_INGEST_INGESTER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hub/v1/records.pb.h"
+#include "profile/ingest/record_sink.h"
+#include "profile/ingest/validator.h"
+#include "profile/store/store.h"
+
+namespace hub {
+
+// What one batch (or a whole run) did.
+struct IngestStats {
+  int64_t read = 0;         // records offered
+  int64_t ingested = 0;     // new records or new revisions applied
+  int64_t unchanged = 0;    // identical or older revisions, already-quarantined
+  int64_t quarantined = 0;  // newly quarantined
+  int64_t profiles_created = 0;
+  int64_t accounts_created = 0;
+  int64_t merges = 0;
+  IngestStats& operator+=(const IngestStats& o);
+};
+
+// A stable 64-bit hash of a record's content (deterministic serialization,
+// FNV-1a): the idempotency key together with (source, entity, external_id).
+uint64_t ContentHash(const hub::v1::SourceRecord& record);
+
+// Applies batches to a Store. Thread-safe (the store serialises writers).
+class Ingester {
+ public:
+  explicit Ingester(Store* store, ValidationLimits limits = {})
+      : store_(store), limits_(limits) {}
+
+  // Ingests `records` in order in one transaction and, if `source_id` is
+  // non-empty, saves `cursor` as that source's cursor in the same
+  // transaction. Invalid records are quarantined (counted, not an error).
+  // On error nothing of the batch is committed.
+  absl::StatusOr<IngestStats> IngestBatch(
+      const std::vector<hub::v1::SourceRecord>& records,
+      const std::string& source_id = "", const std::string& cursor = "");
+
+ private:
+  Store* store_;
+  ValidationLimits limits_;
+};
+
+// A RecordSink that ingests each page with its cursor and accumulates stats.
+// `on_page` (optional) is called after each committed page.
+class IngestSink : public RecordSink {
+ public:
+  IngestSink(Ingester* ingester, std::string source_id,
+             std::function<void(const IngestStats&)> on_page = nullptr)
+      : ingester_(ingester),
+        source_id_(std::move(source_id)),
+        on_page_(std::move(on_page)) {}
+
+  absl::Status Write(std::vector<hub::v1::SourceRecord> records,
+                     const std::string& cursor) override;
+
+  const IngestStats& stats() const { return stats_; }
+  int64_t pages() const { return pages_; }
+
+ private:
+  Ingester* ingester_;
+  std::string source_id_;
+  std::function<void(const IngestStats&)> on_page_;
+  IngestStats stats_;
+  int64_t pages_ = 0;
+};
+
+}  // namespace hub
+
+#endif  // HUB_PROFILE_INGEST_INGESTER_H_

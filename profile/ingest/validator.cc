@@ -1,0 +1,177 @@
+#include "profile/ingest/validator.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "profile/base/time_util.h"
+#include "profile/identity/identifier.h"
+
+namespace hub {
+namespace {
+
+absl::Status Reason(absl::string_view field, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
+}
+
+bool IsValidUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    if (c < 0x80) {
+      n = 0;
+    } else if ((c >> 5) == 0x6) {
+      n = 1;
+    } else if ((c >> 4) == 0xe) {
+      n = 2;
+    } else if ((c >> 3) == 0x1e) {
+      n = 3;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size() + (n == 0 ? 1 : 0)) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+absl::Status CheckTime(const google::protobuf::Timestamp& ts,
+                       absl::string_view field, absl::Time now,
+                       const ValidationLimits& limits) {
+  absl::Time t = FromProtoTime(ts);
+  if (t < absl::UnixEpoch() || t > now + limits.max_future) {
+    return Reason(field, absl::StrCat("timestamp ", FormatTimestamp(t),
+                                      " is outside [1970-01-01, now + 1 day]"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStrings(const google::protobuf::Map<std::string, std::string>& map,
+                          absl::string_view field,
+                          const ValidationLimits& limits) {
+  for (const auto& [k, v] : map) {
+    if (v.size() > limits.max_value_bytes) {
+      return Reason(absl::StrCat(field, "[", k, "]"),
+                    absl::StrCat("value of ", v.size(), " bytes exceeds ",
+                                 limits.max_value_bytes));
+    }
+    if (!IsValidUtf8(k) || !IsValidUtf8(v)) {
+      return Reason(absl::StrCat(field, "[", k, "]"), "invalid UTF-8");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Key>> NormalizeKey(const hub::v1::Identifier& id,
+                                                absl::string_view field,
+                                                int* blocked) {
+  std::optional<IdentifierType> type = FindIdentifierType(id.type());
+  if (!type) {
+    return Reason(field, absl::StrCat("unknown identifier type \"", id.type(), "\""));
+  }
+  absl::StatusOr<NormalizedValue> v = NormalizeIdentifier(*type, id.value());
+  if (!v.ok()) return Reason(field, v.status().message());
+  if (v->blocked) {
+    ++*blocked;
+    return std::optional<Key>();
+  }
+  return std::optional<Key>(Key{type->name, v->value, type->side});
+}
+
+absl::Status CheckHeader(const hub::v1::SourceRecord& r, absl::Time now,
+                         const ValidationLimits& limits) {
+  if (r.source().empty()) return Reason("source", "required");
+  if (r.entity() == hub::v1::ENTITY_TYPE_UNSPECIFIED) {
+    return Reason("entity", "required");
+  }
+  if (r.external_id().empty()) return Reason("external_id", "required");
+  if (r.external_id().size() > limits.max_external_id_bytes ||
+      !IsValidUtf8(r.external_id())) {
+    return Reason("external_id", "longer than 256 bytes or invalid UTF-8");
+  }
+  auto bad_time = r.attributes().find("_invalid_updated_at");
+  if (bad_time != r.attributes().end()) {
+    return Reason("updated_at",
+                  absl::StrCat("invalid timestamp \"", bad_time->second, "\""));
+  }
+  if (!r.has_updated_at()) return Reason("updated_at", "required");
+  if (absl::Status s = CheckTime(r.updated_at(), "updated_at", now, limits); !s.ok()) return s;
+  if (IsActivity(r.entity()) || r.entity() == hub::v1::OPPORTUNITY) {
+    if (!r.has_occurred_at()) return Reason("occurred_at", "required for activities");
+    if (absl::Status s = CheckTime(r.occurred_at(), "occurred_at", now, limits); !s.ok()) return s;
+  }
+  if (absl::Status s = CheckStrings(r.attributes(), "attributes", limits); !s.ok()) return s;
+  return CheckStrings(r.properties(), "properties", limits);
+}
+
+}  // namespace
+
+RecordRole RoleOf(hub::v1::EntityType entity) {
+  if (entity == hub::v1::ACCOUNT) return RecordRole::kAccount;
+  if (entity == hub::v1::OPPORTUNITY) return RecordRole::kAccountEvent;
+  return RecordRole::kPerson;
+}
+
+bool IsActivity(hub::v1::EntityType entity) {
+  return entity == hub::v1::EMAIL_ACTIVITY || entity == hub::v1::WEB_EVENT ||
+         entity == hub::v1::TICKET || entity == hub::v1::SURVEY_RESPONSE;
+}
+
+absl::StatusOr<ValidatedRecord> ValidateRecord(
+    const hub::v1::SourceRecord& r, absl::Time now,
+    const ValidationLimits& limits) {
+  if (absl::Status s = CheckHeader(r, now, limits); !s.ok()) return s;
+  if (static_cast<size_t>(r.identifiers_size()) > limits.max_identifiers) {
+    return Reason("identifiers", absl::StrCat(r.identifiers_size(), " exceed the limit of ",
+                                              limits.max_identifiers));
+  }
+  ValidatedRecord out;
+  RecordRole role = RoleOf(r.entity());
+  for (int i = 0; i < r.identifiers_size(); ++i) {
+    std::string field = absl::StrCat("identifiers[", i, "]");
+    absl::StatusOr<std::optional<Key>> key =
+        NormalizeKey(r.identifiers(i), field, &out.blocked);
+    if (!key.ok()) return key.status();
+    if (!*key) continue;
+    Side want = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
+    if ((*key)->side != want || role == RecordRole::kAccountEvent) {
+      return Reason(field, absl::StrCat("identifier type \"", (*key)->type,
+                                        "\" does not identify a ",
+                                        hub::v1::EntityType_Name(r.entity()),
+                                        "; use a link"));
+    }
+    if (std::find(out.identifiers.begin(), out.identifiers.end(), **key) ==
+        out.identifiers.end()) {
+      out.identifiers.push_back(**std::move(key));
+    }
+  }
+  for (int i = 0; i < r.links_size(); ++i) {
+    const hub::v1::Link& link = r.links(i);
+    std::string field = absl::StrCat("links[", i, "]");
+    if (link.relation() != "account" && link.relation() != "person") {
+      return Reason(field, absl::StrCat("unknown relation \"", link.relation(), "\""));
+    }
+    absl::StatusOr<std::optional<Key>> key =
+        NormalizeKey(link.target(), field, &out.blocked);
+    if (!key.ok()) return key.status();
+    if (!*key) continue;
+    Side want = link.relation() == "account" ? Side::kAccount : Side::kPerson;
+    if ((*key)->side != want) {
+      return Reason(field, absl::StrCat("identifier type \"", (*key)->type,
+                                        "\" cannot target a ", link.relation()));
+    }
+    out.links.push_back(ResolvedLink{link.relation(), **std::move(key)});
+  }
+  if (role == RecordRole::kPerson && out.identifiers.empty()) {
+    return Reason("identifiers", "no usable identifier to resolve a person");
+  }
+  if (role == RecordRole::kAccount && out.identifiers.empty()) {
+    return Reason("identifiers", "no usable identifier to resolve an account");
+  }
+  return out;
+}
+
+}  // namespace hub

@@ -1,0 +1,158 @@
+#include "profile/store/sqlite_schema.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "profile/base/status_macros.h"
+
+namespace hub {
+namespace sqlite {
+namespace {
+
+// Migration i (1-based) brings the schema from version i-1 to i. Never edit a
+// migration that has shipped; append a new one.
+const std::vector<const char*>& Migrations() {
+  static const auto* kMigrations = new std::vector<const char*>{
+      // 1: the foundation schema.
+      R"sql(
+CREATE TABLE profiles(
+  id INTEGER PRIMARY KEY,
+  side INTEGER NOT NULL,            -- 0 person, 1 account
+  forward_to INTEGER,               -- set when merged away: the survivor
+  account_id INTEGER,               -- persons: current account
+  account_observed_us INTEGER,
+  create_us INTEGER NOT NULL,
+  update_us INTEGER NOT NULL);
+CREATE INDEX profiles_live ON profiles(side, id) WHERE forward_to IS NULL;
+CREATE INDEX profiles_forward ON profiles(forward_to) WHERE forward_to IS NOT NULL;
+CREATE INDEX profiles_account ON profiles(account_id) WHERE account_id IS NOT NULL;
+
+CREATE TABLE identities(
+  side INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  profile_id INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  first_seen_us INTEGER NOT NULL,
+  PRIMARY KEY(side, type, value)) WITHOUT ROWID;
+CREATE INDEX identities_profile ON identities(profile_id);
+
+-- Current revision of every source record: lineage, re-resolution, events.
+CREATE TABLE records(
+  seq INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  entity INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  content_hash INTEGER NOT NULL,
+  updated_us INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  is_event INTEGER NOT NULL,
+  occurred_us INTEGER,
+  profile_id INTEGER,
+  account_id INTEGER,
+  payload BLOB NOT NULL,
+  ingest_us INTEGER NOT NULL,
+  UNIQUE(source, entity, external_id));
+CREATE INDEX records_profile ON records(profile_id, is_event, occurred_us, seq);
+CREATE INDEX records_account ON records(account_id, is_event, occurred_us)
+  WHERE account_id IS NOT NULL;
+
+CREATE TABLE traits(
+  profile_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  source TEXT NOT NULL,
+  entity INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  observed_us INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  PRIMARY KEY(profile_id, name)) WITHOUT ROWID;
+
+-- Append-only merge ledger.
+CREATE TABLE merges(
+  seq INTEGER PRIMARY KEY,
+  side INTEGER NOT NULL,
+  winner INTEGER NOT NULL,
+  loser INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  source TEXT NOT NULL,
+  entity INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  at_us INTEGER NOT NULL);
+CREATE INDEX merges_winner ON merges(winner);
+
+CREATE TABLE quarantine(
+  seq INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  entity INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  content_hash INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  at_us INTEGER NOT NULL,
+  UNIQUE(source, entity, external_id, content_hash));
+
+CREATE TABLE change_log(
+  seq INTEGER PRIMARY KEY,
+  side INTEGER NOT NULL,
+  profile_id INTEGER NOT NULL,
+  change TEXT NOT NULL,
+  at_us INTEGER NOT NULL);
+
+CREATE TABLE sources(
+  id TEXT PRIMARY KEY,
+  payload BLOB NOT NULL,
+  cursor TEXT NOT NULL DEFAULT '',
+  cursor_us INTEGER);
+
+CREATE TABLE sync_jobs(
+  source_id TEXT NOT NULL,
+  job_id INTEGER NOT NULL,
+  payload BLOB NOT NULL,
+  PRIMARY KEY(source_id, job_id)) WITHOUT ROWID;
+
+CREATE TABLE tokens(
+  sha256 TEXT PRIMARY KEY,
+  principal TEXT NOT NULL,
+  role TEXT NOT NULL,
+  create_us INTEGER NOT NULL);
+)sql",
+  };
+  return *kMigrations;
+}
+
+absl::StatusOr<int> UserVersion(Connection* conn) {
+  HUB_ASSIGN_OR_RETURN(Statement * stmt, conn->Prepare("PRAGMA user_version"));
+  ScopedReset reset(stmt);
+  HUB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? static_cast<int>(stmt->Int(0)) : 0;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+absl::Status Migrate(Connection* conn) {
+  HUB_ASSIGN_OR_RETURN(int version, UserVersion(conn));
+  if (version > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database schema version ", version, " is newer than this build's ",
+        LatestSchemaVersion(), "; upgrade hubd"));
+  }
+  for (int v = version; v < LatestSchemaVersion(); ++v) {
+    HUB_RETURN_IF_ERROR(conn->Exec("BEGIN IMMEDIATE"));
+    absl::Status status = conn->Exec(Migrations()[v]);
+    if (status.ok()) {
+      status = conn->Exec(absl::StrCat("PRAGMA user_version=", v + 1));
+    }
+    if (!status.ok()) {
+      conn->Exec("ROLLBACK").IgnoreError();
+      return status;
+    }
+    HUB_RETURN_IF_ERROR(conn->Exec("COMMIT"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace sqlite
+}  // namespace hub

@@ -1,0 +1,250 @@
+// Store: the persistence port of the core. SqliteStore implements it; a
+// PostgreSQL implementation is planned (DESIGN.md section 9).
+#ifndef HUB_PROFILE_STORE_STORE_H_
+#define HUB_PROFILE_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "hub/v1/records.pb.h"
+#include "hub/v1/resources.pb.h"
+#include "hub/v1/sync_service.pb.h"
+
+namespace hub {
+
+// Persons and accounts are resolved separately; each has its own identifiers.
+enum class Side { kPerson = 0, kAccount = 1 };
+
+// The key of a source record.
+struct RecordKey {
+  std::string source;
+  hub::v1::EntityType entity = hub::v1::ENTITY_TYPE_UNSPECIFIED;
+  std::string external_id;
+};
+
+// What the store remembers of the current revision of a source record.
+struct RecordInfo {
+  uint64_t content_hash = 0;
+  int64_t updated_us = 0;
+  int64_t profile_id = 0;  // 0 if the record has none (e.g. an opportunity)
+  bool deleted = false;
+};
+
+// A revision of a source record as stored: the record itself (lineage, and
+// the input to trait recomputation) and what it was resolved to.
+struct StoredRecord {
+  hub::v1::SourceRecord record;
+  uint64_t content_hash = 0;
+  int64_t profile_id = 0;  // person or account the record describes; 0: none
+  int64_t account_id = 0;  // for activities: the account it is attributed to
+};
+
+// A trait value with its lineage (times in Unix microseconds).
+struct TraitValue {
+  std::string value;
+  std::string source;
+  hub::v1::EntityType entity = hub::v1::ENTITY_TYPE_UNSPECIFIED;
+  std::string external_id;
+  int64_t observed_us = 0;
+  std::string rule;
+};
+
+// One trait of a profile or account.
+struct NamedTrait {
+  std::string name;
+  TraitValue value;
+};
+
+// An entry of the append-only merge ledger.
+struct MergeEntry {
+  Side side = Side::kPerson;
+  int64_t winner = 0;
+  int64_t loser = 0;
+  std::string rule;  // e.g. "deterministic:email"
+  RecordKey record;  // the record whose identifiers linked the two
+};
+
+// A record refused by validation, with the reason.
+struct QuarantineEntry {
+  hub::v1::SourceRecord record;
+  uint64_t content_hash = 0;
+  std::string reason;
+};
+
+// A persisted bearer token (only its SHA-256 is kept).
+struct TokenRecord {
+  std::string sha256_hex;
+  std::string principal;
+  std::string role;
+};
+
+// A page of profile or account ids for List calls.
+struct IdPage {
+  std::vector<int64_t> ids;
+  bool more = false;  // true if ids after the last one exist
+};
+
+// Counts kept for tests, the demo and operators.
+struct StoreCounts {
+  int64_t persons = 0;   // live person profiles (not forwarding aliases)
+  int64_t accounts = 0;  // live accounts
+  int64_t records = 0;   // source records (current revisions)
+  int64_t identities = 0;
+  int64_t quarantined = 0;
+  int64_t merges = 0;
+};
+
+// One write transaction. All changes made through it become visible to
+// readers atomically on Commit(); destroying it without a successful Commit()
+// rolls every change back. Only one WriteTransaction exists at a time per
+// store (Store::BeginWrite blocks until the previous one ends).
+//
+// Not thread-safe: use it from the thread that began it. Errors: any method
+// returns INTERNAL (or DATA_LOSS for a corrupt database) if the database
+// fails; after an error the transaction must be abandoned.
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction() = default;
+
+  // Returns the current revision's info of a record, or nullopt if the store
+  // has never seen the key.
+  virtual absl::StatusOr<std::optional<RecordInfo>> FindRecord(
+      const RecordKey& key) = 0;
+  // Inserts a record or replaces its current revision (keyed by source,
+  // entity and external id).
+  virtual absl::Status PutRecord(const StoredRecord& stored) = 0;
+  // Returns the current revisions of every record that describes `id` (not
+  // its activities), ordered by key.
+  virtual absl::StatusOr<std::vector<StoredRecord>> RecordsOf(int64_t id) = 0;
+
+  // Returns the profile/account holding an identifier (normalised), if any.
+  virtual absl::StatusOr<std::optional<int64_t>> FindIdentity(
+      Side side, const std::string& type, const std::string& value) = 0;
+  // Attaches a new identifier to `id`. FAILED_PRECONDITION if it is already
+  // attached anywhere.
+  virtual absl::Status AddIdentity(Side side, const std::string& type,
+                                   const std::string& value, int64_t id,
+                                   const std::string& source) = 0;
+
+  // Creates a profile (kPerson) or account and returns its id. Ids increase,
+  // so a smaller id is an older profile.
+  virtual absl::StatusOr<int64_t> CreateProfile(Side side) = 0;
+  // Moves everything of `loser` (identities, records, events, members) to
+  // `winner`, turns `loser` into a forwarding alias of `winner`, deletes its
+  // traits, and appends `entry` to the merge ledger. The caller writes the
+  // winner's merged traits. NOT_FOUND if either is not a live profile.
+  virtual absl::Status Merge(const MergeEntry& entry) = 0;
+
+  // Returns every trait of `id`, ordered by name.
+  virtual absl::StatusOr<std::vector<NamedTrait>> GetTraits(int64_t id) = 0;
+  // Inserts or replaces the given traits of `id`.
+  virtual absl::Status PutTraits(int64_t id,
+                                 const std::vector<NamedTrait>& traits) = 0;
+  // Replaces all traits of `id` with `traits`.
+  virtual absl::Status ReplaceTraits(int64_t id,
+                                     const std::vector<NamedTrait>& traits) = 0;
+
+  // Sets a person's current account, unless the stored link was observed
+  // later than `observed_us`.
+  virtual absl::Status SetAccount(int64_t person_id, int64_t account_id,
+                                  int64_t observed_us) = 0;
+  // Returns a person's current account (0 if none).
+  virtual absl::StatusOr<int64_t> AccountOf(int64_t person_id) = 0;
+
+  // Stores an invalid record. Returns false if this exact revision (key and
+  // content hash) is already quarantined.
+  virtual absl::StatusOr<bool> Quarantine(const QuarantineEntry& entry) = 0;
+
+  // Marks `id` changed in this transaction (one change-log entry per profile
+  // per transaction, written on Commit). `change` is "created", "updated",
+  // "merged" or "deleted".
+  virtual absl::Status NoteChange(Side side, int64_t id,
+                                  const std::string& change) = 0;
+
+  // Saves the cursor of a source (committed with everything else).
+  virtual absl::Status SaveCursor(const std::string& source_name,
+                                  const std::string& cursor) = 0;
+
+  // Makes every change durable and visible. After an error nothing was
+  // committed.
+  virtual absl::Status Commit() = 0;
+};
+
+// The store of profiles, accounts, records and operational state. One writer
+// at a time (BeginWrite serialises writers); any number of concurrent readers
+// see the last committed state and never block the writer.
+//
+// Thread-safe.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Begins the write transaction, waiting for the current one to end.
+  virtual absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite() = 0;
+
+  // --- Profiles and accounts -------------------------------------------------
+  // Follows forwarding aliases: returns the live id `id` resolves to.
+  // NOT_FOUND if `id` is not a profile (kPerson) or account of `side`.
+  virtual absl::StatusOr<int64_t> ResolveId(Side side, int64_t id) = 0;
+  // Returns a live profile with traits and identifiers; with lineage, also its
+  // source records and merged names. NOT_FOUND as ResolveId.
+  virtual absl::StatusOr<hub::v1::Profile> GetProfile(int64_t id,
+                                                      bool with_lineage) = 0;
+  virtual absl::StatusOr<hub::v1::Account> GetAccount(int64_t id,
+                                                      bool with_lineage) = 0;
+  // Returns the id holding a normalised identifier. NOT_FOUND if none.
+  virtual absl::StatusOr<int64_t> FindIdentity(Side side,
+                                               const std::string& type,
+                                               const std::string& value) = 0;
+  // Lists live ids of `side` greater than `after_id`, ascending, at most
+  // `limit` of them.
+  virtual absl::StatusOr<IdPage> ListIds(Side side, int64_t after_id,
+                                         int limit) = 0;
+  // Lists the events of profile `id` (already resolved) older than the
+  // position (before_us, before_seq) — pass INT64_MAX for the first page —
+  // newest first. The second element of each pair is the event's position
+  // sequence for the next page's token.
+  virtual absl::StatusOr<std::vector<std::pair<hub::v1::Event, int64_t>>>
+  ListEvents(int64_t id, int64_t before_us, int64_t before_seq, int limit) = 0;
+
+  // --- Sources, sync jobs, cursors -------------------------------------------
+  // ALREADY_EXISTS if the id is taken.
+  virtual absl::Status CreateSource(const std::string& id,
+                                    const hub::v1::Source& source) = 0;
+  // NOT_FOUND if absent.
+  virtual absl::StatusOr<hub::v1::Source> GetSource(const std::string& id) = 0;
+  virtual absl::StatusOr<std::vector<hub::v1::Source>> ListSources() = 0;
+  // Returns the saved cursor of a source ("" if none).
+  virtual absl::StatusOr<std::string> LoadCursor(
+      const std::string& source_id) = 0;
+  // Creates a job for a source (state from `job`); returns its id.
+  virtual absl::StatusOr<int64_t> CreateSyncJob(const std::string& source_id,
+                                                const hub::v1::SyncJob& job) = 0;
+  // Replaces a job's state and counters.
+  virtual absl::Status UpdateSyncJob(const std::string& source_id,
+                                     int64_t job_id,
+                                     const hub::v1::SyncJob& job) = 0;
+  // NOT_FOUND if absent.
+  virtual absl::StatusOr<hub::v1::SyncJob> GetSyncJob(
+      const std::string& source_id, int64_t job_id) = 0;
+  // Newest first.
+  virtual absl::StatusOr<std::vector<hub::v1::SyncJob>> ListSyncJobs(
+      const std::string& source_id) = 0;
+
+  // --- Tokens, counts --------------------------------------------------------
+  virtual absl::Status AddToken(const TokenRecord& token) = 0;
+  virtual absl::StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
+  virtual absl::StatusOr<StoreCounts> Counts() = 0;
+  // Returns the quarantined records with their reasons, oldest first.
+  virtual absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
+      int limit) = 0;
+};
+
+}  // namespace hub
+
+#endif  // HUB_PROFILE_STORE_STORE_H_
