@@ -240,7 +240,7 @@ absl::Status IngestSink::Write(std::vector<hub::v1::SourceRecord> records,
                        ingester_->IngestBatch(records, source_id_, cursor));
   stats_ += stats;
   ++pages_;
-  if (on_page_) on_page_(stats_);
+  if (on_page_) on_page_(stats_, pages_);
   return absl::OkStatus();
 }
 

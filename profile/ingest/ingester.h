@@ -52,11 +52,12 @@ class Ingester {
 };
 
 // A RecordSink that ingests each page with its cursor and accumulates stats.
-// `on_page` (optional) is called after each committed page.
+// `on_page` (optional) is called after each committed page with the totals so
+// far and the number of pages committed.
 class IngestSink : public RecordSink {
  public:
   IngestSink(Ingester* ingester, std::string source_id,
-             std::function<void(const IngestStats&)> on_page = nullptr)
+             std::function<void(const IngestStats&, int64_t)> on_page = nullptr)
       : ingester_(ingester),
         source_id_(std::move(source_id)),
         on_page_(std::move(on_page)) {}
@@ -70,7 +71,7 @@ class IngestSink : public RecordSink {
  private:
   Ingester* ingester_;
   std::string source_id_;
-  std::function<void(const IngestStats&)> on_page_;
+  std::function<void(const IngestStats&, int64_t)> on_page_;
   IngestStats stats_;
   int64_t pages_ = 0;
 };

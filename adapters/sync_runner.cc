@@ -1,0 +1,118 @@
+#include "adapters/sync_runner.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "profile/base/status_macros.h"
+#include "profile/base/time_util.h"
+
+namespace hub {
+namespace {
+
+void CopyStats(const IngestStats& s, int64_t pages, hub::v1::SyncJob* job) {
+  job->set_records_read(s.read);
+  job->set_records_ingested(s.ingested);
+  job->set_records_unchanged(s.unchanged);
+  job->set_records_quarantined(s.quarantined);
+  job->set_profiles_created(s.profiles_created);
+  job->set_accounts_created(s.accounts_created);
+  job->set_merges(s.merges);
+  job->set_batches(pages);
+}
+
+// Refuses further pages once the runner is stopping.
+class StoppableSink : public RecordSink {
+ public:
+  StoppableSink(RecordSink* inner, const std::atomic<bool>* stopping)
+      : inner_(inner), stopping_(stopping) {}
+  absl::Status Write(std::vector<hub::v1::SourceRecord> records,
+                     const std::string& cursor) override {
+    if (stopping_->load()) {
+      return absl::CancelledError("interrupted by shutdown; resume with a new run");
+    }
+    return inner_->Write(std::move(records), cursor);
+  }
+
+ private:
+  RecordSink* inner_;
+  const std::atomic<bool>* stopping_;
+};
+
+}  // namespace
+
+SyncRunner::SyncRunner(Store* store, const AdapterRegistry* registry,
+                       Ingester* ingester, AdapterOptions options)
+    : store_(store), registry_(registry), ingester_(ingester), options_(options) {}
+
+SyncRunner::~SyncRunner() { Shutdown(); }
+
+absl::StatusOr<hub::v1::SyncJob> SyncRunner::Start(const std::string& source_id,
+                                                   bool full_resync) {
+  HUB_RETURN_IF_ERROR(store_->GetSource(source_id).status());
+  absl::MutexLock lock(&mu_);
+  if (stopping_.load()) return absl::UnavailableError("hubd is shutting down");
+  if (active_[source_id]) {
+    return absl::FailedPreconditionError(
+        "a sync job of sources/" + source_id + " is already running");
+  }
+  auto finished = running_.find(source_id);
+  if (finished != running_.end()) {  // a finished job's thread: reap it
+    finished->second.join();
+    running_.erase(finished);
+  }
+  hub::v1::SyncJob job;
+  job.set_state(hub::v1::SyncJob::PENDING);
+  *job.mutable_create_time() = ToProtoTime(absl::Now());
+  HUB_ASSIGN_OR_RETURN(int64_t job_id, store_->CreateSyncJob(source_id, job));
+  HUB_ASSIGN_OR_RETURN(job, store_->GetSyncJob(source_id, job_id));
+  active_[source_id] = true;
+  running_.emplace(source_id, std::thread(&SyncRunner::Run, this, source_id,
+                                          job_id, job, full_resync));
+  return job;
+}
+
+absl::Status SyncRunner::Pull(const std::string& source_id, bool full_resync,
+                              RecordSink* sink) {
+  HUB_ASSIGN_OR_RETURN(hub::v1::Source source, store_->GetSource(source_id));
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<SourceAdapter> adapter,
+                       registry_->Create(source, options_));
+  std::string cursor;
+  if (!full_resync) {
+    HUB_ASSIGN_OR_RETURN(cursor, store_->LoadCursor(source_id));
+  }
+  StoppableSink stoppable(sink, &stopping_);
+  return adapter->Pull(cursor, &stoppable);
+}
+
+void SyncRunner::Run(std::string source_id, int64_t job_id,
+                     hub::v1::SyncJob job, bool full_resync) {
+  job.set_state(hub::v1::SyncJob::RUNNING);
+  store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
+  IngestSink progress(ingester_, source_id,
+                      [&](const IngestStats& stats, int64_t pages) {
+                        CopyStats(stats, pages, &job);
+                        store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
+                      });
+  absl::Status status = Pull(source_id, full_resync, &progress);
+  CopyStats(progress.stats(), progress.pages(), &job);
+  job.set_state(status.ok() ? hub::v1::SyncJob::SUCCEEDED
+                            : hub::v1::SyncJob::FAILED);
+  if (!status.ok()) job.set_error(status.ToString());
+  *job.mutable_end_time() = ToProtoTime(absl::Now());
+  store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
+  absl::MutexLock lock(&mu_);
+  active_[source_id] = false;
+}
+
+void SyncRunner::Shutdown() {
+  stopping_.store(true);
+  std::map<std::string, std::thread> threads;
+  {
+    absl::MutexLock lock(&mu_);
+    threads.swap(running_);
+  }
+  for (auto& [id, thread] : threads) thread.join();
+}
+
+}  // namespace hub

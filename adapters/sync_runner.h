@@ -1,0 +1,63 @@
+// SyncRunner: runs sources' adapters through the ingest path as jobs.
+#ifndef HUB_ADAPTERS_SYNC_RUNNER_H_
+#define HUB_ADAPTERS_SYNC_RUNNER_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "adapters/adapter_registry.h"
+#include "hub/v1/sync_service.pb.h"
+#include "profile/ingest/ingester.h"
+#include "profile/store/store.h"
+
+namespace hub {
+
+// Runs sync jobs, each on its own thread: the source's adapter pulls from the
+// saved cursor and writes pages into the Ingester, which commits each page
+// with its cursor; the job's counters are stored after every page.
+//
+// Thread-safe. The store, registry and ingester must outlive the runner.
+class SyncRunner {
+ public:
+  SyncRunner(Store* store, const AdapterRegistry* registry, Ingester* ingester,
+             AdapterOptions options = {});
+  ~SyncRunner();  // calls Shutdown()
+  SyncRunner(const SyncRunner&) = delete;
+  SyncRunner& operator=(const SyncRunner&) = delete;
+
+  // Creates a job for `source_id` and starts it; returns the job as created
+  // (state PENDING). With `full_resync` the saved cursor is ignored.
+  // Errors: NOT_FOUND for an unknown source; FAILED_PRECONDITION if a job of
+  // that source is running; UNAVAILABLE once Shutdown has begun.
+  absl::StatusOr<hub::v1::SyncJob> Start(const std::string& source_id,
+                                         bool full_resync);
+
+  // Stops accepting jobs, lets each running job finish the page it is
+  // committing (later pages are not started; such jobs end FAILED with
+  // "interrupted by shutdown", resumable from their cursor), and joins them.
+  void Shutdown();
+
+ private:
+  void Run(std::string source_id, int64_t job_id, hub::v1::SyncJob job,
+           bool full_resync);
+  absl::Status Pull(const std::string& source_id, bool full_resync,
+                    RecordSink* sink);
+
+  Store* store_;
+  const AdapterRegistry* registry_;
+  Ingester* ingester_;
+  AdapterOptions options_;
+  std::atomic<bool> stopping_{false};
+  absl::Mutex mu_;
+  std::map<std::string, std::thread> running_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, bool> active_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace hub
+
+#endif  // HUB_ADAPTERS_SYNC_RUNNER_H_

@@ -1,0 +1,26 @@
+// Loading hubd's configuration (textproto hub.v1.HubConfig).
+#ifndef HUB_HUB_CONFIG_H_
+#define HUB_HUB_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "hub/v1/config.pb.h"
+
+namespace hub {
+
+// The embedded default: an empty HubConfig with its defaults filled in.
+hub::v1::HubConfig DefaultConfig();
+
+// Reads a textproto HubConfig from `path` and fills in defaults for unset
+// fields. Errors: NOT_FOUND if the file cannot be read; INVALID_ARGUMENT for
+// a parse error (with line and column) or an invalid value (naming the field).
+absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path);
+
+// Fills defaults (listen_address, db_path, max_batch_records) and checks
+// values. INVALID_ARGUMENT naming the field on a bad value.
+absl::Status FinishConfig(hub::v1::HubConfig* config);
+
+}  // namespace hub
+
+#endif  // HUB_HUB_CONFIG_H_

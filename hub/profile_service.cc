@@ -1,0 +1,161 @@
+#include "hub/profile_service.h"
+
+#include <cstdint>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "hub/api_util.h"
+#include "hub/status_util.h"
+#include "profile/base/status_macros.h"
+#include "profile/base/time_util.h"
+#include "profile/identity/identifier.h"
+
+namespace hub {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kDefaultEventPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+absl::StatusOr<int64_t> LookupId(Store* store,
+                                 const hub::v1::LookupProfileRequest& req) {
+  std::optional<IdentifierType> type = FindIdentifierType(req.identifier_type());
+  if (!type || type->side != Side::kPerson) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "identifier_type: \"", req.identifier_type(),
+        "\" is not a person identifier type (email, phone, user_id, "
+        "salesforce.contact_id, ...)"));
+  }
+  if (req.identifier_value().empty()) {
+    return absl::InvalidArgumentError("identifier_value: required");
+  }
+  absl::StatusOr<NormalizedValue> value =
+      NormalizeIdentifier(*type, req.identifier_value());
+  if (!value.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("identifier_value: ", value.status().message()));
+  }
+  if (value->blocked) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "identifier_value: \"", req.identifier_value(),
+        "\" is a placeholder that never identifies anyone"));
+  }
+  return store->FindIdentity(Side::kPerson, type->name, value->value);
+}
+
+// Lists one page of live ids of `side` and turns each into a resource.
+template <typename Resource, typename Fetch>
+absl::Status ListPage(Store* store, Side side, int32_t page_size,
+                      const std::string& page_token, absl::string_view tag,
+                      Fetch fetch,
+                      google::protobuf::RepeatedPtrField<Resource>* out,
+                      std::string* next_page_token) {
+  HUB_ASSIGN_OR_RETURN(int size, PageSize(page_size, kDefaultPageSize, kMaxPageSize));
+  int64_t after = 0;
+  if (!page_token.empty()) {
+    HUB_ASSIGN_OR_RETURN(std::vector<int64_t> v, DecodePageToken(page_token, tag, 1));
+    after = v[0];
+  }
+  HUB_ASSIGN_OR_RETURN(IdPage page, store->ListIds(side, after, size));
+  for (int64_t id : page.ids) {
+    HUB_ASSIGN_OR_RETURN(*out->Add(), fetch(id));
+  }
+  if (page.more) *next_page_token = EncodePageToken(tag, {page.ids.back()});
+  return absl::OkStatus();
+}
+
+absl::Status ListEvents(Store* store, const hub::v1::ListProfileEventsRequest& req,
+                        hub::v1::ListProfileEventsResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(int64_t id, ParseIdName(req.name(), "profiles", "name"));
+  HUB_ASSIGN_OR_RETURN(int size, PageSize(req.page_size(), kDefaultEventPageSize, kMaxPageSize));
+  std::vector<int64_t> pos = {std::numeric_limits<int64_t>::max(),
+                              std::numeric_limits<int64_t>::max()};
+  if (!req.page_token().empty()) {
+    HUB_ASSIGN_OR_RETURN(pos, DecodePageToken(req.page_token(), "events", 2));
+  }
+  HUB_ASSIGN_OR_RETURN(int64_t live, store->ResolveId(Side::kPerson, id));
+  HUB_ASSIGN_OR_RETURN(auto events, store->ListEvents(live, pos[0], pos[1], size + 1));
+  bool more = static_cast<int>(events.size()) > size;
+  if (more) events.pop_back();
+  for (auto& [event, seq] : events) *resp->add_events() = event;
+  if (more) {
+    const auto& last = events.back();
+    int64_t us = absl::ToUnixMicros(FromProtoTime(last.first.occur_time()));
+    resp->set_next_page_token(EncodePageToken("events", {us, last.second}));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
+                                            const hub::v1::GetProfileRequest* request,
+                                            hub::v1::Profile* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<hub::v1::Profile> profile = store_->GetProfile(*id, true);
+  if (!profile.ok()) return ToGrpcStatus(profile.status());
+  *response = *std::move(profile);
+  return grpc::Status::OK;
+}
+
+grpc::Status ProfileServiceImpl::LookupProfile(
+    grpc::ServerContext* context, const hub::v1::LookupProfileRequest* request,
+    hub::v1::Profile* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<int64_t> id = LookupId(store_, *request);
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<hub::v1::Profile> profile = store_->GetProfile(*id, true);
+  if (!profile.ok()) return ToGrpcStatus(profile.status());
+  *response = *std::move(profile);
+  return grpc::Status::OK;
+}
+
+grpc::Status ProfileServiceImpl::ListProfiles(
+    grpc::ServerContext* context, const hub::v1::ListProfilesRequest* request,
+    hub::v1::ListProfilesResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(ListPage(
+      store_, Side::kPerson, request->page_size(), request->page_token(),
+      "profiles", [&](int64_t id) { return store_->GetProfile(id, false); },
+      response->mutable_profiles(), response->mutable_next_page_token()));
+}
+
+grpc::Status ProfileServiceImpl::ListProfileEvents(
+    grpc::ServerContext* context,
+    const hub::v1::ListProfileEventsRequest* request,
+    hub::v1::ListProfileEventsResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(ListEvents(store_, *request, response));
+}
+
+grpc::Status ProfileServiceImpl::GetAccount(grpc::ServerContext* context,
+                                            const hub::v1::GetAccountRequest* request,
+                                            hub::v1::Account* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<int64_t> id = ParseIdName(request->name(), "accounts", "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<hub::v1::Account> account = store_->GetAccount(*id, true);
+  if (!account.ok()) return ToGrpcStatus(account.status());
+  *response = *std::move(account);
+  return grpc::Status::OK;
+}
+
+grpc::Status ProfileServiceImpl::ListAccounts(
+    grpc::ServerContext* context, const hub::v1::ListAccountsRequest* request,
+    hub::v1::ListAccountsResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(ListPage(
+      store_, Side::kAccount, request->page_size(), request->page_token(),
+      "accounts", [&](int64_t id) { return store_->GetAccount(id, false); },
+      response->mutable_accounts(), response->mutable_next_page_token()));
+}
+
+}  // namespace hub

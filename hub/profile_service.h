@@ -1,0 +1,46 @@
+// The gRPC ProfileService: thin handlers over the Store.
+#ifndef HUB_HUB_PROFILE_SERVICE_H_
+#define HUB_HUB_PROFILE_SERVICE_H_
+
+#include "hub/auth.h"
+#include "hub/v1/profile_service.grpc.pb.h"
+#include "profile/store/store.h"
+
+namespace hub {
+
+// Each handler authenticates, validates the request, calls the store and
+// converts the status. Thread-safe; the store and authenticator must outlive
+// the service.
+class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
+ public:
+  ProfileServiceImpl(Store* store, const Authenticator* auth)
+      : store_(store), auth_(auth) {}
+
+  grpc::Status GetProfile(grpc::ServerContext* context,
+                          const hub::v1::GetProfileRequest* request,
+                          hub::v1::Profile* response) override;
+  grpc::Status LookupProfile(grpc::ServerContext* context,
+                             const hub::v1::LookupProfileRequest* request,
+                             hub::v1::Profile* response) override;
+  grpc::Status ListProfiles(grpc::ServerContext* context,
+                            const hub::v1::ListProfilesRequest* request,
+                            hub::v1::ListProfilesResponse* response) override;
+  grpc::Status ListProfileEvents(
+      grpc::ServerContext* context,
+      const hub::v1::ListProfileEventsRequest* request,
+      hub::v1::ListProfileEventsResponse* response) override;
+  grpc::Status GetAccount(grpc::ServerContext* context,
+                          const hub::v1::GetAccountRequest* request,
+                          hub::v1::Account* response) override;
+  grpc::Status ListAccounts(grpc::ServerContext* context,
+                            const hub::v1::ListAccountsRequest* request,
+                            hub::v1::ListAccountsResponse* response) override;
+
+ private:
+  Store* store_;
+  const Authenticator* auth_;
+};
+
+}  // namespace hub
+
+#endif  // HUB_HUB_PROFILE_SERVICE_H_

@@ -1,0 +1,138 @@
+#include "hub/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "adapters/adapter_registry.h"
+#include "adapters/sync_runner.h"
+#include "hub/auth.h"
+#include "hub/log.h"
+#include "hub/profile_service.h"
+#include "hub/sync_service.h"
+#include "profile/base/status_macros.h"
+#include "profile/ingest/ingester.h"
+#include "profile/store/sqlite_store.h"
+
+namespace hub {
+namespace {
+
+// Returns the accepted tokens: the configured ones, else the stored ones,
+// else a newly generated admin token (stored hashed, printed once).
+absl::StatusOr<std::vector<TokenRecord>> LoadTokens(
+    const hub::v1::HubConfig& config, Store* store, std::ostream* out) {
+  std::vector<TokenRecord> tokens;
+  for (const hub::v1::TokenConfig& t : config.tokens()) {
+    tokens.push_back(TokenRecord{t.sha256(), t.principal(), t.role()});
+  }
+  if (!tokens.empty()) return tokens;
+  HUB_ASSIGN_OR_RETURN(tokens, store->ListTokens());
+  if (!tokens.empty()) return tokens;
+  HUB_ASSIGN_OR_RETURN(std::string token, GenerateToken());
+  TokenRecord record{Sha256Hex(token), "admin", "admin"};
+  HUB_RETURN_IF_ERROR(store->AddToken(record));
+  *out << "# New admin token, shown only this once (the database keeps its "
+          "hash). Use it as HUB_TOKEN:\n"
+       << "HUB_TOKEN=" << token << std::endl;
+  return std::vector<TokenRecord>{record};
+}
+
+class ServerImpl : public Server {
+ public:
+  absl::Status Init(const ServerOptions& options) {
+    const hub::v1::HubConfig& config = options.config;
+    HUB_ASSIGN_OR_RETURN(store_, OpenSqliteStore(SqliteStoreOptions{config.db_path()}));
+    HUB_ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens,
+                         LoadTokens(config, store_.get(), options.token_out));
+    auth_ = std::make_unique<Authenticator>(tokens);
+    RegisterBuiltinAdapters(&registry_);
+    for (const hub::v1::Source& s : config.sources()) {
+      HUB_RETURN_IF_ERROR(CreateConfiguredSource(s));
+    }
+    ingester_ = std::make_unique<Ingester>(store_.get());
+    AdapterOptions adapter_options;
+    adapter_options.page_size = config.max_batch_records();
+    runner_ = std::make_unique<SyncRunner>(store_.get(), &registry_,
+                                           ingester_.get(), adapter_options);
+    profiles_ = std::make_unique<ProfileServiceImpl>(store_.get(), auth_.get());
+    syncs_ = std::make_unique<SyncServiceImpl>(store_.get(), &registry_,
+                                               runner_.get(), auth_.get());
+    return Listen(config.listen_address());
+  }
+
+  int port() const override { return port_; }
+
+  void Wait() override { server_->Wait(); }
+
+  void Shutdown() override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (shut_down_) return;
+      shut_down_ = true;
+    }
+    LogJson("info", "shutting down");
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    runner_->Shutdown();
+    LogJson("info", "stopped");
+  }
+
+  ~ServerImpl() override {
+    if (server_ != nullptr) Shutdown();
+  }
+
+ private:
+  absl::Status CreateConfiguredSource(const hub::v1::Source& s) {
+    std::string id(absl::StripPrefix(s.name(), "sources/"));
+    if (store_->GetSource(id).ok()) return absl::OkStatus();
+    absl::StatusOr<hub::v1::Source> created =
+        CreateSourceChecked(store_.get(), registry_, id, s);
+    if (!created.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config sources \"", s.name(), "\": ", created.status().message()));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Listen(const std::string& address) {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(profiles_.get());
+    builder.RegisterService(syncs_.get());
+    server_ = builder.BuildAndStart();
+    if (server_ == nullptr || port_ == 0) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
+    }
+    grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+    health->SetServingStatus(true);
+    health->SetServingStatus("hub.v1.ProfileService", true);
+    health->SetServingStatus("hub.v1.SyncService", true);
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Authenticator> auth_;
+  AdapterRegistry registry_;
+  std::unique_ptr<Ingester> ingester_;
+  std::unique_ptr<SyncRunner> runner_;
+  std::unique_ptr<ProfileServiceImpl> profiles_;
+  std::unique_ptr<SyncServiceImpl> syncs_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Create(
+    const ServerOptions& options) {
+  auto server = std::make_unique<ServerImpl>();
+  HUB_RETURN_IF_ERROR(server->Init(options));
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace hub

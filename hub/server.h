@@ -1,0 +1,48 @@
+// Server: wires the store, adapters, sync runner and gRPC services of hubd.
+#ifndef HUB_HUB_SERVER_H_
+#define HUB_HUB_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <iostream>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "hub/v1/config.pb.h"
+
+namespace hub {
+
+struct ServerOptions {
+  // The finished configuration (see FinishConfig). Required.
+  hub::v1::HubConfig config;
+  // Where a newly generated admin token is printed, once (default stdout).
+  std::ostream* token_out = &std::cout;
+};
+
+// A running hubd: listening, serving ProfileService, SyncService,
+// grpc.health.v1 and server reflection.
+//
+// Thread-safe: Shutdown may be called from any thread (e.g. a signal
+// watcher) while another thread is in Wait.
+class Server {
+ public:
+  // Opens the store, loads or generates tokens, creates configured sources
+  // and starts listening. Errors: those of OpenSqliteStore; INVALID_ARGUMENT
+  // for a bad configured source; UNAVAILABLE if the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Create(
+      const ServerOptions& options);
+  virtual ~Server() = default;
+
+  // The bound port (useful with a ":0" listen address).
+  virtual int port() const = 0;
+  // Blocks until Shutdown completes.
+  virtual void Wait() = 0;
+  // Stops in order: health NOT_SERVING, stop accepting RPCs and finish
+  // in-flight ones (up to 5 s), stop sync jobs after their current page,
+  // close the store. Idempotent.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace hub
+
+#endif  // HUB_HUB_SERVER_H_

@@ -1,0 +1,109 @@
+#include "hub/sync_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "hub/api_util.h"
+#include "hub/status_util.h"
+#include "profile/base/status_macros.h"
+#include "profile/base/time_util.h"
+
+namespace hub {
+
+absl::StatusOr<hub::v1::Source> CreateSourceChecked(
+    Store* store, const AdapterRegistry& registry, const std::string& id,
+    hub::v1::Source source) {
+  if (!IsValidSourceId(id)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source_id: \"", id, "\" must match [a-z0-9-]{1,63}"));
+  }
+  source.set_name(absl::StrCat("sources/", id));
+  *source.mutable_create_time() = ToProtoTime(absl::Now());
+  absl::StatusOr<std::unique_ptr<SourceAdapter>> adapter = registry.Create(source);
+  if (!adapter.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("source.", adapter.status().message()));
+  }
+  HUB_RETURN_IF_ERROR(store->CreateSource(id, source));
+  return source;
+}
+
+grpc::Status SyncServiceImpl::CreateSource(
+    grpc::ServerContext* context, const hub::v1::CreateSourceRequest* request,
+    hub::v1::Source* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<hub::v1::Source> source = CreateSourceChecked(
+      store_, *registry_, request->source_id(), request->source());
+  if (!source.ok()) return ToGrpcStatus(source.status());
+  *response = *std::move(source);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::GetSource(grpc::ServerContext* context,
+                                        const hub::v1::GetSourceRequest* request,
+                                        hub::v1::Source* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::string> id = ParseSourceName(request->name(), "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<hub::v1::Source> source = store_->GetSource(*id);
+  if (!source.ok()) return ToGrpcStatus(source.status());
+  *response = *std::move(source);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::ListSources(
+    grpc::ServerContext* context, const hub::v1::ListSourcesRequest* /*request*/,
+    hub::v1::ListSourcesResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::vector<hub::v1::Source>> sources = store_->ListSources();
+  if (!sources.ok()) return ToGrpcStatus(sources.status());
+  for (hub::v1::Source& s : *sources) *response->add_sources() = std::move(s);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::RunSync(grpc::ServerContext* context,
+                                      const hub::v1::RunSyncRequest* request,
+                                      hub::v1::SyncJob* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::string> id = ParseSourceName(request->name(), "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<hub::v1::SyncJob> job = runner_->Start(*id, request->full_resync());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response = *std::move(job);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::GetSyncJob(grpc::ServerContext* context,
+                                         const hub::v1::GetSyncJobRequest* request,
+                                         hub::v1::SyncJob* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::pair<std::string, int64_t>> name =
+      ParseSyncJobName(request->name());
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  absl::StatusOr<hub::v1::SyncJob> job = store_->GetSyncJob(name->first, name->second);
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response = *std::move(job);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::ListSyncJobs(
+    grpc::ServerContext* context, const hub::v1::ListSyncJobsRequest* request,
+    hub::v1::ListSyncJobsResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::string> id = ParseSourceName(request->parent(), "parent");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = store_->GetSource(*id).status(); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<std::vector<hub::v1::SyncJob>> jobs = store_->ListSyncJobs(*id);
+  if (!jobs.ok()) return ToGrpcStatus(jobs.status());
+  for (hub::v1::SyncJob& j : *jobs) *response->add_sync_jobs() = std::move(j);
+  return grpc::Status::OK;
+}
+
+}  // namespace hub

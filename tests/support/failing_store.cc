@@ -1,0 +1,107 @@
+#include "tests/support/failing_store.h"
+
+#include <utility>
+
+#include "profile/base/status_macros.h"
+
+namespace hub {
+namespace testing_support {
+namespace {
+
+class FailingTransaction : public WriteTransaction {
+ public:
+  FailingTransaction(std::unique_ptr<WriteTransaction> base,
+                     std::atomic<int>* fail_after)
+      : base_(std::move(base)), fail_after_(fail_after) {}
+
+  absl::StatusOr<std::optional<RecordInfo>> FindRecord(const RecordKey& k) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->FindRecord(k);
+  }
+  absl::Status PutRecord(const StoredRecord& r) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PutRecord(r);
+  }
+  absl::StatusOr<std::vector<StoredRecord>> RecordsOf(int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->RecordsOf(id);
+  }
+  absl::StatusOr<std::optional<int64_t>> FindIdentity(
+      Side s, const std::string& t, const std::string& v) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->FindIdentity(s, t, v);
+  }
+  absl::Status AddIdentity(Side s, const std::string& t, const std::string& v,
+                           int64_t id, const std::string& src) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddIdentity(s, t, v, id, src);
+  }
+  absl::StatusOr<int64_t> CreateProfile(Side s) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->CreateProfile(s);
+  }
+  absl::Status Merge(const MergeEntry& e) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->Merge(e);
+  }
+  absl::StatusOr<std::vector<NamedTrait>> GetTraits(int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->GetTraits(id);
+  }
+  absl::Status PutTraits(int64_t id, const std::vector<NamedTrait>& t) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PutTraits(id, t);
+  }
+  absl::Status ReplaceTraits(int64_t id,
+                             const std::vector<NamedTrait>& t) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->ReplaceTraits(id, t);
+  }
+  absl::Status SetAccount(int64_t p, int64_t a, int64_t us) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->SetAccount(p, a, us);
+  }
+  absl::StatusOr<int64_t> AccountOf(int64_t p) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AccountOf(p);
+  }
+  absl::StatusOr<bool> Quarantine(const QuarantineEntry& e) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->Quarantine(e);
+  }
+  absl::Status NoteChange(Side s, int64_t id, const std::string& c) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->NoteChange(s, id, c);
+  }
+  absl::Status SaveCursor(const std::string& s, const std::string& c) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->SaveCursor(s, c);
+  }
+  absl::Status Commit() override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->Commit();
+  }
+
+ private:
+  absl::Status Tick() {
+    int left = fail_after_->load();
+    if (left < 0) return absl::OkStatus();
+    if (left == 0) return absl::InternalError("injected failure");
+    fail_after_->store(left - 1);
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<WriteTransaction> base_;
+  std::atomic<int>* fail_after_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<WriteTransaction>> FailingStore::BeginWrite() {
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> base, base_->BeginWrite());
+  return std::unique_ptr<WriteTransaction>(
+      new FailingTransaction(std::move(base), &fail_after_));
+}
+
+}  // namespace testing_support
+}  // namespace hub
