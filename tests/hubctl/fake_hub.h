@@ -1,0 +1,108 @@
+// An in-process Hub server on loopback with scripted ProfileService and
+// SyncService fakes and the standard health service, for hubctl tests.
+#ifndef HUB_TESTS_HUBCTL_FAKE_HUB_H_
+#define HUB_TESTS_HUBCTL_FAKE_HUB_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "hub/v1/profile_service.grpc.pb.h"
+#include "hub/v1/sync_service.grpc.pb.h"
+
+namespace hubctl::testing {
+
+// What the fakes saw of the calls made to them.
+struct CallLog {
+  // Method names in call order, e.g. "GetProfile".
+  std::vector<std::string> methods;
+  // The "authorization" metadata of the last call, or "" if absent.
+  std::string authorization;
+  // The request of the last call, in text format.
+  std::string last_request;
+};
+
+// Serves canned profiles. ListProfiles pages through `profiles` in map
+// order, `page_size` (default 2) at a time, with the next index as token.
+// Thread-safe.
+class FakeProfileService final : public hub::v1::ProfileService::Service {
+ public:
+  // Adds (or replaces) a profile, keyed by its name.
+  void AddProfile(const hub::v1::Profile& profile);
+  // Makes every call fail with `status` (OK restores normal answers).
+  void FailWith(grpc::Status status);
+  CallLog log() const;
+
+  grpc::Status GetProfile(grpc::ServerContext* context,
+                          const hub::v1::GetProfileRequest* request,
+                          hub::v1::Profile* response) override;
+  grpc::Status LookupProfile(grpc::ServerContext* context,
+                             const hub::v1::LookupProfileRequest* request,
+                             hub::v1::Profile* response) override;
+  grpc::Status ListProfiles(grpc::ServerContext* context,
+                            const hub::v1::ListProfilesRequest* request,
+                            hub::v1::ListProfilesResponse* response) override;
+
+ private:
+  // Logs the call; returns the scripted failure or OK.
+  grpc::Status Record(grpc::ServerContext* context, const char* method,
+                      const google::protobuf::Message& request);
+
+  mutable absl::Mutex mu_;
+  std::map<std::string, hub::v1::Profile> profiles_ ABSL_GUARDED_BY(mu_);
+  grpc::Status failure_ ABSL_GUARDED_BY(mu_);
+  CallLog log_ ABSL_GUARDED_BY(mu_);
+};
+
+// Runs scripted sync jobs: RunSync answers the first job of the script and
+// each GetSyncJob the next one, repeating the last. Thread-safe.
+class FakeSyncService final : public hub::v1::SyncService::Service {
+ public:
+  void SetJobScript(std::vector<hub::v1::SyncJob> jobs);
+  CallLog log() const;
+
+  grpc::Status RunSync(grpc::ServerContext* context,
+                       const hub::v1::RunSyncRequest* request,
+                       hub::v1::SyncJob* response) override;
+  grpc::Status GetSyncJob(grpc::ServerContext* context,
+                          const hub::v1::GetSyncJobRequest* request,
+                          hub::v1::SyncJob* response) override;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<hub::v1::SyncJob> script_ ABSL_GUARDED_BY(mu_);
+  size_t next_ ABSL_GUARDED_BY(mu_) = 0;
+  CallLog log_ ABSL_GUARDED_BY(mu_);
+};
+
+// The server: both fakes plus grpc.health.v1 on 127.0.0.1 at a free port.
+// Shuts down when destroyed. Not copyable.
+class FakeHub {
+ public:
+  FakeHub();
+  ~FakeHub();
+  FakeHub(const FakeHub&) = delete;
+  FakeHub& operator=(const FakeHub&) = delete;
+
+  // "127.0.0.1:<port>".
+  const std::string& address() const { return address_; }
+  std::shared_ptr<grpc::Channel> NewChannel() const;
+  FakeProfileService& profiles() { return profiles_; }
+  FakeSyncService& sync() { return sync_; }
+  // Sets the overall ("") health status.
+  void SetServing(bool serving);
+
+ private:
+  FakeProfileService profiles_;
+  FakeSyncService sync_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+};
+
+}  // namespace hubctl::testing
+
+#endif  // HUB_TESTS_HUBCTL_FAKE_HUB_H_

@@ -1,0 +1,101 @@
+#include "tests/hubctl/test_protos.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <cstdlib>
+
+namespace hubctl::testing {
+namespace {
+
+void AddTrait(hub::v1::Profile* p, const std::string& name,
+              const std::string& value, const std::string& source,
+              const std::string& external_id, const std::string& observed,
+              const std::string& rule) {
+  hub::v1::Trait* t = p->add_traits();
+  t->set_name(name);
+  t->set_value(value);
+  t->mutable_lineage()->set_source(source);
+  t->mutable_lineage()->set_entity(hub::v1::CONTACT);
+  t->mutable_lineage()->set_external_id(external_id);
+  *t->mutable_lineage()->mutable_observed_at() = Time(observed);
+  t->mutable_lineage()->set_rule(rule);
+}
+
+void AddIdentifier(hub::v1::Profile* p, const std::string& type,
+                   const std::string& value, const std::string& source,
+                   const std::string& first_seen) {
+  hub::v1::ProfileIdentifier* id = p->add_identifiers();
+  id->set_type(type);
+  id->set_value(value);
+  id->set_source(source);
+  *id->mutable_first_seen() = Time(first_seen);
+}
+
+void AddRecord(hub::v1::Profile* p, const std::string& source,
+               hub::v1::EntityType entity, const std::string& external_id,
+               const std::string& updated, bool deleted) {
+  hub::v1::SourceRecordRef* r = p->add_source_records();
+  r->set_source(source);
+  r->set_entity(entity);
+  r->set_external_id(external_id);
+  *r->mutable_updated_at() = Time(updated);
+  r->set_deleted(deleted);
+}
+
+}  // namespace
+
+google::protobuf::Timestamp Time(const std::string& rfc3339) {
+  google::protobuf::Timestamp t;
+  if (!google::protobuf::util::TimeUtil::FromString(rfc3339, &t)) std::abort();
+  return t;
+}
+
+hub::v1::Profile AnaProfile() {
+  hub::v1::Profile p;
+  p.set_name("profiles/12");
+  p.add_merged_names("profiles/15");
+  p.add_merged_names("profiles/19");
+  p.set_account("accounts/3");
+  AddTrait(&p, "first_name", "Ana", "salesforce", "003A1",
+           "2024-02-01T09:00:00Z", "most_recent");
+  AddTrait(&p, "title", "VP Marketing", "mailchimp", "m-77",
+           "2024-03-05T12:30:00Z", "source_priority");
+  AddIdentifier(&p, "email", "ana.ruiz@acme.example", "salesforce",
+                "2024-02-01T09:05:00Z");
+  AddIdentifier(&p, "phone", "+14155550100", "mailchimp",
+                "2024-03-05T12:31:00Z");
+  AddRecord(&p, "mailchimp", hub::v1::CONTACT, "m-77", "2024-03-05T12:30:00Z",
+            false);
+  AddRecord(&p, "salesforce", hub::v1::CONTACT, "003A1", "2024-02-01T09:00:00Z",
+            false);
+  AddRecord(&p, "salesforce", hub::v1::LEAD, "00Q9", "2024-01-10T08:00:00Z",
+            true);
+  *p.mutable_create_time() = Time("2024-01-10T08:01:00Z");
+  *p.mutable_update_time() = Time("2024-03-05T12:31:00Z");
+  p.set_event_count(42);
+  return p;
+}
+
+hub::v1::SyncJob CrmJob(hub::v1::SyncJob::State state) {
+  hub::v1::SyncJob job;
+  job.set_name("sources/crm/syncJobs/3");
+  job.set_state(state);
+  job.set_records_read(1200);
+  job.set_records_ingested(1100);
+  job.set_records_unchanged(90);
+  job.set_records_quarantined(10);
+  job.set_profiles_created(800);
+  job.set_accounts_created(50);
+  job.set_merges(12);
+  job.set_batches(3);
+  *job.mutable_create_time() = Time("2024-05-02T09:15:00Z");
+  if (state == hub::v1::SyncJob::SUCCEEDED ||
+      state == hub::v1::SyncJob::FAILED) {
+    *job.mutable_end_time() = Time("2024-05-02T09:16:30.250Z");
+  }
+  if (state == hub::v1::SyncJob::FAILED)
+    job.set_error("Contact.csv: truncated");
+  return job;
+}
+
+}  // namespace hubctl::testing

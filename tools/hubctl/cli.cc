@@ -1,0 +1,272 @@
+#include "tools/hubctl/cli.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "tools/hubctl/command_context.h"
+#include "tools/hubctl/exit_codes.h"
+#include "tools/hubctl/health_command.h"
+#include "tools/hubctl/profile_commands.h"
+#include "tools/hubctl/sync_commands.h"
+
+namespace hubctl {
+namespace {
+
+constexpr int kMaxResponseBytes = 64 << 20;
+
+using Action = std::function<int(const CommandContext&)>;
+
+// Accepts a finite number of seconds in (0, 1e7]: "inf" or "nan" would
+// overflow the deadline arithmetic.
+CLI::Validator PositiveSeconds() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double seconds = 0;
+        if (absl::SimpleAtod(text, &seconds) && seconds > 0 && seconds <= 1e7) {
+          return "";
+        }
+        return "want a number of seconds in (0, 10000000], got " + text;
+      },
+      "SECONDS");
+}
+
+// The parsed command line. Each leaf command's callback records the action
+// to run once parsing (including global flags after the command) is done.
+class Cli {
+ public:
+  Cli();
+  int Run(const std::vector<std::string>& args, const CliEnvironment& env);
+
+ private:
+  void AddGlobalFlags();
+  void AddProfiles();
+  void AddAccounts();
+  void AddSources();
+  void AddSync();
+  void AddHealth();
+  void AddListFlags(CLI::App* command);
+  void OnRun(CLI::App* command, Action action);
+  int Lookup(const CommandContext& ctx) const;
+  int MissingCommand(const CliEnvironment& env) const;
+
+  CLI::App app_{"hubctl: the admin CLI of Hub, a customer-data hub.", "hubctl"};
+  Action action_;
+  // Global flags.
+  std::string server_ = "127.0.0.1:50051";
+  std::string token_;
+  std::string output_ = "table";
+  double timeout_seconds_ = 30;
+  // Command arguments; one command runs per process, so they are shared.
+  std::string name_;
+  std::string type_flag_, value_flag_, type_arg_, value_arg_;
+  std::string kind_, path_, service_;
+  ListOptions list_;
+  SyncRunOptions sync_;
+};
+
+Cli::Cli() {
+  app_.fallthrough();
+  // Commands are optional to CLI11 so that an unknown word is reported as
+  // such; Run() reports a missing command with the help of its group.
+  app_.require_subcommand(0, 1);
+  app_.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("hubctl: ") + e.what() +
+           "\nRun with --help for more information.\n";
+  });
+  AddGlobalFlags();
+  AddProfiles();
+  AddAccounts();
+  AddSources();
+  AddSync();
+  AddHealth();
+  app_.footer(std::string("Environment: HUB_SERVER (--server), HUB_TOKEN "
+                          "(--token).\n\n") +
+              ExitCodeHelp());
+}
+
+void Cli::AddGlobalFlags() {
+  app_.add_option("--server", server_, "Hub server address host:port")
+      ->envname("HUB_SERVER")
+      ->capture_default_str();
+  app_.add_option("--token", token_,
+                  "Bearer token, sent as 'authorization: Bearer T'")
+      ->envname("HUB_TOKEN");
+  app_.add_option("-o,--output", output_, "Output format: table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app_.add_option("--timeout", timeout_seconds_,
+                  "Deadline of each RPC, seconds")
+      ->check(PositiveSeconds())
+      ->capture_default_str();
+}
+
+void Cli::OnRun(CLI::App* command, Action action) {
+  command->callback([this, action = std::move(action)] { action_ = action; });
+}
+
+void Cli::AddListFlags(CLI::App* command) {
+  command
+      ->add_option("--page-size", list_.page_size,
+                   "Items per page (0: server default)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--page-token", list_.page_token,
+                      "Token of the page to start at");
+  command->add_flag("--all", list_.all, "Fetch every page");
+}
+
+void Cli::AddProfiles() {
+  CLI::App* group = app_.add_subcommand("profiles", "Unified person profiles");
+  CLI::App* get = group->add_subcommand("get", "Show one unified profile");
+  get->add_option("NAME_OR_ID", name_, "profiles/{id} or {id}")->required();
+  OnRun(get, [this](const auto& ctx) { return ProfilesGet(ctx, name_); });
+
+  CLI::App* lookup =
+      group->add_subcommand("lookup", "Find the profile holding an identifier");
+  lookup->add_option("TYPE", type_arg_, "Identifier type, e.g. email");
+  lookup->add_option("VALUE", value_arg_, "Identifier value");
+  lookup->add_option("--type", type_flag_, "Identifier type (or TYPE)");
+  lookup->add_option("--value", value_flag_, "Identifier value (or VALUE)");
+  OnRun(lookup, [this](const auto& ctx) { return Lookup(ctx); });
+
+  CLI::App* list = group->add_subcommand("list", "List profiles by id");
+  AddListFlags(list);
+  OnRun(list, [this](const auto& ctx) { return ProfilesList(ctx, list_); });
+
+  CLI::App* events =
+      group->add_subcommand("events", "List a profile's events, newest first");
+  events->add_option("NAME_OR_ID", name_, "profiles/{id} or {id}")->required();
+  AddListFlags(events);
+  OnRun(events,
+        [this](const auto& ctx) { return ProfilesEvents(ctx, name_, list_); });
+}
+
+// The flags --type and --value take precedence; positionals fill whichever
+// of the two is missing, in order (`lookup --type email a@x.example` works).
+int Cli::Lookup(const CommandContext& ctx) const {
+  std::vector<std::string> positionals;
+  for (const std::string* arg : {&type_arg_, &value_arg_}) {
+    if (!arg->empty()) positionals.push_back(*arg);
+  }
+  std::string type = type_flag_, value = value_flag_;
+  auto next = positionals.begin();
+  if (type.empty() && next != positionals.end()) type = *next++;
+  if (value.empty() && next != positionals.end()) value = *next++;
+  if (next != positionals.end() || type.empty() || value.empty()) {
+    return ReportUsageError(
+        ctx, absl::InvalidArgumentError(
+                 "profiles lookup needs one identifier: TYPE VALUE or "
+                 "--type TYPE --value VALUE"));
+  }
+  return ProfilesLookup(ctx, type, value);
+}
+
+void Cli::AddAccounts() {
+  CLI::App* group = app_.add_subcommand("accounts", "Unified accounts");
+  CLI::App* get = group->add_subcommand("get", "Show one account");
+  get->add_option("ID", name_, "accounts/{id} or {id}")->required();
+  OnRun(get, [this](const auto& ctx) { return AccountsGet(ctx, name_); });
+  CLI::App* list = group->add_subcommand("list", "List accounts by id");
+  AddListFlags(list);
+  OnRun(list, [this](const auto& ctx) { return AccountsList(ctx, list_); });
+}
+
+void Cli::AddSources() {
+  CLI::App* group = app_.add_subcommand("sources", "Configured sources");
+  CLI::App* create = group->add_subcommand("create", "Create a source");
+  create->add_option("ID", name_, "New source id, [a-z0-9-]{1,63}")->required();
+  create->add_option("--kind", kind_, "Adapter kind, e.g. salesforce")
+      ->required();
+  create->add_option("--path", path_, "Export folder (file adapters)");
+  OnRun(create, [this](const auto& ctx) {
+    return SourcesCreate(ctx, name_, kind_, path_);
+  });
+  CLI::App* list = group->add_subcommand("list", "List sources");
+  OnRun(list, [](const auto& ctx) { return SourcesList(ctx); });
+  CLI::App* get = group->add_subcommand("get", "Show one source");
+  get->add_option("ID", name_, "sources/{id} or {id}")->required();
+  OnRun(get, [this](const auto& ctx) { return SourcesGet(ctx, name_); });
+}
+
+void Cli::AddSync() {
+  CLI::App* group = app_.add_subcommand("sync", "Sync jobs");
+  CLI::App* run = group->add_subcommand("run", "Start a sync of a source");
+  run->add_option("SOURCE_ID", name_, "sources/{id} or {id}")->required();
+  run->add_flag("--full", sync_.full, "Ignore the saved cursor; read all");
+  run->add_flag("--wait", sync_.wait,
+                "Wait for the job to end, showing progress on stderr");
+  OnRun(run, [this](const auto& ctx) { return SyncRun(ctx, name_, sync_); });
+  CLI::App* status = group->add_subcommand("status", "Show one sync job");
+  status->add_option("JOB_NAME", name_, "sources/{id}/syncJobs/{n}")
+      ->required();
+  OnRun(status, [this](const auto& ctx) { return SyncStatus(ctx, name_); });
+  CLI::App* list = group->add_subcommand("list", "List a source's jobs");
+  list->add_option("SOURCE_ID", name_, "sources/{id} or {id}")->required();
+  OnRun(list, [this](const auto& ctx) { return SyncList(ctx, name_); });
+}
+
+void Cli::AddHealth() {
+  CLI::App* health = app_.add_subcommand(
+      "health", "Check server health (exit 0 only if SERVING)");
+  health->add_option("--service", service_,
+                     "Service to check; empty for the whole server");
+  OnRun(health, [this](const auto& ctx) { return Health(ctx, service_); });
+}
+
+int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app_.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app_.exit(e, *env.out, *env.err);
+    return rc == static_cast<int>(CLI::ExitCodes::Success) ? kExitOk
+                                                           : kExitUsage;
+  }
+  if (!action_) return MissingCommand(env);
+  CommandContext ctx;
+  ctx.server = server_;
+  ctx.channel =
+      env.make_channel ? env.make_channel(server_) : DefaultChannel(server_);
+  ctx.token = token_;
+  ctx.timeout = absl::Seconds(timeout_seconds_);
+  ctx.output = output_ == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+  ctx.out = env.out;
+  ctx.err = env.err;
+  ctx.err_is_tty = env.err_is_tty;
+  ctx.err_columns = env.err_columns;
+  ctx.poll_interval = env.poll_interval;
+  return action_(ctx);
+}
+
+int Cli::MissingCommand(const CliEnvironment& env) const {
+  const CLI::App* command = &app_;
+  std::string parents;  // "hubctl profiles" for "profiles get"
+  while (!command->get_subcommands().empty()) {
+    parents += (parents.empty() ? "" : " ") + command->get_name();
+    command = command->get_subcommands().front();
+  }
+  *env.err << "hubctl: a command is required\n" << command->help(parents);
+  return kExitUsage;
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::ChannelInterface> DefaultChannel(
+    const std::string& server) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxResponseBytes);
+  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
+  Cli cli;
+  return cli.Run(args, env);
+}
+
+}  // namespace hubctl

@@ -1,0 +1,143 @@
+#include "tools/hubctl/profile_commands.h"
+
+#include "absl/status/statusor.h"
+#include "hub/v1/profile_service.grpc.pb.h"
+#include "tools/hubctl/exit_codes.h"
+#include "tools/hubctl/names.h"
+#include "tools/hubctl/profile_view.h"
+
+namespace hubctl {
+namespace {
+
+using hub::v1::ProfileService;
+
+// Fetches pages starting at options.page_token into `out`: one page, or every
+// page if options.all. `call` makes one RPC: (ClientContext*, const Request&,
+// Response*) -> grpc::Status.
+template <typename Request, typename Response, typename Call>
+grpc::Status FetchPages(const CommandContext& ctx, const ListOptions& options,
+                        Request request, Response* out, Call call) {
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  for (;;) {
+    Response page;
+    grpc::ClientContext context;
+    PrepareCall(ctx, &context);
+    grpc::Status status = call(&context, request, &page);
+    if (!status.ok()) return status;
+    std::string next = page.next_page_token();
+    out->MergeFrom(page);
+    out->set_next_page_token(next);
+    if (!options.all || next.empty()) return grpc::Status::OK;
+    if (next == request.page_token()) {
+      return grpc::Status(grpc::StatusCode::INTERNAL,
+                          "server returned the same page token twice");
+    }
+    request.set_page_token(std::move(next));
+  }
+}
+
+// Emits a list response and, in table format, notes a remaining page.
+int EmitPage(const CommandContext& ctx, const google::protobuf::Message& page,
+             const std::string& next_page_token,
+             const std::function<void(std::ostream&)>& print_table) {
+  const int rc = Emit(ctx, page, print_table);
+  if (rc == kExitOk && ctx.output == OutputFormat::kTable &&
+      !next_page_token.empty()) {
+    *ctx.err << "hubctl: more results: --page-token " << next_page_token
+             << " (or --all)\n";
+  }
+  return rc;
+}
+
+std::unique_ptr<ProfileService::Stub> NewStub(const CommandContext& ctx) {
+  return ProfileService::NewStub(ctx.channel);
+}
+
+}  // namespace
+
+int ProfilesGet(const CommandContext& ctx, std::string_view name_or_id) {
+  absl::StatusOr<std::string> name = ParseProfileName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  hub::v1::GetProfileRequest request;
+  request.set_name(*name);
+  hub::v1::Profile profile;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->GetProfile(&context, request, &profile);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, profile, [&](std::ostream& o) { PrintProfile(profile, o); });
+}
+
+int ProfilesLookup(const CommandContext& ctx, std::string_view type,
+                   std::string_view value) {
+  hub::v1::LookupProfileRequest request;
+  request.set_identifier_type(std::string(type));
+  request.set_identifier_value(std::string(value));
+  hub::v1::Profile profile;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status =
+      NewStub(ctx)->LookupProfile(&context, request, &profile);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, profile, [&](std::ostream& o) { PrintProfile(profile, o); });
+}
+
+int ProfilesList(const CommandContext& ctx, const ListOptions& options) {
+  auto stub = NewStub(ctx);
+  hub::v1::ListProfilesResponse response;
+  grpc::Status status =
+      FetchPages(ctx, options, hub::v1::ListProfilesRequest(), &response,
+                 [&](grpc::ClientContext* c, const auto& req, auto* resp) {
+                   return stub->ListProfiles(c, req, resp);
+                 });
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintProfileList(response, o); });
+}
+
+int ProfilesEvents(const CommandContext& ctx, std::string_view name_or_id,
+                   const ListOptions& options) {
+  absl::StatusOr<std::string> name = ParseProfileName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  auto stub = NewStub(ctx);
+  hub::v1::ListProfileEventsRequest request;
+  request.set_name(*name);
+  hub::v1::ListProfileEventsResponse response;
+  grpc::Status status =
+      FetchPages(ctx, options, request, &response,
+                 [&](grpc::ClientContext* c, const auto& req, auto* resp) {
+                   return stub->ListProfileEvents(c, req, resp);
+                 });
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintEventList(response, o); });
+}
+
+int AccountsGet(const CommandContext& ctx, std::string_view name_or_id) {
+  absl::StatusOr<std::string> name = ParseAccountName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  hub::v1::GetAccountRequest request;
+  request.set_name(*name);
+  hub::v1::Account account;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->GetAccount(&context, request, &account);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, account, [&](std::ostream& o) { PrintAccount(account, o); });
+}
+
+int AccountsList(const CommandContext& ctx, const ListOptions& options) {
+  auto stub = NewStub(ctx);
+  hub::v1::ListAccountsResponse response;
+  grpc::Status status =
+      FetchPages(ctx, options, hub::v1::ListAccountsRequest(), &response,
+                 [&](grpc::ClientContext* c, const auto& req, auto* resp) {
+                   return stub->ListAccounts(c, req, resp);
+                 });
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintAccountList(response, o); });
+}
+
+}  // namespace hubctl

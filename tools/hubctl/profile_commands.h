@@ -1,0 +1,49 @@
+// The `profiles` and `accounts` commands. Each one makes its RPCs on
+// ctx.channel, writes the result to ctx.out in ctx.output format and errors to
+// ctx.err, and returns the process exit code (see exit_codes.h).
+#ifndef HUB_TOOLS_HUBCTL_PROFILE_COMMANDS_H_
+#define HUB_TOOLS_HUBCTL_PROFILE_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tools/hubctl/command_context.h"
+
+namespace hubctl {
+
+// Paging flags of the list commands.
+struct ListOptions {
+  // Page size sent to the server; 0 lets the server choose.
+  int32_t page_size = 0;
+  // Token of the page to start at; empty for the first page.
+  std::string page_token;
+  // Follow next_page_token to the end and print every item as one list.
+  bool all = false;
+};
+
+// `profiles get NAME_OR_ID`: GetProfile, printed as the unified view.
+// A malformed name is a usage error (kExitUsage) and makes no call.
+int ProfilesGet(const CommandContext& ctx, std::string_view name_or_id);
+
+// `profiles lookup TYPE VALUE`: LookupProfile by identifier.
+int ProfilesLookup(const CommandContext& ctx, std::string_view type,
+                   std::string_view value);
+
+// `profiles list`: ListProfiles. Without `all`, a remaining next_page_token
+// is noted on ctx.err in table format (JSON carries it in the document).
+int ProfilesList(const CommandContext& ctx, const ListOptions& options);
+
+// `profiles events NAME_OR_ID`: ListProfileEvents, newest first.
+int ProfilesEvents(const CommandContext& ctx, std::string_view name_or_id,
+                   const ListOptions& options);
+
+// `accounts get ID`: GetAccount.
+int AccountsGet(const CommandContext& ctx, std::string_view name_or_id);
+
+// `accounts list`: ListAccounts, paged like ProfilesList.
+int AccountsList(const CommandContext& ctx, const ListOptions& options);
+
+}  // namespace hubctl
+
+#endif  // HUB_TOOLS_HUBCTL_PROFILE_COMMANDS_H_
