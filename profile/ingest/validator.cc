@@ -100,6 +100,11 @@ absl::Status CheckHeader(const hub::v1::SourceRecord& r, absl::Time now,
   if (!r.has_updated_at()) return Reason("updated_at", "required");
   if (absl::Status s = CheckTime(r.updated_at(), "updated_at", now, limits); !s.ok()) return s;
   if (IsActivity(r.entity()) || r.entity() == hub::v1::OPPORTUNITY) {
+    auto bad_occurred = r.attributes().find("_invalid_occurred_at");
+    if (bad_occurred != r.attributes().end()) {
+      return Reason("occurred_at", absl::StrCat("invalid timestamp \"",
+                                                bad_occurred->second, "\""));
+    }
     if (!r.has_occurred_at()) return Reason("occurred_at", "required for activities");
     if (absl::Status s = CheckTime(r.occurred_at(), "occurred_at", now, limits); !s.ok()) return s;
   }

@@ -1,0 +1,47 @@
+// Maps Salesforce Bulk API 2.0 result rows to SourceRecords
+// (docs/sources.md, "salesforce/"). Free of I/O: the file adapter and a
+// future HTTP adapter both call it.
+#ifndef HUB_ADAPTERS_SALESFORCE_MAPPER_H_
+#define HUB_ADAPTERS_SALESFORCE_MAPPER_H_
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "hub/v1/records.pb.h"
+
+namespace hub {
+
+// The objects the mapper knows, in the order the file adapter reads them.
+inline constexpr std::array<absl::string_view, 4> kSalesforceObjects = {
+    "Account", "Contact", "Lead", "Opportunity"};
+
+// Maps one result row of `object` (an entry of kSalesforceObjects), whose
+// columns are named by `header` (field API names), to a record with
+// `source` as its source. Columns are found by name, so their order and
+// extra columns do not matter; a missing column reads as null. Empty values
+// are nulls: they yield no identifier, link, attribute or property.
+//
+// Mapping (docs/sources.md): Account -> ACCOUNT, Contact -> CONTACT,
+// Lead -> LEAD, Opportunity -> OPPORTUNITY; external_id = Id; updated_at =
+// SystemModstamp; deleted = IsDeleted; the columns not used otherwise become
+// attributes under snake_case names (BillingCountry -> country,
+// NumberOfEmployees -> employees, Status -> lead_status, Tier__c -> tier,
+// CreatedDate -> created_date, ...).
+//
+// A row that is bad as a record still maps: a missing Id gives an empty
+// external_id, an email is passed as is, and an unparseable SystemModstamp
+// (or Opportunity CreatedDate) leaves the time unset and keeps the text in
+// attribute _invalid_updated_at (_invalid_occurred_at) for ingest to
+// quarantine. Returns INVALID_ARGUMENT for an unknown `object` and
+// DATA_LOSS if `row` and `header` differ in width.
+absl::StatusOr<hub::v1::SourceRecord> MapSalesforceRow(
+    absl::string_view source, absl::string_view object,
+    const std::vector<std::string>& header,
+    const std::vector<std::string>& row);
+
+}  // namespace hub
+
+#endif  // HUB_ADAPTERS_SALESFORCE_MAPPER_H_

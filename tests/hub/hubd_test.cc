@@ -1,0 +1,443 @@
+// Integration tests: the real hubd binary on a loopback port, a generated
+// sample world synced through every file adapter, checked against the
+// world's ground truth through the generated gRPC stubs.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "hub/auth.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/hub/hub_client.h"
+#include "tests/support/hubd_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace hub {
+namespace {
+
+using testing_support::HubClient;
+using testing_support::HubdProcess;
+using testing_support::TempDir;
+
+constexpr char kToken[] = "integration-test-token";
+const char* const kKinds[] = {"salesforce", "mailchimp", "segment", "ga4", "zendesk"};
+
+std::string RunCommand(const std::string& cmd) {
+  std::string out;
+  FILE* f = popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  int rc = pclose(f);
+  EXPECT_EQ(rc, 0) << cmd << "\n" << out;
+  return out;
+}
+
+// Writes a config accepting kToken and returns hubd's arguments.
+std::vector<std::string> HubdArgs(const TempDir& dir) {
+  std::ofstream(dir.File("hub.textproto"))
+      << "db_path: \"" << dir.File("hub.db") << "\"\n"
+      << "tokens { principal: \"tests\" role: \"admin\" sha256: \""
+      << Sha256Hex(kToken) << "\" }\n";
+  return {"--config", dir.File("hub.textproto")};
+}
+
+// Splits one CSV line (quotes allowed, no embedded newlines).
+std::vector<std::string> SplitCsv(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+struct TruthRow {
+  std::string source, entity, external_id, person, account, fragment, invalid;
+};
+
+std::vector<TruthRow> ReadTruth(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "source,entity,external_id,person,account,fragment,invalid");
+  std::vector<TruthRow> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f = SplitCsv(line);
+    if (f.size() != 7) {
+      ADD_FAILURE() << "bad truth line: " << line;
+      continue;
+    }
+    rows.push_back(TruthRow{f[0], f[1], f[2], f[3], f[4], f[5], f[6]});
+  }
+  return rows;
+}
+
+std::string KeyOf(const std::string& source, const std::string& entity,
+                  const std::string& external_id) {
+  return absl::StrCat(source, "|", entity, "|", external_id);
+}
+
+class HubdTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    RunCommand(absl::StrCat(HUB_SAMPLE_BIN, " --out ", dir_->File("world"),
+                     " --accounts 40 --seed 11 2>&1"));
+    auto p = HubdProcess::Start(HUBD_BIN, HubdArgs(*dir_), dir_->path());
+    ASSERT_TRUE(p.ok()) << p.status();
+    hubd_ = p->release();
+    client_ = new HubClient(hubd_->address(), kToken);
+    for (const char* kind : kKinds) {
+      grpc::Status s = client_->CreateSource(kind, kind, dir_->File(absl::StrCat("world/", kind)));
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      hub::v1::SyncJob job = client_->SyncAndWait(kind);
+      ASSERT_EQ(job.state(), hub::v1::SyncJob::SUCCEEDED) << kind << ": " << job.DebugString();
+      first_jobs_[kind] = job;
+    }
+  }
+  static void TearDownTestSuite() {
+    delete client_;
+    if (hubd_ != nullptr) {
+      int status = hubd_->Stop(SIGTERM);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << hubd_->Stderr();
+    }
+    delete hubd_;
+    delete dir_;
+  }
+
+  // Every live profile (or account) by name, with lineage.
+  template <typename Resource, typename ListFn, typename GetFn>
+  static std::vector<Resource> All(ListFn list, GetFn get) {
+    std::vector<Resource> out;
+    std::string token;
+    do {
+      auto page = list(token);
+      for (const Resource& r : page.first) out.push_back(get(r.name()));
+      token = page.second;
+    } while (!token.empty());
+    return out;
+  }
+
+  static std::vector<hub::v1::Profile> AllProfiles() {
+    return All<hub::v1::Profile>(
+        [](const std::string& token) {
+          hub::v1::ListProfilesRequest req;
+          req.set_page_size(500);
+          req.set_page_token(token);
+          hub::v1::ListProfilesResponse resp;
+          EXPECT_TRUE(client_->profiles()->ListProfiles(client_->Ctx().get(), req, &resp).ok());
+          return std::make_pair(std::vector<hub::v1::Profile>(resp.profiles().begin(), resp.profiles().end()),
+                                resp.next_page_token());
+        },
+        [](const std::string& name) {
+          hub::v1::GetProfileRequest req;
+          req.set_name(name);
+          hub::v1::Profile p;
+          EXPECT_TRUE(client_->profiles()->GetProfile(client_->Ctx().get(), req, &p).ok());
+          return p;
+        });
+  }
+
+  static std::vector<hub::v1::Account> AllAccounts() {
+    return All<hub::v1::Account>(
+        [](const std::string& token) {
+          hub::v1::ListAccountsRequest req;
+          req.set_page_size(500);
+          req.set_page_token(token);
+          hub::v1::ListAccountsResponse resp;
+          EXPECT_TRUE(client_->profiles()->ListAccounts(client_->Ctx().get(), req, &resp).ok());
+          return std::make_pair(std::vector<hub::v1::Account>(resp.accounts().begin(), resp.accounts().end()),
+                                resp.next_page_token());
+        },
+        [](const std::string& name) {
+          hub::v1::GetAccountRequest req;
+          req.set_name(name);
+          hub::v1::Account a;
+          EXPECT_TRUE(client_->profiles()->GetAccount(client_->Ctx().get(), req, &a).ok());
+          return a;
+        });
+  }
+
+  static std::vector<hub::v1::Event> AllEvents(const std::string& profile) {
+    std::vector<hub::v1::Event> out;
+    std::string token;
+    do {
+      hub::v1::ListProfileEventsRequest req;
+      req.set_name(profile);
+      req.set_page_size(1000);
+      req.set_page_token(token);
+      hub::v1::ListProfileEventsResponse resp;
+      grpc::Status s = client_->profiles()->ListProfileEvents(client_->Ctx().get(), req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      out.insert(out.end(), resp.events().begin(), resp.events().end());
+      token = resp.next_page_token();
+    } while (!token.empty());
+    return out;
+  }
+
+  static TempDir* dir_;
+  static HubdProcess* hubd_;
+  static HubClient* client_;
+  static std::map<std::string, hub::v1::SyncJob> first_jobs_;
+};
+
+TempDir* HubdTest::dir_ = nullptr;
+HubdProcess* HubdTest::hubd_ = nullptr;
+HubClient* HubdTest::client_ = nullptr;
+std::map<std::string, hub::v1::SyncJob> HubdTest::first_jobs_;
+
+TEST_F(HubdTest, ProfilesMatchTheGroundTruthExactly) {
+  std::vector<TruthRow> truth = ReadTruth(dir_->File("world/truth/records.csv"));
+  ASSERT_GT(truth.size(), 1000u);
+  // Where every record landed, from lineage (persons, accounts) and events.
+  std::map<std::string, std::string> placed;
+  std::vector<hub::v1::Profile> profiles = AllProfiles();
+  for (const hub::v1::Profile& p : profiles) {
+    for (const auto& r : p.source_records()) {
+      placed[KeyOf(r.source(), hub::v1::EntityType_Name(r.entity()), r.external_id())] = p.name();
+    }
+    for (const hub::v1::Event& e : AllEvents(p.name())) {
+      placed[KeyOf(e.source(), hub::v1::EntityType_Name(e.entity()), e.external_id())] = p.name();
+    }
+  }
+  std::vector<hub::v1::Account> accounts = AllAccounts();
+  for (const hub::v1::Account& a : accounts) {
+    for (const auto& r : a.source_records()) {
+      placed[KeyOf(r.source(), hub::v1::EntityType_Name(r.entity()), r.external_id())] = a.name();
+    }
+  }
+  std::map<std::string, std::set<std::string>> fragment_to_profiles;
+  std::map<std::string, std::set<std::string>> profile_to_fragments;
+  std::map<std::string, std::set<std::string>> profile_to_persons;
+  std::set<std::string> person_fragments, account_fragments;
+  int64_t invalid = 0, checked = 0;
+  for (const TruthRow& row : truth) {
+    if (!row.invalid.empty()) {
+      ++invalid;
+      continue;
+    }
+    if (row.entity == "OPPORTUNITY") continue;  // account events; not in lineage
+    std::string key = KeyOf(row.source, row.entity, row.external_id);
+    auto it = placed.find(key);
+    if (it == placed.end()) {
+      ADD_FAILURE() << "record not found in any profile: " << key;
+      continue;
+    }
+    ++checked;
+    (row.entity == "ACCOUNT" ? account_fragments : person_fragments).insert(row.fragment);
+    fragment_to_profiles[row.fragment].insert(it->second);
+    profile_to_fragments[it->second].insert(row.fragment);
+    if (!row.person.empty()) profile_to_persons[it->second].insert(row.person);
+  }
+  for (const auto& [fragment, names] : fragment_to_profiles) {
+    EXPECT_EQ(names.size(), 1u) << "fragment " << fragment << " split across profiles";
+  }
+  for (const auto& [name, fragments] : profile_to_fragments) {
+    EXPECT_EQ(fragments.size(), 1u) << name << " joins several fragments";
+  }
+  for (const auto& [name, persons] : profile_to_persons) {
+    EXPECT_EQ(persons.size(), 1u) << name << " merges several true persons";
+  }
+  EXPECT_EQ(profiles.size(), person_fragments.size());
+  EXPECT_EQ(accounts.size(), account_fragments.size());
+  // Every invalid row is in the quarantine, counted by the jobs.
+  int64_t quarantined = 0;
+  for (const auto& [kind, job] : first_jobs_) quarantined += job.records_quarantined();
+  EXPECT_EQ(quarantined, invalid);
+  EXPECT_GT(checked, 1000);
+}
+
+TEST_F(HubdTest, ResyncChangesNothing) {
+  size_t persons = AllProfiles().size();
+  for (const char* kind : kKinds) {
+    hub::v1::SyncJob again = client_->SyncAndWait(kind, /*full=*/true);
+    ASSERT_EQ(again.state(), hub::v1::SyncJob::SUCCEEDED) << again.error();
+    EXPECT_EQ(again.records_read(), first_jobs_[kind].records_read()) << kind;
+    EXPECT_EQ(again.records_ingested(), 0) << kind;
+    EXPECT_EQ(again.records_unchanged(), again.records_read()) << kind;
+    EXPECT_EQ(again.profiles_created(), 0) << kind;
+    hub::v1::SyncJob resumed = client_->SyncAndWait(kind);  // from the cursor
+    ASSERT_EQ(resumed.state(), hub::v1::SyncJob::SUCCEEDED) << resumed.error();
+    EXPECT_EQ(resumed.records_read(), 0) << kind;
+  }
+  EXPECT_EQ(AllProfiles().size(), persons);
+}
+
+TEST_F(HubdTest, LookupByAnyIdentifierFindsTheSameProfile) {
+  std::vector<hub::v1::Profile> profiles = AllProfiles();
+  const hub::v1::Profile* rich = nullptr;
+  for (const auto& p : profiles) {
+    if (rich == nullptr || p.identifiers_size() > rich->identifiers_size()) rich = &p;
+  }
+  ASSERT_NE(rich, nullptr);
+  ASSERT_GE(rich->identifiers_size(), 3);
+  for (const auto& id : rich->identifiers()) {
+    hub::v1::LookupProfileRequest req;
+    req.set_identifier_type(id.type());
+    req.set_identifier_value(id.type() == "email" ? "  " + id.value() + " " : id.value());
+    hub::v1::Profile found;
+    grpc::Status s = client_->profiles()->LookupProfile(client_->Ctx().get(), req, &found);
+    ASSERT_TRUE(s.ok()) << id.type() << ": " << s.error_message();
+    EXPECT_EQ(found.name(), rich->name());
+  }
+}
+
+TEST_F(HubdTest, BadRequestsGetCanonicalCodesNamingTheField) {
+  hub::v1::ListProfilesRequest list;
+  list.set_page_token("bogus");
+  hub::v1::ListProfilesResponse lr;
+  grpc::Status s = client_->profiles()->ListProfiles(client_->Ctx().get(), list, &lr);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "page_token: \"bogus\" is not a token from a previous call");
+  list.set_page_token("");
+  list.set_page_size(-1);
+  s = client_->profiles()->ListProfiles(client_->Ctx().get(), list, &lr);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "page_size: must not be negative, got -1");
+
+  hub::v1::LookupProfileRequest lookup;
+  lookup.set_identifier_type("shoe_size");
+  lookup.set_identifier_value("44");
+  hub::v1::Profile p;
+  s = client_->profiles()->LookupProfile(client_->Ctx().get(), lookup, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().substr(0, 33), "identifier_type: \"shoe_size\" is n");
+  lookup.set_identifier_type("email");
+  lookup.set_identifier_value("nobody@nowhere.example");
+  s = client_->profiles()->LookupProfile(client_->Ctx().get(), lookup, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  lookup.set_identifier_value("not-an-email");
+  s = client_->profiles()->LookupProfile(client_->Ctx().get(), lookup, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  hub::v1::GetProfileRequest get;
+  get.set_name("profiles/abc");
+  s = client_->profiles()->GetProfile(client_->Ctx().get(), get, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "name: expected \"profiles/{id}\", got \"profiles/abc\"");
+  get.set_name("profiles/99999999");
+  s = client_->profiles()->GetProfile(client_->Ctx().get(), get, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // No token, a wrong token: UNAUTHENTICATED on every service.
+  get.set_name("profiles/1");
+  s = client_->profiles()->GetProfile(client_->Ctx(false).get(), get, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  HubClient wrong(hubd_->address(), "wrong-token");
+  s = wrong.profiles()->GetProfile(wrong.Ctx().get(), get, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  hub::v1::ListSourcesResponse sources;
+  s = wrong.sync()->ListSources(wrong.Ctx().get(), hub::v1::ListSourcesRequest(), &sources);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // Sources.
+  s = client_->CreateSource("Bad_Id", "salesforce", dir_->path());
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  s = client_->CreateSource("crm2", "oracle", dir_->path());
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  s = client_->CreateSource("crm3", "salesforce", dir_->File("no/such/folder"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  s = client_->CreateSource("salesforce", "salesforce", dir_->File("world/salesforce"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  hub::v1::RunSyncRequest run;
+  run.set_name("sources/nope");
+  hub::v1::SyncJob job;
+  s = client_->sync()->RunSync(client_->Ctx().get(), run, &job);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  hub::v1::GetSyncJobRequest gj;
+  gj.set_name("sources/salesforce/jobs/1");
+  s = client_->sync()->GetSyncJob(client_->Ctx().get(), gj, &job);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(HubdTest, PagesCoverEveryProfileOnce) {
+  std::set<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    hub::v1::ListProfilesRequest req;
+    req.set_page_size(7);
+    req.set_page_token(token);
+    hub::v1::ListProfilesResponse resp;
+    ASSERT_TRUE(client_->profiles()->ListProfiles(client_->Ctx().get(), req, &resp).ok());
+    EXPECT_LE(resp.profiles_size(), 7);
+    for (const auto& p : resp.profiles()) EXPECT_TRUE(seen.insert(p.name()).second);
+    token = resp.next_page_token();
+    ++pages;
+  } while (!token.empty());
+  EXPECT_EQ(seen.size(), AllProfiles().size());
+  EXPECT_EQ(pages, static_cast<int>((seen.size() + 6) / 7));
+}
+
+TEST_F(HubdTest, HealthServesAndSyncJobsAreListed) {
+  auto health = grpc::health::v1::Health::NewStub(client_->channel());
+  grpc::health::v1::HealthCheckRequest req;
+  grpc::health::v1::HealthCheckResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(health->Check(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  hub::v1::ListSyncJobsRequest list;
+  list.set_parent("sources/salesforce");
+  hub::v1::ListSyncJobsResponse jobs;
+  ASSERT_TRUE(client_->sync()->ListSyncJobs(client_->Ctx().get(), list, &jobs).ok());
+  ASSERT_GE(jobs.sync_jobs_size(), 1);
+  EXPECT_EQ(jobs.sync_jobs(jobs.sync_jobs_size() - 1).name(), "sources/salesforce/syncJobs/1");
+}
+
+TEST(HubdStandaloneTest, GeneratesTheAdminTokenOnceAndShutsDownOnSigterm) {
+  TempDir dir;
+  auto first = HubdProcess::Start(HUBD_BIN, {"--db", dir.File("hub.db")}, dir.path());
+  ASSERT_TRUE(first.ok()) << first.status();
+  std::string out = (*first)->Stdout();
+  size_t at = out.find("HUB_TOKEN=");
+  ASSERT_NE(at, std::string::npos) << out;
+  std::string token = out.substr(at + 10, out.find('\n', at) - at - 10);
+  EXPECT_EQ(token.size(), 44u);
+  int status = (*first)->Stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  auto second = HubdProcess::Start(HUBD_BIN, {"--db", dir.File("hub.db")}, dir.path());
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ((*second)->Stdout().find("HUB_TOKEN="), std::string::npos);
+  HubClient client((*second)->address(), token);
+  hub::v1::ListSourcesResponse resp;
+  EXPECT_TRUE(client.sync()->ListSources(client.Ctx().get(), {}, &resp).ok());
+  status = (*second)->Stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(HubdStandaloneTest, BadConfigIsRefusedWithTheField) {
+  TempDir dir;
+  std::ofstream(dir.File("bad.textproto")) << "tokens { role: \"root\" sha256: \"x\" }\n";
+  auto p = HubdProcess::Start(HUBD_BIN, {"--config", dir.File("bad.textproto")}, dir.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(std::string(p.status().message()).find("tokens[0].sha256"), std::string::npos)
+      << p.status();
+}
+
+}  // namespace
+}  // namespace hub
