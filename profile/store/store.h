@@ -35,13 +35,17 @@ struct RecordInfo {
   bool deleted = false;
 };
 
-// A revision of a source record as stored: the record itself (lineage, and
-// the input to trait recomputation) and what it was resolved to.
-struct StoredRecord {
-  hub::v1::SourceRecord record;
+// How a revision of a source record is stored beside the record itself
+// (which is kept whole for lineage and trait recomputation).
+struct RecordPlacement {
+  // The record's deterministic serialization, if the caller has it (saves
+  // serializing twice); empty: the store serializes the record.
+  std::string payload;
   uint64_t content_hash = 0;
+  // True if the key already exists (from FindRecord): replace that revision.
+  bool replaces = false;
   int64_t profile_id = 0;  // person or account the record describes; 0: none
-  int64_t account_id = 0;  // for activities: the account it is attributed to
+  int64_t account_id = 0;  // an explicit account link of an activity; 0: none
 };
 
 // A trait value with its lineage (times in Unix microseconds).
@@ -115,12 +119,15 @@ class WriteTransaction {
   // has never seen the key.
   virtual absl::StatusOr<std::optional<RecordInfo>> FindRecord(
       const RecordKey& key) = 0;
-  // Inserts a record or replaces its current revision (keyed by source,
-  // entity and external id).
-  virtual absl::Status PutRecord(const StoredRecord& stored) = 0;
+  // Inserts a record, or replaces its current revision (keyed by source,
+  // entity and external id) when `placement.replaces` is set.
+  // FAILED_PRECONDITION when inserting a key that exists.
+  virtual absl::Status PutRecord(const hub::v1::SourceRecord& record,
+                                 const RecordPlacement& placement) = 0;
   // Returns the current revisions of every record that describes `id` (not
   // its activities), ordered by key.
-  virtual absl::StatusOr<std::vector<StoredRecord>> RecordsOf(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<hub::v1::SourceRecord>> RecordsOf(
+      int64_t id) = 0;
 
   // Returns the profile/account holding an identifier (normalised), if any.
   virtual absl::StatusOr<std::optional<int64_t>> FindIdentity(
@@ -207,8 +214,9 @@ class Store {
                                          int limit) = 0;
   // Lists the events of profile `id` (already resolved) older than the
   // position (before_us, before_seq) — pass INT64_MAX for the first page —
-  // newest first. The second element of each pair is the event's position
-  // sequence for the next page's token.
+  // newest first, at most `limit`. An event's account is its own (an
+  // explicit link) or else the profile's current account. The second
+  // element of each pair is the event's sequence, for the next page's token.
   virtual absl::StatusOr<std::vector<std::pair<hub::v1::Event, int64_t>>>
   ListEvents(int64_t id, int64_t before_us, int64_t before_seq, int limit) = 0;
 

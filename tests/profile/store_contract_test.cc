@@ -85,8 +85,10 @@ TEST_P(StoreContractTest, MergeMovesEverythingAndForwards) {
     ASSERT_TRUE(tx->AddIdentity(Side::kPerson, "email", "a@x.example", a, "s").ok());
     ASSERT_TRUE(tx->AddIdentity(Side::kPerson, "phone", "+14155550101", b, "s").ok());
     ASSERT_TRUE(tx->SetAccount(b, acct, 100).ok());
-    StoredRecord r{MakeRecord("s", hub::v1::CONTACT, "c1", "2024-01-01T00:00:00Z", {}), 1, b, 0};
-    ASSERT_TRUE(tx->PutRecord(r).ok());
+    RecordPlacement r;
+    r.content_hash = 1;
+    r.profile_id = b;
+    ASSERT_TRUE(tx->PutRecord(MakeRecord("s", hub::v1::CONTACT, "c1", "2024-01-01T00:00:00Z", {}), r).ok());
     ASSERT_TRUE(tx->PutTraits(b, {NamedTrait{"title", TraitValue{"CTO", "s", hub::v1::CONTACT, "c1", 5, "most_recent"}}}).ok());
     ASSERT_TRUE(tx->Merge(MergeEntry{Side::kPerson, a, b, "deterministic:email", {"s", hub::v1::CONTACT, "c1"}}).ok());
     EXPECT_EQ(tx->Merge(MergeEntry{Side::kPerson, a, b, "again", {}}).code(),
@@ -123,11 +125,15 @@ TEST_P(StoreContractTest, AccountLinkKeepsTheLatestObservation) {
 
 TEST_P(StoreContractTest, RecordsUpsertByKey) {
   auto tx = Begin();
-  StoredRecord r{MakeRecord("s", hub::v1::CONTACT, "c1", "2024-01-01T00:00:00Z", {}), 11, 0, 0};
-  ASSERT_TRUE(tx->PutRecord(r).ok());
+  RecordPlacement r;
+  r.content_hash = 11;
+  hub::v1::SourceRecord rec = MakeRecord("s", hub::v1::CONTACT, "c1", "2024-01-01T00:00:00Z", {});
+  ASSERT_TRUE(tx->PutRecord(rec, r).ok());
+  EXPECT_EQ(tx->PutRecord(rec, r).code(), absl::StatusCode::kFailedPrecondition);
   r.content_hash = 22;
-  *r.record.mutable_updated_at() = MakeRecord("s", hub::v1::CONTACT, "c1", "2024-02-01T00:00:00Z", {}).updated_at();
-  ASSERT_TRUE(tx->PutRecord(r).ok());
+  r.replaces = true;
+  rec = MakeRecord("s", hub::v1::CONTACT, "c1", "2024-02-01T00:00:00Z", {});
+  ASSERT_TRUE(tx->PutRecord(rec, r).ok());
   std::optional<RecordInfo> info = *tx->FindRecord({"s", hub::v1::CONTACT, "c1"});
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->content_hash, 22u);

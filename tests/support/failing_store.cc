@@ -18,11 +18,12 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->FindRecord(k);
   }
-  absl::Status PutRecord(const StoredRecord& r) override {
+  absl::Status PutRecord(const hub::v1::SourceRecord& r,
+                         const RecordPlacement& p) override {
     HUB_RETURN_IF_ERROR(Tick());
-    return base_->PutRecord(r);
+    return base_->PutRecord(r, p);
   }
-  absl::StatusOr<std::vector<StoredRecord>> RecordsOf(int64_t id) override {
+  absl::StatusOr<std::vector<hub::v1::SourceRecord>> RecordsOf(int64_t id) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->RecordsOf(id);
   }
