@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
+#include "profile/ingest/pipelined_sink.h"
 
 namespace hub {
 namespace {
@@ -82,7 +83,10 @@ absl::Status SyncRunner::Pull(const std::string& source_id, bool full_resync,
     HUB_ASSIGN_OR_RETURN(cursor, store_->LoadCursor(source_id));
   }
   StoppableSink stoppable(sink, &stopping_);
-  return adapter->Pull(cursor, &stoppable);
+  PipelinedSink pipelined(&stoppable);
+  absl::Status pulled = adapter->Pull(cursor, &pipelined);
+  absl::Status committed = pipelined.Finish();
+  return pulled.ok() ? committed : pulled;
 }
 
 void SyncRunner::Run(std::string source_id, int64_t job_id,

@@ -38,8 +38,12 @@ CREATE TABLE identities(
 CREATE INDEX identities_profile ON identities(profile_id);
 
 -- Current revision of every source record: lineage, re-resolution, events.
+-- Keyed by (source, entity, external_id), found through key_hash (a 64-bit
+-- hash of the key: a small integer index instead of a wide text one); the
+-- single writer checks the full key before inserting, so keys stay unique.
 CREATE TABLE records(
   seq INTEGER PRIMARY KEY,
+  key_hash INTEGER NOT NULL,
   source TEXT NOT NULL,
   entity INTEGER NOT NULL,
   external_id TEXT NOT NULL,
@@ -51,9 +55,9 @@ CREATE TABLE records(
   profile_id INTEGER,
   account_id INTEGER,
   payload BLOB NOT NULL,
-  ingest_us INTEGER NOT NULL,
-  UNIQUE(source, entity, external_id));
-CREATE INDEX records_profile ON records(profile_id, is_event, occurred_us, seq);
+  ingest_us INTEGER NOT NULL);
+CREATE INDEX records_key ON records(key_hash);
+CREATE INDEX records_profile ON records(profile_id, is_event, occurred_us);
 CREATE INDEX records_account ON records(account_id, is_event, occurred_us)
   WHERE account_id IS NOT NULL;
 

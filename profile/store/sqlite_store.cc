@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -25,6 +26,29 @@ using sqlite::Statement;
 int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 int SideInt(Side side) { return static_cast<int>(side); }
+
+std::string KeyString(const std::string& source, int entity,
+                      const std::string& external_id) {
+  return absl::StrCat(source, "\x1f", entity, "\x1f", external_id);
+}
+
+// FNV-1a of the record key, folded to 63 bits.
+int64_t KeyHash(const std::string& source, int entity,
+                const std::string& external_id) {
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](absl::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ull;
+  };
+  mix(source);
+  mix(absl::StrCat(entity));
+  mix(external_id);
+  return static_cast<int64_t>(h >> 1);
+}
 
 bool IsEvent(hub::v1::EntityType entity) {
   return entity != hub::v1::CONTACT && entity != hub::v1::LEAD &&
@@ -72,12 +96,16 @@ class SqliteWriteTransaction : public WriteTransaction {
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
         conn_->Prepare("SELECT content_hash, updated_us, profile_id, deleted "
-                       "FROM records WHERE source=? AND entity=? AND "
-                       "external_id=?"));
+                       "FROM records WHERE key_hash=?4 AND source=?1 AND "
+                       "entity=?2 AND external_id=?3"));
     ScopedReset reset(s);
     s->Bind(1, key.source).Bind(2, int64_t{key.entity}).Bind(3, key.external_id);
+    s->Bind(4, KeyHash(key.source, key.entity, key.external_id));
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::optional<RecordInfo>();
+    if (!row) {
+      known_absent_.insert(KeyString(key.source, key.entity, key.external_id));
+      return std::optional<RecordInfo>();
+    }
     RecordInfo info;
     info.content_hash = static_cast<uint64_t>(s->Int(0));
     info.updated_us = s->Int(1);
@@ -96,11 +124,25 @@ class SqliteWriteTransaction : public WriteTransaction {
                 ? "UPDATE records SET content_hash=?4, updated_us=?5, "
                   "deleted=?6, is_event=?7, occurred_us=?8, profile_id=?9, "
                   "account_id=?10, payload=?11, ingest_us=?12 WHERE "
-                  "source=?1 AND entity=?2 AND external_id=?3"
+                  "key_hash=?13 AND source=?1 AND entity=?2 AND external_id=?3"
                 : "INSERT INTO records(source, entity, external_id, "
                   "content_hash, updated_us, deleted, is_event, occurred_us, "
-                  "profile_id, account_id, payload, ingest_us) "
-                  "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"));
+                  "profile_id, account_id, payload, ingest_us, key_hash) "
+                  "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"));
+    int64_t key_hash = KeyHash(r.source(), r.entity(), r.external_id());
+    if (!stored.replaces &&
+        known_absent_.erase(KeyString(r.source(), r.entity(), r.external_id())) == 0) {
+      // The one writer keeps keys unique: refuse a key that exists (a key
+      // FindRecord just reported absent needs no second look).
+      HUB_ASSIGN_OR_RETURN(std::optional<RecordInfo> existing,
+                           FindRecord(RecordKey{r.source(), r.entity(), r.external_id()}));
+      known_absent_.erase(KeyString(r.source(), r.entity(), r.external_id()));
+      if (existing) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "record ", r.source(), "/", hub::v1::EntityType_Name(r.entity()),
+            "/", r.external_id(), " exists"));
+      }
+    }
     ScopedReset reset(s);
     bool event = IsEvent(r.entity());
     s->Bind(1, r.source()).Bind(2, int64_t{r.entity()}).Bind(3, r.external_id());
@@ -119,7 +161,7 @@ class SqliteWriteTransaction : public WriteTransaction {
     } else {
       s->BindBlob(11, stored.payload);
     }
-    s->Bind(12, now_us_);
+    s->Bind(12, now_us_).Bind(13, key_hash);
     return s->Run();
   }
 
@@ -446,6 +488,8 @@ class SqliteWriteTransaction : public WriteTransaction {
   absl::flat_hash_map<std::string, int64_t> identity_cache_;
   // Merges made in this transaction: loser -> winner.
   absl::flat_hash_map<int64_t, int64_t> forwarded_;
+  // Record keys FindRecord reported absent and not inserted since.
+  absl::flat_hash_set<std::string> known_absent_;
 };
 
 class SqliteStore : public Store {
