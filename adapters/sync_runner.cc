@@ -3,6 +3,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
@@ -107,6 +109,30 @@ void SyncRunner::Run(std::string source_id, int64_t job_id,
   store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
   absl::MutexLock lock(&mu_);
   active_[source_id] = false;
+}
+
+absl::Status SyncRunner::FailInterruptedJobs() {
+  HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::Source> sources, store_->ListSources());
+  for (const hub::v1::Source& source : sources) {
+    std::string id(absl::StripPrefix(source.name(), "sources/"));
+    HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::SyncJob> jobs, store_->ListSyncJobs(id));
+    for (hub::v1::SyncJob& job : jobs) {
+      if (job.state() != hub::v1::SyncJob::PENDING &&
+          job.state() != hub::v1::SyncJob::RUNNING) {
+        continue;
+      }
+      int64_t job_id = 0;
+      absl::string_view tail = job.name();
+      tail.remove_prefix(tail.rfind('/') + 1);
+      if (!absl::SimpleAtoi(tail, &job_id)) continue;
+      job.set_state(hub::v1::SyncJob::FAILED);
+      job.set_error("interrupted: hubd stopped while the job ran; a new run "
+                    "resumes after its last committed page");
+      *job.mutable_end_time() = ToProtoTime(absl::Now());
+      HUB_RETURN_IF_ERROR(store_->UpdateSyncJob(id, job_id, job));
+    }
+  }
+  return absl::OkStatus();
 }
 
 void SyncRunner::Shutdown() {

@@ -37,6 +37,11 @@ class SyncRunner {
   absl::StatusOr<hub::v1::SyncJob> Start(const std::string& source_id,
                                          bool full_resync);
 
+  // Marks jobs left PENDING or RUNNING by a previous process (which was
+  // killed or crashed) as FAILED: their committed pages and cursor stand, and
+  // a new run resumes after them. Call once at start-up, before Start.
+  absl::Status FailInterruptedJobs();
+
   // Stops accepting jobs, lets each running job finish the page it is
   // committing (later pages are not started; such jobs end FAILED with
   // "interrupted by shutdown", resumable from their cursor), and joins them.

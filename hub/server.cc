@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "adapters/adapter_registry.h"
+#include "grpc/health/v1/health.pb.h"
 #include "adapters/sync_runner.h"
 #include "hub/auth.h"
 #include "hub/log.h"
@@ -56,6 +57,7 @@ class ServerImpl : public Server {
     adapter_options.page_size = config.max_batch_records();
     runner_ = std::make_unique<SyncRunner>(store_.get(), &registry_,
                                            ingester_.get(), adapter_options);
+    HUB_RETURN_IF_ERROR(runner_->FailInterruptedJobs());
     profiles_ = std::make_unique<ProfileServiceImpl>(store_.get(), auth_.get());
     syncs_ = std::make_unique<SyncServiceImpl>(store_.get(), &registry_,
                                                runner_.get(), auth_.get());
@@ -97,6 +99,9 @@ class ServerImpl : public Server {
   }
 
   absl::Status Listen(const std::string& address) {
+    // Link grpc.health.v1's generated descriptors in, so that reflection can
+    // describe the health service (gRPC's own implementation does not use them).
+    grpc::health::v1::HealthCheckRequest::descriptor();
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;

@@ -1,0 +1,59 @@
+#include "hub/config.h"
+
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "hub/auth.h"
+#include "tests/support/temp_dir.h"
+
+namespace hub {
+namespace {
+
+using testing_support::TempDir;
+
+TEST(ConfigTest, EmptyConfigGetsTheEmbeddedDefaults) {
+  hub::v1::HubConfig c = DefaultConfig();
+  EXPECT_EQ(c.listen_address(), "127.0.0.1:50051");
+  EXPECT_EQ(c.db_path(), "hub.db");
+  EXPECT_EQ(c.max_batch_records(), 5000);
+  EXPECT_EQ(c.tokens_size(), 0);
+}
+
+TEST(ConfigTest, LoadsTextprotoAndNamesBadFields) {
+  TempDir dir;
+  std::ofstream(dir.File("ok.textproto"))
+      << "listen_address: \"127.0.0.1:7000\"\n"
+      << "sources { name: \"sources/crm\" kind: \"salesforce\" path: \"/x\" }\n";
+  absl::StatusOr<hub::v1::HubConfig> c = LoadConfig(dir.File("ok.textproto"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->listen_address(), "127.0.0.1:7000");
+  EXPECT_EQ(c->db_path(), "hub.db");
+  EXPECT_EQ(c->sources(0).kind(), "salesforce");
+
+  std::ofstream(dir.File("syntax.textproto")) << "listen_adress: \"x\"\n";
+  absl::StatusOr<hub::v1::HubConfig> bad = LoadConfig(dir.File("syntax.textproto"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("line 1 column"), absl::string_view::npos)
+      << bad.status();
+
+  std::ofstream(dir.File("role.textproto"))
+      << "tokens { role: \"root\" sha256: \"" << Sha256Hex("t") << "\" }\n";
+  bad = LoadConfig(dir.File("role.textproto"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("tokens[0].role"), absl::string_view::npos);
+
+  EXPECT_EQ(LoadConfig(dir.File("absent")).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(AuthTest, HashesAndTokens) {
+  EXPECT_EQ(Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::string a = *GenerateToken(), b = *GenerateToken();
+  EXPECT_EQ(a.size(), 44u);
+  EXPECT_EQ(a.substr(0, 4), "hub_");
+  EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace hub
