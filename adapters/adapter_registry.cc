@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
 #include "adapters/ga4_adapter.h"
 #include "adapters/mailchimp_adapter.h"
@@ -59,6 +60,14 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> AdapterRegistry::Create(
         "factory for kind \"", source.kind(), "\" returned no adapter"));
   }
   return adapter;
+}
+
+std::string RecordSourceName(const hub::v1::Source& source) {
+  absl::string_view name = source.name();
+  if (absl::ConsumePrefix(&name, "sources/") && !name.empty()) {
+    return std::string(name);
+  }
+  return source.kind();
 }
 
 void RegisterBuiltinAdapters(AdapterRegistry* registry) {

@@ -57,6 +57,11 @@ class AdapterRegistry {
   std::map<std::string, AdapterFactory, std::less<>> factories_;
 };
 
+// The `source` that records pulled from `source` carry: its id (the name
+// without "sources/"), so two sources of one kind keep their records apart;
+// the kind if the source has no name.
+std::string RecordSourceName(const hub::v1::Source& source);
+
 // Registers the file adapters of docs/sources.md under their kinds:
 // "salesforce", "mailchimp", "segment", "ga4", "zendesk". Kinds already
 // present in `registry` are left as they are.

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "adapters/adapter_registry.h"
 #include "adapters/ga4_mapper.h"
 #include "adapters/pull_internal.h"
 #include "profile/base/status_macros.h"
@@ -56,7 +57,7 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> Ga4Adapter::Create(
     const hub::v1::Source& source, const AdapterOptions& options) {
   HUB_RETURN_IF_ERROR(adapters_internal::ValidateFileSource(source, options));
   return std::unique_ptr<SourceAdapter>(
-      new Ga4Adapter(source.kind(), source.path(), options));
+      new Ga4Adapter(RecordSourceName(source), source.path(), options));
 }
 
 absl::Status Ga4Adapter::Pull(const std::string& cursor, RecordSink* sink) {

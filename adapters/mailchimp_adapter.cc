@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "adapters/adapter_registry.h"
 #include "adapters/mailchimp_mapper.h"
 #include "adapters/mapper_internal.h"
 #include "adapters/pull_internal.h"
@@ -283,7 +284,7 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> MailchimpAdapter::Create(
     const hub::v1::Source& source, const AdapterOptions& options) {
   HUB_RETURN_IF_ERROR(adapters_internal::ValidateFileSource(source, options));
   return std::unique_ptr<SourceAdapter>(
-      new MailchimpAdapter(source.kind(), source.path(), options));
+      new MailchimpAdapter(RecordSourceName(source), source.path(), options));
 }
 
 absl::Status MailchimpAdapter::Pull(const std::string& cursor,

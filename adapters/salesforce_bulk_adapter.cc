@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "adapters/adapter_registry.h"
 #include "adapters/csv_reader.h"
 #include "adapters/mapper_internal.h"
 #include "adapters/pull_internal.h"
@@ -68,7 +69,7 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> SalesforceBulkAdapter::Create(
     const hub::v1::Source& source, const AdapterOptions& options) {
   HUB_RETURN_IF_ERROR(adapters_internal::ValidateFileSource(source, options));
   return std::unique_ptr<SourceAdapter>(
-      new SalesforceBulkAdapter(source.kind(), source.path(), options));
+      new SalesforceBulkAdapter(RecordSourceName(source), source.path(), options));
 }
 
 absl::Status SalesforceBulkAdapter::Pull(const std::string& cursor,

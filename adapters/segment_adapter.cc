@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "adapters/adapter_registry.h"
 #include "adapters/pull_internal.h"
 #include "adapters/segment_mapper.h"
 #include "profile/base/status_macros.h"
@@ -49,7 +50,7 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> SegmentAdapter::Create(
     const hub::v1::Source& source, const AdapterOptions& options) {
   HUB_RETURN_IF_ERROR(adapters_internal::ValidateFileSource(source, options));
   return std::unique_ptr<SourceAdapter>(
-      new SegmentAdapter(source.kind(), source.path(), options));
+      new SegmentAdapter(RecordSourceName(source), source.path(), options));
 }
 
 absl::Status SegmentAdapter::Pull(const std::string& cursor, RecordSink* sink) {

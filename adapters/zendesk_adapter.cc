@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "adapters/adapter_registry.h"
 #include "adapters/mapper_internal.h"
 #include "adapters/pull_internal.h"
 #include "adapters/zendesk_mapper.h"
@@ -101,7 +102,7 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskAdapter::Create(
     const hub::v1::Source& source, const AdapterOptions& options) {
   HUB_RETURN_IF_ERROR(adapters_internal::ValidateFileSource(source, options));
   return std::unique_ptr<SourceAdapter>(
-      new ZendeskAdapter(source.kind(), source.path(), options));
+      new ZendeskAdapter(RecordSourceName(source), source.path(), options));
 }
 
 absl::Status ZendeskAdapter::Pull(const std::string& cursor, RecordSink* sink) {

@@ -42,19 +42,39 @@ for kind in salesforce mailchimp segment ga4 zendesk; do
 done
 echo "== Syncing every source" >&2
 for kind in salesforce mailchimp segment ga4 zendesk; do
-  "$bin/hubctl" sync run "$kind" --wait
+  "$bin/hubctl" sync run "$kind" --wait >/dev/null
 done
 
 echo
 echo "== What was merged"
+for kind in salesforce mailchimp segment ga4 zendesk; do
+  "$bin/hubctl" sync list "$kind" --output json
+done | /usr/bin/python3 -c '
+import json, sys
+text = sys.stdin.read()
+decoder, pos, rows = json.JSONDecoder(), 0, []
+while pos < len(text.strip()):
+    doc, end = decoder.raw_decode(text, pos)
+    pos = end
+    while pos < len(text) and text[pos].isspace(): pos += 1
+    job = doc["syncJobs"][0]
+    rows.append([job["name"].split("/")[1]] + [str(job.get(k, "0")) for k in (
+        "recordsRead", "recordsIngested", "recordsQuarantined", "profilesCreated",
+        "accountsCreated", "merges")])
+head = ["source", "read", "ingested", "quarantined", "profiles+", "accounts+", "merges"]
+widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+for r in [head] + rows:
+    print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+'
+echo
 /usr/bin/python3 - "$work/world/truth/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 print(f"The world holds {s['persons']} true persons and {s['accounts']} accounts in {s['records']} source records "
-      f"({s['invalid_records']} deliberately invalid).")
-print(f"Deterministic identifiers join them into {s['person_fragments']} person and {s['account_fragments']} account clusters.")
+      f"({s['invalid_records']} deliberately invalid, now in quarantine).")
+print(f"Their deterministic identifiers join them into {s['person_fragments']} person and {s['account_fragments']} account clusters "
+      f"(anonymous visitors who never identify stay apart).")
 PY
-"$bin/hubctl" sync list salesforce >/dev/null
 persons=$("$bin/hubctl" profiles list --all --output json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("profiles", [])))')
 accts=$("$bin/hubctl" accounts list --all --output json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("accounts", [])))')
 echo "Hub holds $persons unified person profiles and $accts accounts."
