@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "profile/base/status_macros.h"
@@ -53,25 +54,34 @@ SyncRunner::~SyncRunner() { Shutdown(); }
 absl::StatusOr<hub::v1::SyncJob> SyncRunner::Start(const std::string& source_id,
                                                    bool full_resync) {
   HUB_RETURN_IF_ERROR(store_->GetSource(source_id).status());
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_.load()) return absl::UnavailableError("hubd is shutting down");
+    if (active_[source_id]) {
+      return absl::FailedPreconditionError(
+          "a sync job of sources/" + source_id + " is already running");
+    }
+    active_[source_id] = true;  // claimed: no second Start gets past here
+  }
+  // Creating the job waits for the store's writer; do it without mu_.
+  hub::v1::SyncJob job;
+  job.set_state(hub::v1::SyncJob::PENDING);
+  *job.mutable_create_time() = ToProtoTime(absl::Now());
+  absl::StatusOr<int64_t> job_id = store_->CreateSyncJob(source_id, job);
+  if (job_id.ok()) job.set_name(absl::StrCat("sources/", source_id, "/syncJobs/", *job_id));
   absl::MutexLock lock(&mu_);
-  if (stopping_.load()) return absl::UnavailableError("hubd is shutting down");
-  if (active_[source_id]) {
-    return absl::FailedPreconditionError(
-        "a sync job of sources/" + source_id + " is already running");
+  if (!job_id.ok() || stopping_.load()) {
+    active_[source_id] = false;
+    if (!job_id.ok()) return job_id.status();
+    return absl::UnavailableError("hubd is shutting down");
   }
   auto finished = running_.find(source_id);
   if (finished != running_.end()) {  // a finished job's thread: reap it
     finished->second.join();
     running_.erase(finished);
   }
-  hub::v1::SyncJob job;
-  job.set_state(hub::v1::SyncJob::PENDING);
-  *job.mutable_create_time() = ToProtoTime(absl::Now());
-  HUB_ASSIGN_OR_RETURN(int64_t job_id, store_->CreateSyncJob(source_id, job));
-  HUB_ASSIGN_OR_RETURN(job, store_->GetSyncJob(source_id, job_id));
-  active_[source_id] = true;
   running_.emplace(source_id, std::thread(&SyncRunner::Run, this, source_id,
-                                          job_id, job, full_resync));
+                                          *job_id, job, full_resync));
   return job;
 }
 

@@ -58,7 +58,12 @@ absl::Status ListPage(Store* store, Side side, int32_t page_size,
   }
   HUB_ASSIGN_OR_RETURN(IdPage page, store->ListIds(side, after, size));
   for (int64_t id : page.ids) {
-    HUB_ASSIGN_OR_RETURN(*out->Add(), fetch(id));
+    absl::StatusOr<Resource> resource = fetch(id);
+    // Merged away since the page was read: its survivor has its own place.
+    if (absl::IsNotFound(resource.status())) continue;
+    HUB_RETURN_IF_ERROR(resource.status());
+    if (resource->name() != absl::StrCat(tag, "/", id)) continue;
+    *out->Add() = *std::move(resource);
   }
   if (page.more) *next_page_token = EncodePageToken(tag, {page.ids.back()});
   return absl::OkStatus();

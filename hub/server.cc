@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "adapters/adapter_registry.h"
 #include "grpc/health/v1/health.pb.h"
 #include "adapters/sync_runner.h"
@@ -66,19 +67,28 @@ class ServerImpl : public Server {
 
   int port() const override { return port_; }
 
-  void Wait() override { server_->Wait(); }
+  void Wait() override {
+    server_->Wait();
+    stopped_.WaitForNotification();
+  }
 
   void Shutdown() override {
+    bool first = false;
     {
       absl::MutexLock lock(&mu_);
-      if (shut_down_) return;
-      shut_down_ = true;
+      first = !shutting_down_;
+      shutting_down_ = true;
+    }
+    if (!first) {  // another caller is shutting down: wait until it is done
+      stopped_.WaitForNotification();
+      return;
     }
     LogJson("info", "shutting down");
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     runner_->Shutdown();
     LogJson("info", "stopped");
+    stopped_.Notify();
   }
 
   ~ServerImpl() override {
@@ -105,6 +115,9 @@ class ServerImpl : public Server {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
+    // Without this, gRPC sets SO_REUSEPORT and a second hubd on the same
+    // port would start "successfully" and share the traffic.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(profiles_.get());
     builder.RegisterService(syncs_.get());
@@ -129,7 +142,8 @@ class ServerImpl : public Server {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex mu_;
-  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Notification stopped_;  // Shutdown has finished
 };
 
 }  // namespace

@@ -2,12 +2,24 @@
 
 #include <string>
 
+#include "hub/log.h"
+
 namespace hub {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  switch (status.code()) {
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnknown:
+      // Details (SQL, file paths) go to the log, not to callers.
+      LogJson("error", "request failed", {{"status", status.ToString()}});
+      return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                          "internal error; the hubd log has the details");
+    default:
+      return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                          std::string(status.message()));
+  }
 }
 
 }  // namespace hub

@@ -9,7 +9,8 @@
 namespace hub {
 
 // Maps an absl::Status to the grpc::Status with the same canonical code and
-// message (abseil's codes are gRPC's codes).
+// message (abseil's codes are gRPC's codes). INTERNAL, DATA_LOSS and UNKNOWN
+// keep their code but get a generic message; the detail is logged.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace hub

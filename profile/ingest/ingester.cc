@@ -223,14 +223,21 @@ absl::StatusOr<IngestStats> Ingester::IngestBatch(
     uint64_t hash = Fnv1a64(payload);
     absl::StatusOr<ValidatedRecord> v = ValidateRecord(r, now, limits_);
     if (!v.ok()) {
-      HUB_ASSIGN_OR_RETURN(
-          bool added, tx->Quarantine(QuarantineEntry{r, hash, std::string(v.status().message())}));
+      QuarantineEntry entry{r, hash, std::string(v.status().message())};
+      SanitizeUtf8(&entry.record);
+      SanitizeUtf8(&entry.reason);
+      HUB_ASSIGN_OR_RETURN(bool added, tx->Quarantine(entry));
       ++(added ? stats.quarantined : stats.unchanged);
       continue;
     }
     HUB_ASSIGN_OR_RETURN(std::optional<RecordInfo> previous, tx->FindRecord(KeyOf(r)));
+    // An identical or older revision changes nothing; of two revisions with
+    // one updated_at, the higher content hash wins, whatever their order.
+    int64_t updated = Micros(r.updated_at());
     if (previous && (previous->content_hash == hash ||
-                     previous->updated_us > Micros(r.updated_at()))) {
+                     previous->updated_us > updated ||
+                     (previous->updated_us == updated &&
+                      previous->content_hash > hash))) {
       ++stats.unchanged;
       continue;
     }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <google/protobuf/stubs/common.h>
+
 #include "absl/strings/str_cat.h"
 #include "profile/base/time_util.h"
 #include "profile/identity/identifier.h"
@@ -13,29 +15,23 @@ absl::Status Reason(absl::string_view field, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
 }
 
+// The UTF-8 check protobuf itself applies when parsing: a string that passes
+// can be stored and read back (overlong forms, surrogates and code points
+// past U+10FFFF fail).
 bool IsValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    if (c < 0x80) {
-      n = 0;
-    } else if ((c >> 5) == 0x6) {
-      n = 1;
-    } else if ((c >> 4) == 0xe) {
-      n = 2;
-    } else if ((c >> 3) == 0x1e) {
-      n = 3;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size() + (n == 0 ? 1 : 0)) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-    }
-    i += n + 1;
+  return google::protobuf::internal::IsStructurallyValidUTF8(
+      s.data(), static_cast<int>(s.size()));
+}
+
+// Checks one string field: valid UTF-8 and at most `max` bytes.
+absl::Status CheckString(absl::string_view value, absl::string_view field,
+                         size_t max) {
+  if (value.size() > max) {
+    return Reason(field, absl::StrCat("value of ", value.size(),
+                                      " bytes exceeds ", max));
   }
-  return true;
+  if (!IsValidUtf8(value)) return Reason(field, "invalid UTF-8");
+  return absl::OkStatus();
 }
 
 absl::Status CheckTime(const google::protobuf::Timestamp& ts,
@@ -53,44 +49,51 @@ absl::Status CheckStrings(const google::protobuf::Map<std::string, std::string>&
                           absl::string_view field,
                           const ValidationLimits& limits) {
   for (const auto& [k, v] : map) {
-    if (v.size() > limits.max_value_bytes) {
-      return Reason(absl::StrCat(field, "[", k, "]"),
-                    absl::StrCat("value of ", v.size(), " bytes exceeds ",
-                                 limits.max_value_bytes));
+    if (!IsValidUtf8(k) || k.size() > limits.max_name_bytes) {
+      return Reason(field, "a key is longer than 256 bytes or invalid UTF-8");
     }
-    if (!IsValidUtf8(k) || !IsValidUtf8(v)) {
-      return Reason(absl::StrCat(field, "[", k, "]"), "invalid UTF-8");
-    }
+    std::string name = absl::StrCat(field, "[", k, "]");
+    if (absl::Status s = CheckString(v, name, limits.max_value_bytes); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<Key>> NormalizeKey(const hub::v1::Identifier& id,
                                                 absl::string_view field,
-                                                int* blocked) {
+                                                const ValidationLimits& limits) {
+  if (absl::Status s = CheckString(id.type(), absl::StrCat(field, ".type"),
+                                   limits.max_name_bytes);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckString(id.value(), absl::StrCat(field, ".value"),
+                                   limits.max_identifier_bytes);
+      !s.ok()) {
+    return s;
+  }
   std::optional<IdentifierType> type = FindIdentifierType(id.type());
   if (!type) {
     return Reason(field, absl::StrCat("unknown identifier type \"", id.type(), "\""));
   }
   absl::StatusOr<NormalizedValue> v = NormalizeIdentifier(*type, id.value());
   if (!v.ok()) return Reason(field, v.status().message());
-  if (v->blocked) {
-    ++*blocked;
-    return std::optional<Key>();
-  }
+  if (v->blocked) return std::optional<Key>();
   return std::optional<Key>(Key{type->name, v->value, type->side});
 }
 
 absl::Status CheckHeader(const hub::v1::SourceRecord& r, absl::Time now,
                          const ValidationLimits& limits) {
   if (r.source().empty()) return Reason("source", "required");
+  if (absl::Status s = CheckString(r.source(), "source", limits.max_name_bytes); !s.ok()) return s;
+  if (absl::Status s = CheckString(r.event_type(), "event_type", limits.max_name_bytes); !s.ok()) return s;
   if (r.entity() == hub::v1::ENTITY_TYPE_UNSPECIFIED) {
     return Reason("entity", "required");
   }
   if (r.external_id().empty()) return Reason("external_id", "required");
-  if (r.external_id().size() > limits.max_external_id_bytes ||
-      !IsValidUtf8(r.external_id())) {
-    return Reason("external_id", "longer than 256 bytes or invalid UTF-8");
+  if (absl::Status s = CheckString(r.external_id(), "external_id",
+                                   limits.max_external_id_bytes);
+      !s.ok()) {
+    return s;
   }
   auto bad_time = r.attributes().find("_invalid_updated_at");
   if (bad_time != r.attributes().end()) {
@@ -112,7 +115,47 @@ absl::Status CheckHeader(const hub::v1::SourceRecord& r, absl::Time now,
   return CheckStrings(r.properties(), "properties", limits);
 }
 
+void SanitizeMap(google::protobuf::Map<std::string, std::string>* map) {
+  std::vector<std::pair<std::string, std::string>> entries(map->begin(), map->end());
+  map->clear();
+  for (auto& [k, v] : entries) {
+    SanitizeUtf8(&k);
+    SanitizeUtf8(&v);
+    (*map)[k] = v;
+  }
+}
+
 }  // namespace
+
+void SanitizeUtf8(std::string* s) {
+  if (IsValidUtf8(*s)) return;
+  std::string out;
+  for (unsigned char c : *s) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD for every non-ASCII byte
+    }
+  }
+  *s = std::move(out);
+}
+
+void SanitizeUtf8(hub::v1::SourceRecord* r) {
+  SanitizeUtf8(r->mutable_source());
+  SanitizeUtf8(r->mutable_external_id());
+  SanitizeUtf8(r->mutable_event_type());
+  for (hub::v1::Identifier& id : *r->mutable_identifiers()) {
+    SanitizeUtf8(id.mutable_type());
+    SanitizeUtf8(id.mutable_value());
+  }
+  for (hub::v1::Link& link : *r->mutable_links()) {
+    SanitizeUtf8(link.mutable_relation());
+    SanitizeUtf8(link.mutable_target()->mutable_type());
+    SanitizeUtf8(link.mutable_target()->mutable_value());
+  }
+  SanitizeMap(r->mutable_attributes());
+  SanitizeMap(r->mutable_properties());
+}
 
 RecordRole RoleOf(hub::v1::EntityType entity) {
   if (entity == hub::v1::ACCOUNT) return RecordRole::kAccount;
@@ -138,7 +181,7 @@ absl::StatusOr<ValidatedRecord> ValidateRecord(
   for (int i = 0; i < r.identifiers_size(); ++i) {
     std::string field = absl::StrCat("identifiers[", i, "]");
     absl::StatusOr<std::optional<Key>> key =
-        NormalizeKey(r.identifiers(i), field, &out.blocked);
+        NormalizeKey(r.identifiers(i), field, limits);
     if (!key.ok()) return key.status();
     if (!*key) continue;
     Side want = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
@@ -157,10 +200,11 @@ absl::StatusOr<ValidatedRecord> ValidateRecord(
     const hub::v1::Link& link = r.links(i);
     std::string field = absl::StrCat("links[", i, "]");
     if (link.relation() != "account" && link.relation() != "person") {
+      if (!IsValidUtf8(link.relation())) return Reason(field, "invalid UTF-8 relation");
       return Reason(field, absl::StrCat("unknown relation \"", link.relation(), "\""));
     }
     absl::StatusOr<std::optional<Key>> key =
-        NormalizeKey(link.target(), field, &out.blocked);
+        NormalizeKey(link.target(), field, limits);
     if (!key.ok()) return key.status();
     if (!*key) continue;
     Side want = link.relation() == "account" ? Side::kAccount : Side::kPerson;

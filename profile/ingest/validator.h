@@ -34,8 +34,6 @@ struct ValidatedRecord {
   // acted, for activities): normalised, without duplicates or blocked values.
   std::vector<Key> identifiers;
   std::vector<ResolvedLink> links;
-  // How many identifier values were ignored as placeholders.
-  int blocked = 0;
 };
 
 // Which side a record's own identity is on: persons for contacts, leads and
@@ -47,6 +45,8 @@ bool IsActivity(hub::v1::EntityType entity);
 // Limits applied by ValidateRecord.
 struct ValidationLimits {
   size_t max_external_id_bytes = 256;   // default 256
+  size_t max_name_bytes = 256;          // source, types, keys (256)
+  size_t max_identifier_bytes = 1024;   // an identifier value (1 KiB)
   size_t max_value_bytes = 64 * 1024;   // per attribute/property (64 KiB)
   size_t max_identifiers = 256;         // per record
   absl::Duration max_future = absl::Hours(24);  // updated_at beyond now
@@ -60,10 +60,15 @@ struct ValidationLimits {
 // [1970-01-01, now + max_future]; activities need occurred_at; identifier
 // types known and of the record's side, values valid for their type; link
 // relations "account"/"person" with a target of the right side; sizes within
-// limits; strings valid UTF-8.
+// limits; every string valid UTF-8 (as protobuf requires to read it back).
 absl::StatusOr<ValidatedRecord> ValidateRecord(
     const hub::v1::SourceRecord& record, absl::Time now,
     const ValidationLimits& limits = {});
+
+// Replaces the bytes of any invalid UTF-8 string in `record` with U+FFFD, so
+// a record quarantined for bad encoding can still be stored and listed.
+void SanitizeUtf8(hub::v1::SourceRecord* record);
+void SanitizeUtf8(std::string* text);
 
 }  // namespace hub
 

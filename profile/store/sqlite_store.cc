@@ -188,12 +188,19 @@ class SqliteStore : public Store {
 
   absl::Status UpdateSyncJob(const std::string& source_id, int64_t job_id,
                              const hub::v1::SyncJob& job) override {
-    return WriteOne(
-        "UPDATE sync_jobs SET payload=? WHERE source_id=? AND job_id=?",
-        [&](Statement* s) {
-          s->BindBlob(1, Serialize(job)).Bind(2, source_id).Bind(3, job_id);
-        },
-        nullptr);
+    std::string payload = Serialize(job);
+    absl::MutexLock lock(&writer_mu_);
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        writer_->Prepare("UPDATE sync_jobs SET payload=? WHERE source_id=? "
+                         "AND job_id=?"));
+    ScopedReset reset(s);
+    HUB_RETURN_IF_ERROR(s->BindBlob(1, payload).Bind(2, source_id).Bind(3, job_id).Run());
+    if (writer_->Changes() == 0) {
+      return absl::NotFoundError(absl::StrCat("sync job sources/", source_id,
+                                              "/syncJobs/", job_id, " not found"));
+    }
+    return absl::OkStatus();
   }
 
   absl::StatusOr<hub::v1::SyncJob> GetSyncJob(const std::string& source_id,
@@ -313,7 +320,7 @@ class SqliteStore : public Store {
       }
     }
     HUB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> c,
-                         Connection::Open(options_.path, false));
+                         Connection::Open(options_.path, Connection::Mode::kReader));
     return Lease(this, std::move(c));
   }
 
@@ -326,7 +333,7 @@ class SqliteStore : public Store {
 
   // Runs one statement on the writer in its own transaction. `on_conflict`
   // (if set) maps a constraint violation to the caller's error.
-  absl::Status WriteOne(const std::string& sql,
+  absl::Status WriteOne(const char* sql,
                         const std::function<void(Statement*)>& bind,
                         const std::function<absl::Status()>& on_conflict) {
     absl::MutexLock lock(&writer_mu_);
@@ -479,6 +486,10 @@ absl::Status InSnapshot(Connection* conn, Fn fn) {
   HUB_RETURN_IF_ERROR(conn->Exec("BEGIN"));
   absl::Status status = fn();
   absl::Status end = conn->Exec(status.ok() ? "COMMIT" : "ROLLBACK");
+  if (!end.ok() && status.ok()) {
+    // Never hand a connection back to the pool inside a transaction.
+    conn->Exec("ROLLBACK").IgnoreError();
+  }
   return status.ok() ? end : status;
 }
 
@@ -609,7 +620,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     return absl::InvalidArgumentError("store path is empty");
   }
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
-                       Connection::Open(options.path, options.create_if_missing));
+                       Connection::Open(options.path, options.create_if_missing
+                                        ? Connection::Mode::kWriterOrCreate
+                                        : Connection::Mode::kWriter));
   HUB_RETURN_IF_ERROR(sqlite::Migrate(writer.get()));
   // Checkpoint the WAL in larger steps than SQLite's default 1000 pages: a
   // page rewritten by several batches is copied back once.

@@ -73,10 +73,11 @@ std::string Statement::Text(int col) const {
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
-    const std::string& path, bool create) {
+    const std::string& path, Mode mode) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (create) flags |= SQLITE_OPEN_CREATE;
+  int flags = SQLITE_OPEN_NOMUTEX;
+  flags |= mode == Mode::kReader ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (mode == Mode::kWriterOrCreate) flags |= SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status = ToStatus(db, rc, absl::StrCat("open ", path));
@@ -86,9 +87,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_busy_timeout(db, 10000);
   absl::Status status = conn->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-      "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; "
-      "PRAGMA cache_size=-65536;");
+      mode == Mode::kReader
+          ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;"
+          : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
   if (!status.ok()) return status;
   return conn;
 }
@@ -110,12 +112,12 @@ absl::Status Connection::Exec(absl::string_view sql) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Statement*> Connection::Prepare(const std::string& sql) {
+absl::StatusOr<Statement*> Connection::Prepare(const char* sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return it->second.get();
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+                              nullptr);
   if (rc != SQLITE_OK) return ToStatus(db_, rc, sql);
   auto owned = std::make_unique<Statement>(db_, stmt);
   Statement* raw = owned.get();

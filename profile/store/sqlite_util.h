@@ -70,17 +70,28 @@ class ScopedReset {
 // Not thread-safe: one thread uses a connection at a time.
 class Connection {
  public:
-  // Opens `path` (creating it if `create`), in WAL mode with a busy timeout.
+  // How a connection is used.
+  enum class Mode {
+    kWriter,          // read-write; sets WAL mode; 64 MiB page cache
+    kWriterOrCreate,  // as kWriter, creating the file if missing
+    kReader,          // read-only; 8 MiB page cache
+  };
+
+  // Opens `path` with a 10 s busy timeout. Writers put the database in WAL
+  // mode with synchronous=NORMAL: a commit survives a process crash; a power
+  // loss may lose the last commits, never corrupt the file.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(
-      const std::string& path, bool create);
+      const std::string& path, Mode mode);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   // Runs one or more statements without results.
   absl::Status Exec(absl::string_view sql);
-  // Returns the cached prepared statement for `sql`, reset and unbound.
-  absl::StatusOr<Statement*> Prepare(const std::string& sql);
+  // Returns the cached prepared statement for `sql`, reset and unbound. The
+  // cache is keyed by the pointer, so pass string literals (or other text
+  // that lives as long as the connection).
+  absl::StatusOr<Statement*> Prepare(const char* sql);
   sqlite3* raw() const { return db_; }
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
@@ -88,7 +99,7 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
 };
 
 }  // namespace sqlite

@@ -118,6 +118,11 @@ class SqliteWriteTransaction : public WriteTransaction {
     }
     s->Bind(12, now_us_).Bind(13, key_hash);
     HUB_RETURN_IF_ERROR(s->Run());
+    if (stored.replaces && conn_->Changes() == 0) {
+      return absl::NotFoundError(absl::StrCat(
+          "no record ", r.source(), "/", hub::v1::EntityType_Name(r.entity()),
+          "/", r.external_id(), " to replace"));
+    }
     if (!stored.replaces) filter_->Add(static_cast<uint64_t>(key_hash));
     return absl::OkStatus();
   }
@@ -377,7 +382,7 @@ class SqliteWriteTransaction : public WriteTransaction {
   }
 
   // Runs `sql` with ?1 = winner, ?2 = loser.
-  absl::Status Update(const std::string& sql, const MergeEntry& e) {
+  absl::Status Update(const char* sql, const MergeEntry& e) {
     HUB_ASSIGN_OR_RETURN(Statement * s, conn_->Prepare(sql));
     ScopedReset reset(s);
     s->Bind(1, e.winner).Bind(2, e.loser);

@@ -121,7 +121,8 @@ class WriteTransaction {
       const RecordKey& key) = 0;
   // Inserts a record, or replaces its current revision (keyed by source,
   // entity and external id) when `placement.replaces` is set.
-  // FAILED_PRECONDITION when inserting a key that exists.
+  // FAILED_PRECONDITION when inserting a key that exists; NOT_FOUND when
+  // replacing one that does not.
   virtual absl::Status PutRecord(const hub::v1::SourceRecord& record,
                                  const RecordPlacement& placement) = 0;
   // Returns the current revisions of every record that describes `id` (not
@@ -233,7 +234,7 @@ class Store {
   // Creates a job for a source (state from `job`); returns its id.
   virtual absl::StatusOr<int64_t> CreateSyncJob(const std::string& source_id,
                                                 const hub::v1::SyncJob& job) = 0;
-  // Replaces a job's state and counters.
+  // Replaces a job's state and counters. NOT_FOUND if absent.
   virtual absl::Status UpdateSyncJob(const std::string& source_id,
                                      int64_t job_id,
                                      const hub::v1::SyncJob& job) = 0;

@@ -139,6 +139,21 @@ TEST_F(IngesterTest, InvalidRecordsGoToQuarantineWithTheirReason) {
                          "expected exactly one '@' after a local part");
 }
 
+TEST_F(IngesterTest, InvalidUtf8IsQuarantinedAndStaysListable) {
+  SourceRecord bad = SfContact("003Z", "zed@acme.example", "2024-05-01T00:00:00Z", "CTO");
+  (*bad.mutable_attributes())["title"] = std::string("C\xc0\x80O", 4);
+  IngestStats s = Ingest({bad, SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CTO")});
+  EXPECT_EQ(s.quarantined, 1);
+  EXPECT_EQ(s.ingested, 1);
+  absl::StatusOr<std::vector<QuarantineEntry>> q = store_->ListQuarantine(10);
+  ASSERT_TRUE(q.ok()) << q.status();
+  ASSERT_EQ(q->size(), 1u);
+  EXPECT_EQ((*q)[0].reason, "attributes[title]: invalid UTF-8");
+  EXPECT_EQ((*q)[0].record.attributes().at("title"), "C\xEF\xBF\xBD\xEF\xBF\xBDO");
+  // The next revision of the good contact still ingests.
+  EXPECT_EQ(Ingest({SfContact("003A", "ana@acme.example", "2024-06-01T00:00:00Z", "CEO")}).ingested, 1);
+}
+
 TEST_F(IngesterTest, NewerRevisionReplacesOlderIsIgnored) {
   Ingest({SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CTO")});
   SourceRecord newer = MakeRecord("salesforce", hub::v1::CONTACT, "003A",
@@ -151,6 +166,17 @@ TEST_F(IngesterTest, NewerRevisionReplacesOlderIsIgnored) {
   IngestStats stale = Ingest({SfContact("003A", "ana@acme.example", "2024-06-01T00:00:00Z", "CEO")});
   EXPECT_EQ(stale.unchanged, 1);
   EXPECT_EQ(Trait(ByEmail("ana@acme.example"), "title"), "<none>");
+}
+
+TEST_F(IngesterTest, RevisionsWithOneTimestampResolveTheSameInAnyOrder) {
+  SourceRecord a = SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CTO");
+  SourceRecord b = SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CEO");
+  std::string winner = ContentHash(a) > ContentHash(b) ? "CTO" : "CEO";
+  Ingest({a});
+  Ingest({b});
+  EXPECT_EQ(Trait(ByEmail("ana@acme.example"), "title"), winner);
+  Ingest({a});
+  EXPECT_EQ(Trait(ByEmail("ana@acme.example"), "title"), winner);
 }
 
 TEST_F(IngesterTest, DeletedRecordStopsContributingTraits) {

@@ -139,6 +139,10 @@ TEST_P(StoreContractTest, RecordsUpsertByKey) {
   EXPECT_EQ(info->content_hash, 22u);
   EXPECT_EQ(info->updated_us, 1706745600000000);
   EXPECT_FALSE(tx->FindRecord({"s", hub::v1::LEAD, "c1"})->has_value());
+  RecordPlacement missing;
+  missing.replaces = true;
+  EXPECT_EQ(tx->PutRecord(MakeRecord("s", hub::v1::LEAD, "nope", "2024-01-01T00:00:00Z", {}), missing).code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_P(StoreContractTest, QuarantineIsIdempotentPerRevision) {
@@ -181,6 +185,7 @@ TEST_P(StoreContractTest, SourcesJobsAndCursors) {
   EXPECT_EQ(jobs[0].name(), "sources/crm/syncJobs/2");
   EXPECT_EQ(jobs[1].records_read(), 7);
   EXPECT_EQ(store_->GetSyncJob("crm", 9).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->UpdateSyncJob("crm", 9, job).code(), absl::StatusCode::kNotFound);
 }
 
 TEST_P(StoreContractTest, ListIdsPagesLiveProfiles) {
@@ -230,7 +235,7 @@ TEST(SqliteStoreTest, ReopensAndRefusesNewerSchema) {
     EXPECT_EQ((*store)->Counts()->persons, 1);
   }
   {
-    auto raw = sqlite::Connection::Open(path, false);
+    auto raw = sqlite::Connection::Open(path, sqlite::Connection::Mode::kWriter);
     ASSERT_TRUE(raw.ok());
     ASSERT_TRUE((*raw)->Exec("PRAGMA user_version=99").ok());
   }

@@ -37,7 +37,6 @@ TEST(ValidatorTest, NormalisesAndDeduplicatesIdentifiers) {
   ASSERT_EQ(v->identifiers.size(), 2u);
   EXPECT_EQ(v->identifiers[0].value, "ana@acme.example");
   EXPECT_EQ(v->identifiers[1].type, "salesforce.contact_id");
-  EXPECT_EQ(v->blocked, 1);
   ASSERT_EQ(v->links.size(), 1u);
   EXPECT_EQ(v->links[0].target.side, Side::kAccount);
 }
@@ -69,6 +68,40 @@ TEST(ValidatorTest, ReasonsNameTheField) {
   r = Contact();
   (*r.mutable_attributes())["bio"] = std::string("\xff\xfe", 2);
   EXPECT_EQ(Reason(r), "attributes[bio]: invalid UTF-8");
+}
+
+TEST(ValidatorTest, EveryStringMustBeUtf8ProtobufCanReadBack) {
+  hub::v1::SourceRecord r = Contact();
+  (*r.mutable_attributes())["name"] = std::string("\xc0\x80", 2);  // overlong NUL
+  EXPECT_EQ(Reason(r), "attributes[name]: invalid UTF-8");
+  r = Contact();
+  (*r.mutable_attributes())["name"] = std::string("\xed\xa0\x80", 3);  // surrogate
+  EXPECT_EQ(Reason(r), "attributes[name]: invalid UTF-8");
+  r = Contact();
+  r.mutable_identifiers(1)->set_value(std::string("003\xff", 4));
+  EXPECT_EQ(Reason(r), "identifiers[1].value: invalid UTF-8");
+  r = Contact();
+  r.mutable_identifiers(1)->set_value(std::string(2000, 'x'));
+  EXPECT_EQ(Reason(r), "identifiers[1].value: value of 2000 bytes exceeds 1024");
+  r = Contact();
+  r.set_source(std::string("crm\xfe", 4));
+  EXPECT_EQ(Reason(r), "source: invalid UTF-8");
+  r = Contact();
+  (*r.mutable_attributes())["title"] = "Jefe de producción \xe2\x9c\x93";
+  EXPECT_EQ(Reason(r), "OK");
+}
+
+TEST(ValidatorTest, SanitizeReplacesInvalidBytes) {
+  hub::v1::SourceRecord r = Contact();
+  r.set_external_id(std::string("a\xff" "b", 3));
+  (*r.mutable_attributes())[std::string("k\xfe", 2)] = "ok";
+  SanitizeUtf8(&r);
+  EXPECT_EQ(r.external_id(), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(r.attributes().at("k\xEF\xBF\xBD"), "ok");
+  std::string bytes;
+  ASSERT_TRUE(r.SerializeToString(&bytes));
+  hub::v1::SourceRecord back;
+  EXPECT_TRUE(back.ParseFromString(bytes));
 }
 
 TEST(ValidatorTest, SidesAndLinksAreChecked) {
