@@ -125,7 +125,7 @@ absl::StatusOr<Cursor> ParseCursor(const std::string& text) {
 MemberKey KeyOf(const Json& member) {
   absl::StatusOr<absl::Time> changed =
       ParseTimestamp(adapters_internal::TextAt(member, "last_changed"));
-  return MemberKey{changed.ok() ? ToUnixMicrosSafe(*changed)
+  return MemberKey{changed.ok() ? absl::ToUnixMicros(*changed)
                                 : std::numeric_limits<int64_t>::min(),
                    adapters_internal::TextAt(member, "id")};
 }

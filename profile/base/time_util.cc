@@ -77,8 +77,6 @@ absl::Time FromProtoTime(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
-int64_t ToUnixMicrosSafe(absl::Time t) { return absl::ToUnixMicros(t); }
-
 std::string FormatTimestamp(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }

@@ -29,7 +29,6 @@ absl::StatusOr<absl::Time> ParseUnixMicros(absl::string_view text);
 // precision, which is what the store keeps).
 google::protobuf::Timestamp ToProtoTime(absl::Time t);
 absl::Time FromProtoTime(const google::protobuf::Timestamp& ts);
-int64_t ToUnixMicrosSafe(absl::Time t);
 
 // RFC 3339 in UTC with microseconds, e.g. "2024-05-02T09:15:00.000123Z".
 std::string FormatTimestamp(absl::Time t);

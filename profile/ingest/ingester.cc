@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "profile/base/hash.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
 #include "profile/identity/identifier.h"
@@ -195,15 +196,6 @@ std::string SerializeDeterministic(const hub::v1::SourceRecord& record) {
     record.SerializeToCodedStream(&out);
   }
   return bytes;
-}
-
-uint64_t Fnv1a64(absl::string_view bytes) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
 }
 
 uint64_t ContentHash(const hub::v1::SourceRecord& record) {

@@ -31,9 +31,6 @@ struct IngestStats {
 // The deterministic serialization of a record (map entries ordered).
 std::string SerializeDeterministic(const hub::v1::SourceRecord& record);
 
-// A stable 64-bit FNV-1a hash of bytes.
-uint64_t Fnv1a64(absl::string_view bytes);
-
 // A stable 64-bit hash of a record's content: Fnv1a64 of its deterministic
 // serialization. The idempotency key together with (source, entity,
 // external_id).

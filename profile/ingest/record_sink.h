@@ -20,10 +20,12 @@ class RecordSink {
  public:
   virtual ~RecordSink() = default;
 
-  // Ingests `records` and then saves `cursor` as the position after them.
-  // Returns OK when both are durable. On error nothing of this page was
-  // committed and the adapter must stop (returning the error from Pull); the
-  // previous cursor still stands, so nothing is skipped on the next run.
+  // Ingests `records` and then saves `cursor` as the position after them,
+  // atomically. Returns OK when the page is committed, or — for a sink that
+  // pipelines (PipelinedSink) — accepted for commit in order; then an error
+  // of an earlier page is returned by a later Write or by its Finish. On
+  // error the adapter must stop (returning the error from Pull); the cursor
+  // of the last committed page stands, so nothing is skipped next run.
   virtual absl::Status Write(std::vector<hub::v1::SourceRecord> records,
                              const std::string& cursor) = 0;
 };

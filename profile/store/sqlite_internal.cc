@@ -1,6 +1,7 @@
 #include "profile/store/sqlite_internal.h"
 
 #include "absl/time/clock.h"
+#include "profile/base/hash.h"
 
 namespace hub {
 namespace sqlite_internal {
@@ -20,18 +21,12 @@ std::string KeyString(absl::string_view source, int entity,
 int64_t KeyHash(absl::string_view source, int entity,
                 absl::string_view external_id) {
   // FNV-1a over the three parts, each followed by a separator byte.
-  uint64_t h = 14695981039346656037ull;
-  auto mix = [&h](absl::string_view bytes) {
-    for (unsigned char c : bytes) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ull;
-  };
-  mix(source);
-  mix(absl::StrCat(entity));
-  mix(external_id);
+  uint64_t h = Fnv1a64(source);
+  h = Fnv1a64("\xff", h);
+  h = Fnv1a64(absl::StrCat(entity), h);
+  h = Fnv1a64("\xff", h);
+  h = Fnv1a64(external_id, h);
+  h = Fnv1a64("\xff", h);
   return static_cast<int64_t>(h >> 1);
 }
 

@@ -175,6 +175,7 @@ class WriteTransaction {
                                   const std::string& change) = 0;
 
   // Saves the cursor of a source (committed with everything else).
+  // NOT_FOUND if the source does not exist.
   virtual absl::Status SaveCursor(const std::string& source_name,
                                   const std::string& cursor) = 0;
 
@@ -185,7 +186,10 @@ class WriteTransaction {
 
 // The store of profiles, accounts, records and operational state. One writer
 // at a time (BeginWrite serialises writers); any number of concurrent readers
-// see the last committed state and never block the writer.
+// see the last committed state and never block the writer. The writes outside
+// a WriteTransaction (CreateSource, CreateSyncJob, UpdateSyncJob, AddToken)
+// also take the writer: they wait for an open transaction to end, so a thread
+// holding one must not call them.
 //
 // Thread-safe.
 class Store {
@@ -228,7 +232,8 @@ class Store {
   // NOT_FOUND if absent.
   virtual absl::StatusOr<hub::v1::Source> GetSource(const std::string& id) = 0;
   virtual absl::StatusOr<std::vector<hub::v1::Source>> ListSources() = 0;
-  // Returns the saved cursor of a source ("" if none).
+  // Returns the saved cursor of a source ("" if none). NOT_FOUND if the
+  // source does not exist.
   virtual absl::StatusOr<std::string> LoadCursor(
       const std::string& source_id) = 0;
   // Creates a job for a source (state from `job`); returns its id.
@@ -246,6 +251,7 @@ class Store {
       const std::string& source_id) = 0;
 
   // --- Tokens, counts --------------------------------------------------------
+  // ALREADY_EXISTS if the token's hash is stored already.
   virtual absl::Status AddToken(const TokenRecord& token) = 0;
   virtual absl::StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
   virtual absl::StatusOr<StoreCounts> Counts() = 0;
