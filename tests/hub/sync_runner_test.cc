@@ -98,7 +98,10 @@ TEST_F(SyncRunnerTest, ShutdownStopsAfterTheCurrentPageAndResumes) {
   {
     SyncRunner runner(store_.get(), &registry_, ingester_.get());
     name = runner.Start("s", false)->name();
-    absl::SleepFor(absl::Milliseconds(150));
+    // Stop once two pages are in (the adapter takes 20 ms a page).
+    for (int i = 0; i < 3000 && store_->LoadCursor("s").value_or("").empty(); ++i) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
     runner.Shutdown();
     EXPECT_EQ(runner.Start("s", false).status().code(), absl::StatusCode::kUnavailable);
   }
