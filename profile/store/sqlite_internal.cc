@@ -2,6 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "profile/base/hash.h"
+#include "profile/base/status_macros.h"
 
 namespace hub {
 namespace sqlite_internal {
@@ -33,6 +34,32 @@ int64_t KeyHash(absl::string_view source, int entity,
 std::string Serialize(const google::protobuf::MessageLite& m) {
   std::string out;
   m.SerializeToString(&out);
+  return out;
+}
+
+absl::StatusOr<std::vector<NamedTrait>> ReadTraits(sqlite::Connection* conn,
+                                                   int64_t id) {
+  HUB_ASSIGN_OR_RETURN(
+      sqlite::Statement * s,
+      conn->Prepare("SELECT name, value, source, entity, external_id, "
+                    "observed_us, rule FROM traits WHERE profile_id=? "
+                    "ORDER BY name"));
+  sqlite::ScopedReset reset(s);
+  s->Bind(1, id);
+  std::vector<NamedTrait> out;
+  for (;;) {
+    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    NamedTrait t;
+    t.name = s->Text(0);
+    t.value.value = s->Text(1);
+    t.value.source = s->Text(2);
+    t.value.entity = static_cast<hub::v1::EntityType>(s->Int(3));
+    t.value.external_id = s->Text(4);
+    t.value.observed_us = s->Int(5);
+    t.value.rule = s->Text(6);
+    out.push_back(std::move(t));
+  }
   return out;
 }
 

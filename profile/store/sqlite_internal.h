@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message_lite.h"
 #include "hub/v1/records.pb.h"
+#include "profile/store/sqlite_util.h"
 #include "profile/store/store.h"
 
 namespace hub {
@@ -30,6 +32,10 @@ int64_t KeyHash(absl::string_view source, int entity,
                 absl::string_view external_id);
 
 std::string Serialize(const google::protobuf::MessageLite& m);
+
+// Reads every trait of profile/account `id`, ordered by name.
+absl::StatusOr<std::vector<NamedTrait>> ReadTraits(sqlite::Connection* conn,
+                                                   int64_t id);
 
 // Parses a stored payload; DATA_LOSS naming `what` if it is corrupt.
 template <typename Proto>

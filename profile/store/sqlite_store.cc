@@ -408,27 +408,18 @@ absl::Status SqliteStore::FillCommon(
     google::protobuf::RepeatedPtrField<hub::v1::SourceRecordRef>* records,
     google::protobuf::RepeatedPtrField<std::string>* merged,
     const char* prefix) {
-  HUB_ASSIGN_OR_RETURN(
-      Statement * t,
-      conn->Prepare("SELECT name, value, source, entity, external_id, "
-                    "observed_us, rule FROM traits WHERE profile_id=? "
-                    "ORDER BY name"));
-  {
-    ScopedReset reset(t);
-    t->Bind(1, id);
-    for (;;) {
-      HUB_ASSIGN_OR_RETURN(bool row, t->Step());
-      if (!row) break;
-      hub::v1::Trait* trait = traits->Add();
-      trait->set_name(t->Text(0));
-      trait->set_value(t->Text(1));
-      hub::v1::TraitLineage* l = trait->mutable_lineage();
-      l->set_source(t->Text(2));
-      l->set_entity(static_cast<hub::v1::EntityType>(t->Int(3)));
-      l->set_external_id(t->Text(4));
-      *l->mutable_observed_at() = ToProtoTime(absl::FromUnixMicros(t->Int(5)));
-      l->set_rule(t->Text(6));
-    }
+  HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> named,
+                       sqlite_internal::ReadTraits(conn, id));
+  for (const NamedTrait& n : named) {
+    hub::v1::Trait* trait = traits->Add();
+    trait->set_name(n.name);
+    trait->set_value(n.value.value);
+    hub::v1::TraitLineage* l = trait->mutable_lineage();
+    l->set_source(n.value.source);
+    l->set_entity(n.value.entity);
+    l->set_external_id(n.value.external_id);
+    *l->mutable_observed_at() = ToProtoTime(absl::FromUnixMicros(n.value.observed_us));
+    l->set_rule(n.value.rule);
   }
   HUB_ASSIGN_OR_RETURN(
       Statement * i,

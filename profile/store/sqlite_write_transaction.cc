@@ -236,28 +236,7 @@ class SqliteWriteTransaction : public WriteTransaction {
   }
 
   absl::StatusOr<std::vector<NamedTrait>> GetTraits(int64_t id) override {
-    HUB_ASSIGN_OR_RETURN(
-        Statement * s,
-        conn_->Prepare("SELECT name, value, source, entity, external_id, "
-                       "observed_us, rule FROM traits WHERE profile_id=? "
-                       "ORDER BY name"));
-    ScopedReset reset(s);
-    s->Bind(1, id);
-    std::vector<NamedTrait> out;
-    for (;;) {
-      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      NamedTrait t;
-      t.name = s->Text(0);
-      t.value.value = s->Text(1);
-      t.value.source = s->Text(2);
-      t.value.entity = static_cast<hub::v1::EntityType>(s->Int(3));
-      t.value.external_id = s->Text(4);
-      t.value.observed_us = s->Int(5);
-      t.value.rule = s->Text(6);
-      out.push_back(std::move(t));
-    }
-    return out;
+    return ReadTraits(conn_, id);
   }
 
   absl::Status PutTraits(int64_t id,
