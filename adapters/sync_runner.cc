@@ -9,7 +9,7 @@
 #include "absl/time/clock.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
-#include "profile/ingest/pipelined_sink.h"
+#include "profile/ingest/pipelined_ingest_sink.h"
 
 namespace hub {
 namespace {
@@ -86,7 +86,7 @@ absl::StatusOr<hub::v1::SyncJob> SyncRunner::Start(const std::string& source_id,
 }
 
 absl::Status SyncRunner::Pull(const std::string& source_id, bool full_resync,
-                              RecordSink* sink) {
+                              PipelinedIngestSink* sink) {
   HUB_ASSIGN_OR_RETURN(hub::v1::Source source, store_->GetSource(source_id));
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<SourceAdapter> adapter,
                        registry_->Create(source, options_));
@@ -95,9 +95,8 @@ absl::Status SyncRunner::Pull(const std::string& source_id, bool full_resync,
     HUB_ASSIGN_OR_RETURN(cursor, store_->LoadCursor(source_id));
   }
   StoppableSink stoppable(sink, &stopping_);
-  PipelinedSink pipelined(&stoppable);
-  absl::Status pulled = adapter->Pull(cursor, &pipelined);
-  absl::Status committed = pipelined.Finish();
+  absl::Status pulled = adapter->Pull(cursor, &stoppable);
+  absl::Status committed = sink->Finish();
   return pulled.ok() ? committed : pulled;
 }
 
@@ -105,11 +104,13 @@ void SyncRunner::Run(std::string source_id, int64_t job_id,
                      hub::v1::SyncJob job, bool full_resync) {
   job.set_state(hub::v1::SyncJob::RUNNING);
   store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
-  IngestSink progress(ingester_, source_id,
-                      [&](const IngestStats& stats, int64_t pages) {
-                        CopyStats(stats, pages, &job);
-                        store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
-                      });
+  // Pages are prepared on this thread and committed on the sink's worker,
+  // which also records the progress after each page.
+  PipelinedIngestSink progress(
+      ingester_, source_id, [&](const IngestStats& stats, int64_t pages) {
+        CopyStats(stats, pages, &job);
+        store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
+      });
   absl::Status status = Pull(source_id, full_resync, &progress);
   CopyStats(progress.stats(), progress.pages(), &job);
   job.set_state(status.ok() ? hub::v1::SyncJob::SUCCEEDED

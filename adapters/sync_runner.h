@@ -13,6 +13,7 @@
 #include "adapters/adapter_registry.h"
 #include "hub/v1/sync_service.pb.h"
 #include "profile/ingest/ingester.h"
+#include "profile/ingest/pipelined_ingest_sink.h"
 #include "profile/store/store.h"
 
 namespace hub {
@@ -51,7 +52,7 @@ class SyncRunner {
   void Run(std::string source_id, int64_t job_id, hub::v1::SyncJob job,
            bool full_resync);
   absl::Status Pull(const std::string& source_id, bool full_resync,
-                    RecordSink* sink);
+                    PipelinedIngestSink* sink);
 
   Store* store_;
   const AdapterRegistry* registry_;

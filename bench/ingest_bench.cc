@@ -27,7 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/adapter_registry.h"
 #include "profile/ingest/ingester.h"
-#include "profile/ingest/pipelined_sink.h"
+#include "profile/ingest/pipelined_ingest_sink.h"
 #include "profile/store/sqlite_store.h"
 
 namespace {
@@ -82,22 +82,21 @@ double RunPipeline(const std::string& world, const std::string& db, int batch,
     if (absl::Status s = store->CreateSource(kind, source); !s.ok()) Fail(s);
     auto adapter = registry.Create(source, options);
     if (!adapter.ok()) Fail(adapter.status());
-    hub::IngestSink sink(&ingester, kind);
-    hub::PipelinedSink pipelined(&sink);  // as SyncRunner runs adapters
-    if (absl::Status s = (*adapter)->Pull("", &pipelined); !s.ok()) Fail(s);
-    if (absl::Status s = pipelined.Finish(); !s.ok()) Fail(s);
+    hub::PipelinedIngestSink sink(&ingester, kind);  // as SyncRunner runs it
+    if (absl::Status s = (*adapter)->Pull("", &sink); !s.ok()) Fail(s);
+    if (absl::Status s = sink.Finish(); !s.ok()) Fail(s);
     *count += sink.stats().read;
   }
   return Seconds(start);
 }
 
-double RunIngest(const std::vector<std::vector<SourceRecord>>& pages,
+double RunIngest(std::vector<std::vector<SourceRecord>> pages,
                  const std::string& db) {
   auto store = FreshStore(db);
   hub::Ingester ingester(store.get());
   auto start = std::chrono::steady_clock::now();
-  for (const auto& page : pages) {
-    auto stats = ingester.IngestBatch(page);
+  for (auto& page : pages) {
+    auto stats = ingester.IngestBatch(std::move(page));
     if (!stats.ok()) Fail(stats.status());
   }
   return Seconds(start);

@@ -203,19 +203,38 @@ uint64_t ContentHash(const hub::v1::SourceRecord& record) {
 }
 
 absl::StatusOr<IngestStats> Ingester::IngestBatch(
-    const std::vector<hub::v1::SourceRecord>& records,
-    const std::string& source_id, const std::string& cursor) {
-  IngestStats stats;
+    std::vector<hub::v1::SourceRecord> records, const std::string& source_id,
+    const std::string& cursor) {
+  return Apply(Prepare(std::move(records)), source_id, cursor);
+}
+
+PreparedBatch Ingester::Prepare(
+    std::vector<hub::v1::SourceRecord> records) const {
   absl::Time now = absl::Now();
+  PreparedBatch batch;
+  batch.items.reserve(records.size());
+  for (hub::v1::SourceRecord& r : records) {
+    PreparedBatch::Item item{std::move(r), absl::UnknownError("unset"), "", 0};
+    item.payload = SerializeDeterministic(item.record);
+    item.content_hash = Fnv1a64(item.payload);
+    item.validated = ValidateRecord(item.record, now, limits_);
+    batch.items.push_back(std::move(item));
+  }
+  return batch;
+}
+
+absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
+                                            const std::string& source_id,
+                                            const std::string& cursor) {
+  IngestStats stats;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
   RecordApplier applier(tx.get(), &stats);
-  for (const hub::v1::SourceRecord& r : records) {
+  for (PreparedBatch::Item& item : batch.items) {
     ++stats.read;
-    std::string payload = SerializeDeterministic(r);
-    uint64_t hash = Fnv1a64(payload);
-    absl::StatusOr<ValidatedRecord> v = ValidateRecord(r, now, limits_);
-    if (!v.ok()) {
-      QuarantineEntry entry{r, hash, std::string(v.status().message())};
+    const hub::v1::SourceRecord& r = item.record;
+    if (!item.validated.ok()) {
+      QuarantineEntry entry{r, item.content_hash,
+                            std::string(item.validated.status().message())};
       SanitizeUtf8(&entry.record);
       SanitizeUtf8(&entry.reason);
       HUB_ASSIGN_OR_RETURN(bool added, tx->Quarantine(entry));
@@ -226,6 +245,7 @@ absl::StatusOr<IngestStats> Ingester::IngestBatch(
     // An identical or older revision changes nothing; of two revisions with
     // one updated_at, the higher content hash wins, whatever their order.
     int64_t updated = Micros(r.updated_at());
+    uint64_t hash = item.content_hash;
     if (previous && (previous->content_hash == hash ||
                      previous->updated_us > updated ||
                      (previous->updated_us == updated &&
@@ -233,7 +253,8 @@ absl::StatusOr<IngestStats> Ingester::IngestBatch(
       ++stats.unchanged;
       continue;
     }
-    HUB_RETURN_IF_ERROR(applier.Apply(r, *v, std::move(payload), hash, previous));
+    HUB_RETURN_IF_ERROR(applier.Apply(r, *item.validated, std::move(item.payload),
+                                      hash, previous));
     ++stats.ingested;
   }
   if (!source_id.empty()) HUB_RETURN_IF_ERROR(tx->SaveCursor(source_id, cursor));
@@ -244,7 +265,7 @@ absl::StatusOr<IngestStats> Ingester::IngestBatch(
 absl::Status IngestSink::Write(std::vector<hub::v1::SourceRecord> records,
                                const std::string& cursor) {
   HUB_ASSIGN_OR_RETURN(IngestStats stats,
-                       ingester_->IngestBatch(records, source_id_, cursor));
+                       ingester_->IngestBatch(std::move(records), source_id_, cursor));
   stats_ += stats;
   ++pages_;
   if (on_page_) on_page_(stats_, pages_);

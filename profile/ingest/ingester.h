@@ -36,6 +36,18 @@ std::string SerializeDeterministic(const hub::v1::SourceRecord& record);
 // external_id).
 uint64_t ContentHash(const hub::v1::SourceRecord& record);
 
+// A batch after the store-free half of ingest: each record validated (its
+// identifiers normalised, or the quarantine reason), serialized and hashed.
+struct PreparedBatch {
+  struct Item {
+    hub::v1::SourceRecord record;
+    absl::StatusOr<ValidatedRecord> validated;
+    std::string payload;  // deterministic serialization
+    uint64_t content_hash = 0;
+  };
+  std::vector<Item> items;
+};
+
 // Applies batches to a Store. Thread-safe (the store serialises writers).
 class Ingester {
  public:
@@ -45,10 +57,22 @@ class Ingester {
   // Ingests `records` in order in one transaction and, if `source_id` is
   // non-empty, saves `cursor` as that source's cursor in the same
   // transaction. Invalid records are quarantined (counted, not an error).
-  // On error nothing of the batch is committed.
+  // On error nothing of the batch is committed. Same as
+  // Apply(Prepare(records), source_id, cursor).
   absl::StatusOr<IngestStats> IngestBatch(
-      const std::vector<hub::v1::SourceRecord>& records,
+      std::vector<hub::v1::SourceRecord> records,
       const std::string& source_id = "", const std::string& cursor = "");
+
+  // The store-free half: validation, normalisation, serialization, hashing.
+  // Pure; callable from any thread, e.g. the adapter's while the previous
+  // batch commits.
+  PreparedBatch Prepare(std::vector<hub::v1::SourceRecord> records) const;
+
+  // The store half: resolution, survivorship and persistence of a prepared
+  // batch in one transaction, as IngestBatch.
+  absl::StatusOr<IngestStats> Apply(PreparedBatch batch,
+                                    const std::string& source_id,
+                                    const std::string& cursor);
 
  private:
   Store* store_;

@@ -22,7 +22,7 @@ class RecordSink {
 
   // Ingests `records` and then saves `cursor` as the position after them,
   // atomically. Returns OK when the page is committed, or — for a sink that
-  // pipelines (PipelinedSink) — accepted for commit in order; then an error
+  // pipelines (PipelinedIngestSink) — accepted for commit in order; then an error
   // of an earlier page is returned by a later Write or by its Finish. On
   // error the adapter must stop (returning the error from Pull); the cursor
   // of the last committed page stands, so nothing is skipped next run.

@@ -1,0 +1,72 @@
+#include "profile/ingest/pipelined_ingest_sink.h"
+
+namespace hub {
+
+PipelinedIngestSink::PipelinedIngestSink(
+    Ingester* ingester, std::string source_id,
+    std::function<void(const IngestStats&, int64_t)> on_page, int depth)
+    : ingester_(ingester),
+      source_id_(std::move(source_id)),
+      on_page_(std::move(on_page)),
+      depth_(depth < 1 ? 1 : static_cast<size_t>(depth)) {
+  worker_ = std::thread(&PipelinedIngestSink::Work, this);
+}
+
+PipelinedIngestSink::~PipelinedIngestSink() { Finish().IgnoreError(); }
+
+absl::Status PipelinedIngestSink::Write(
+    std::vector<hub::v1::SourceRecord> records, const std::string& cursor) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!error_.ok()) return error_;
+    if (closed_) return absl::FailedPreconditionError("sink already finished");
+  }
+  PreparedBatch batch = ingester_->Prepare(std::move(records));  // unlocked
+  absl::MutexLock lock(&mu_);
+  auto has_room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return queue_.size() < depth_ || !error_.ok();
+  };
+  mu_.Await(absl::Condition(&has_room));
+  if (!error_.ok()) return error_;
+  queue_.emplace_back(std::move(batch), cursor);
+  return absl::OkStatus();
+}
+
+absl::Status PipelinedIngestSink::Finish() {
+  {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+  }
+  if (worker_.joinable()) worker_.join();
+  absl::MutexLock lock(&mu_);
+  return error_;
+}
+
+void PipelinedIngestSink::Work() {
+  for (;;) {
+    std::pair<PreparedBatch, std::string> page;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !queue_.empty() || closed_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // closed and drained
+      page = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    absl::StatusOr<IngestStats> stats =
+        ingester_->Apply(std::move(page.first), source_id_, page.second);
+    if (!stats.ok()) {
+      absl::MutexLock lock(&mu_);
+      error_ = stats.status();
+      queue_.clear();
+      return;
+    }
+    stats_ += *stats;
+    ++pages_;
+    if (on_page_) on_page_(stats_, pages_);
+  }
+}
+
+}  // namespace hub
