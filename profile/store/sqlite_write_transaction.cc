@@ -1,7 +1,7 @@
 #include "profile/store/sqlite_write_transaction.h"
 
 #include <cstdint>
-#include <map>
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,11 +22,13 @@ using sqlite::Connection;
 using sqlite::ScopedReset;
 using sqlite::Statement;
 
-// The rank of a change-log entry: a stronger change wins within a batch.
-int ChangeRank(const std::string& change) {
-  if (change == "created") return 3;
-  if (change == "merged") return 2;
-  if (change == "deleted") return 1;
+// The change-log kinds, weakest first: a stronger change wins in a batch.
+constexpr const char* kChanges[] = {"updated", "deleted", "merged", "created"};
+
+int ChangeRank(absl::string_view change) {
+  for (int i = 3; i > 0; --i) {
+    if (change == kChanges[i]) return i;
+  }
   return 0;
 }
 
@@ -45,8 +47,7 @@ class SqliteWriteTransaction : public WriteTransaction {
       const RecordKey& key) override {
     int64_t key_hash = KeyHash(key.source, key.entity, key.external_id);
     if (!filter_->MayContain(static_cast<uint64_t>(key_hash))) {
-      known_absent_.insert(KeyString(key.source, key.entity, key.external_id));
-      return std::optional<RecordInfo>();
+      return std::optional<RecordInfo>();  // certainly new
     }
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
@@ -85,10 +86,11 @@ class SqliteWriteTransaction : public WriteTransaction {
                   "profile_id, account_id, payload, ingest_us, key_hash) "
                   "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"));
     int64_t key_hash = KeyHash(r.source(), r.entity(), r.external_id());
-    if (!stored.replaces &&
+    if (!stored.replaces && filter_->MayContain(static_cast<uint64_t>(key_hash)) &&
         known_absent_.erase(KeyString(r.source(), r.entity(), r.external_id())) == 0) {
-      // The one writer keeps keys unique: refuse a key that exists (a key
-      // FindRecord just reported absent needs no second look).
+      // The one writer keeps keys unique: refuse a key that exists. A key the
+      // filter has never seen, or that FindRecord just looked up and found
+      // absent, needs no second look.
       HUB_ASSIGN_OR_RETURN(std::optional<RecordInfo> existing,
                            FindRecord(RecordKey{r.source(), r.entity(), r.external_id()}));
       known_absent_.erase(KeyString(r.source(), r.entity(), r.external_id()));
@@ -309,10 +311,9 @@ class SqliteWriteTransaction : public WriteTransaction {
 
   absl::Status NoteChange(Side side, int64_t id,
                           const std::string& change) override {
-    auto [it, inserted] = changes_.emplace(id, std::make_pair(side, change));
-    if (!inserted && ChangeRank(change) > ChangeRank(it->second.second)) {
-      it->second.second = change;
-    }
+    int rank = ChangeRank(change);
+    auto [it, inserted] = changes_.emplace(id, std::make_pair(side, rank));
+    if (!inserted && rank > it->second.second) it->second.second = rank;
     return absl::OkStatus();
   }
 
@@ -406,11 +407,15 @@ class SqliteWriteTransaction : public WriteTransaction {
     HUB_ASSIGN_OR_RETURN(
         Statement * touch,
         conn_->Prepare("UPDATE profiles SET update_us=? WHERE id=?"));
-    for (const auto& [id, change] : changes_) {
+    // In id order, so the log reads the same however the batch ran.
+    std::vector<std::pair<int64_t, std::pair<Side, int>>> changes(changes_.begin(),
+                                                                  changes_.end());
+    std::sort(changes.begin(), changes.end());
+    for (const auto& [id, change] : changes) {
       {
         ScopedReset reset(s);
         s->Bind(1, int64_t{SideInt(change.first)}).Bind(2, id);
-        s->Bind(3, change.second).Bind(4, now_us_);
+        s->Bind(3, kChanges[change.second]).Bind(4, now_us_);
         HUB_RETURN_IF_ERROR(s->Run());
       }
       ScopedReset reset(touch);
@@ -424,13 +429,15 @@ class SqliteWriteTransaction : public WriteTransaction {
   KeyFilter* filter_;  // every key in the store (and inserted by this tx)
   int64_t now_us_;
   bool done_ = false;
-  std::map<int64_t, std::pair<Side, std::string>> changes_;
+  // Profiles changed in this transaction: id -> (side, change rank).
+  absl::flat_hash_map<int64_t, std::pair<Side, int>> changes_;
   // Identity lookups made in this transaction: key -> holder (0: absent).
   // Bounded by the batch; dropped with the transaction.
   absl::flat_hash_map<std::string, int64_t> identity_cache_;
   // Merges made in this transaction: loser -> winner.
   absl::flat_hash_map<int64_t, int64_t> forwarded_;
-  // Record keys FindRecord reported absent and not inserted since.
+  // Record keys the filter could not rule out that FindRecord then found
+  // absent, and not inserted since.
   absl::flat_hash_set<std::string> known_absent_;
 };
 }  // namespace
