@@ -30,21 +30,20 @@ constexpr std::array<std::pair<const char*, Side>, 15> kTypes = {{
 }};
 
 bool IsBlockedValue(absl::string_view v) {
-  static const auto* kBlocked = new absl::flat_hash_set<std::string>{
+  static constexpr absl::string_view kBlocked[] = {
       "", "null", "none", "nil", "undefined", "anonymous", "unknown", "n/a",
       "na", "-1", "test@test.com", "test@example.com", "noreply@example.com",
       "email@example.com", "none@none.com"};
-  std::string lower = absl::AsciiStrToLower(v);
-  if (kBlocked->contains(lower)) return true;
-  // All zeros / dashes / dots (e.g. "0", "000-000", "00000000-0000-...").
-  bool all_filler = true;
-  for (char c : lower) {
-    if (c != '0' && c != '-' && c != '.' && c != ' ' && c != '+') {
-      all_filler = false;
-      break;
+  if (v.size() <= 19) {  // the longest placeholder
+    for (absl::string_view blocked : kBlocked) {
+      if (absl::EqualsIgnoreCase(v, blocked)) return true;
     }
   }
-  return all_filler;
+  // All zeros / dashes / dots (e.g. "0", "000-000", "00000000-0000-...").
+  for (char c : v) {
+    if (c != '0' && c != '-' && c != '.' && c != ' ' && c != '+') return false;
+  }
+  return true;
 }
 
 absl::Status Invalid(const IdentifierType& type, absl::string_view raw,

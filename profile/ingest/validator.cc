@@ -4,6 +4,7 @@
 
 #include <google/protobuf/stubs/common.h>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "profile/base/time_util.h"
 #include "profile/identity/identifier.h"
@@ -23,14 +24,17 @@ bool IsValidUtf8(absl::string_view s) {
       s.data(), static_cast<int>(s.size()));
 }
 
+// Names a field; called only to report an error, so the success path
+// allocates nothing.
+using FieldName = absl::FunctionRef<std::string()>;
+
 // Checks one string field: valid UTF-8 and at most `max` bytes.
-absl::Status CheckString(absl::string_view value, absl::string_view field,
-                         size_t max) {
+absl::Status CheckString(absl::string_view value, size_t max, FieldName field) {
   if (value.size() > max) {
-    return Reason(field, absl::StrCat("value of ", value.size(),
-                                      " bytes exceeds ", max));
+    return Reason(field(), absl::StrCat("value of ", value.size(),
+                                        " bytes exceeds ", max));
   }
-  if (!IsValidUtf8(value)) return Reason(field, "invalid UTF-8");
+  if (!IsValidUtf8(value)) return Reason(field(), "invalid UTF-8");
   return absl::OkStatus();
 }
 
@@ -52,31 +56,33 @@ absl::Status CheckStrings(const google::protobuf::Map<std::string, std::string>&
     if (!IsValidUtf8(k) || k.size() > limits.max_name_bytes) {
       return Reason(field, "a key is longer than 256 bytes or invalid UTF-8");
     }
-    std::string name = absl::StrCat(field, "[", k, "]");
-    if (absl::Status s = CheckString(v, name, limits.max_value_bytes); !s.ok()) return s;
+    absl::Status s = CheckString(v, limits.max_value_bytes, [&, k = absl::string_view(k)] {
+      return absl::StrCat(field, "[", k, "]");
+    });
+    if (!s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<Key>> NormalizeKey(const hub::v1::Identifier& id,
-                                                absl::string_view field,
+                                                FieldName field,
                                                 const ValidationLimits& limits) {
-  if (absl::Status s = CheckString(id.type(), absl::StrCat(field, ".type"),
-                                   limits.max_name_bytes);
+  if (absl::Status s = CheckString(id.type(), limits.max_name_bytes,
+                                   [&] { return field() + ".type"; });
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckString(id.value(), absl::StrCat(field, ".value"),
-                                   limits.max_identifier_bytes);
+  if (absl::Status s = CheckString(id.value(), limits.max_identifier_bytes,
+                                   [&] { return field() + ".value"; });
       !s.ok()) {
     return s;
   }
   std::optional<IdentifierType> type = FindIdentifierType(id.type());
   if (!type) {
-    return Reason(field, absl::StrCat("unknown identifier type \"", id.type(), "\""));
+    return Reason(field(), absl::StrCat("unknown identifier type \"", id.type(), "\""));
   }
   absl::StatusOr<NormalizedValue> v = NormalizeIdentifier(*type, id.value());
-  if (!v.ok()) return Reason(field, v.status().message());
+  if (!v.ok()) return Reason(field(), v.status().message());
   if (v->blocked) return std::optional<Key>();
   return std::optional<Key>(Key{type->name, v->value, type->side});
 }
@@ -84,14 +90,15 @@ absl::StatusOr<std::optional<Key>> NormalizeKey(const hub::v1::Identifier& id,
 absl::Status CheckHeader(const hub::v1::SourceRecord& r, absl::Time now,
                          const ValidationLimits& limits) {
   if (r.source().empty()) return Reason("source", "required");
-  if (absl::Status s = CheckString(r.source(), "source", limits.max_name_bytes); !s.ok()) return s;
-  if (absl::Status s = CheckString(r.event_type(), "event_type", limits.max_name_bytes); !s.ok()) return s;
+  auto named = [](const char* name) { return [name] { return std::string(name); }; };
+  if (absl::Status s = CheckString(r.source(), limits.max_name_bytes, named("source")); !s.ok()) return s;
+  if (absl::Status s = CheckString(r.event_type(), limits.max_name_bytes, named("event_type")); !s.ok()) return s;
   if (r.entity() == hub::v1::ENTITY_TYPE_UNSPECIFIED) {
     return Reason("entity", "required");
   }
   if (r.external_id().empty()) return Reason("external_id", "required");
-  if (absl::Status s = CheckString(r.external_id(), "external_id",
-                                   limits.max_external_id_bytes);
+  if (absl::Status s = CheckString(r.external_id(), limits.max_external_id_bytes,
+                                   named("external_id"));
       !s.ok()) {
     return s;
   }
@@ -179,14 +186,14 @@ absl::StatusOr<ValidatedRecord> ValidateRecord(
   ValidatedRecord out;
   RecordRole role = RoleOf(r.entity());
   for (int i = 0; i < r.identifiers_size(); ++i) {
-    std::string field = absl::StrCat("identifiers[", i, "]");
+    auto field = [i] { return absl::StrCat("identifiers[", i, "]"); };
     absl::StatusOr<std::optional<Key>> key =
         NormalizeKey(r.identifiers(i), field, limits);
     if (!key.ok()) return key.status();
     if (!*key) continue;
     Side want = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
     if ((*key)->side != want || role == RecordRole::kAccountEvent) {
-      return Reason(field, absl::StrCat("identifier type \"", (*key)->type,
+      return Reason(field(), absl::StrCat("identifier type \"", (*key)->type,
                                         "\" does not identify a ",
                                         hub::v1::EntityType_Name(r.entity()),
                                         "; use a link"));
@@ -198,10 +205,10 @@ absl::StatusOr<ValidatedRecord> ValidateRecord(
   }
   for (int i = 0; i < r.links_size(); ++i) {
     const hub::v1::Link& link = r.links(i);
-    std::string field = absl::StrCat("links[", i, "]");
+    auto field = [i] { return absl::StrCat("links[", i, "]"); };
     if (link.relation() != "account" && link.relation() != "person") {
-      if (!IsValidUtf8(link.relation())) return Reason(field, "invalid UTF-8 relation");
-      return Reason(field, absl::StrCat("unknown relation \"", link.relation(), "\""));
+      if (!IsValidUtf8(link.relation())) return Reason(field(), "invalid UTF-8 relation");
+      return Reason(field(), absl::StrCat("unknown relation \"", link.relation(), "\""));
     }
     absl::StatusOr<std::optional<Key>> key =
         NormalizeKey(link.target(), field, limits);
@@ -209,8 +216,8 @@ absl::StatusOr<ValidatedRecord> ValidateRecord(
     if (!*key) continue;
     Side want = link.relation() == "account" ? Side::kAccount : Side::kPerson;
     if ((*key)->side != want) {
-      return Reason(field, absl::StrCat("identifier type \"", (*key)->type,
-                                        "\" cannot target a ", link.relation()));
+      return Reason(field(), absl::StrCat("identifier type \"", (*key)->type,
+                                          "\" cannot target a ", link.relation()));
     }
     out.links.push_back(ResolvedLink{link.relation(), **std::move(key)});
   }
