@@ -46,6 +46,17 @@ TEST(ConfigTest, LoadsTextprotoAndNamesBadFields) {
   EXPECT_EQ(LoadConfig(dir.File("absent")).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(ConfigTest, TheDocumentedExampleLoads) {
+  absl::StatusOr<hub::v1::HubConfig> c =
+      LoadConfig(std::string(HUB_SOURCE_DIR) + "/docs/hub.example.textproto");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->listen_address(), "127.0.0.1:50051");
+  ASSERT_EQ(c->tokens_size(), 1);
+  EXPECT_EQ(c->tokens(0).sha256(), Sha256Hex("foo"));
+  ASSERT_EQ(c->sources_size(), 1);
+  EXPECT_EQ(c->sources(0).path(), "world/salesforce");
+}
+
 TEST(AuthTest, HashesAndTokens) {
   EXPECT_EQ(Sha256Hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
