@@ -2,8 +2,6 @@
 #ifndef HUB_HUB_SERVER_H_
 #define HUB_HUB_SERVER_H_
 
-#include <grpcpp/grpcpp.h>
-
 #include <iostream>
 #include <memory>
 
