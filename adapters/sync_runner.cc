@@ -22,6 +22,7 @@ void CopyStats(const IngestStats& s, int64_t pages, hub::v1::SyncJob* job) {
   job->set_profiles_created(s.profiles_created);
   job->set_accounts_created(s.accounts_created);
   job->set_merges(s.merges);
+  job->set_identity_refusals(s.refusals);
   job->set_batches(pages);
 }
 

@@ -91,7 +91,45 @@ absl::Status ListEvents(Store* store, const hub::v1::ListProfileEventsRequest& r
   return absl::OkStatus();
 }
 
+absl::Status ListRefusals(Store* store,
+                          const hub::v1::ListIdentityRefusalsRequest& req,
+                          hub::v1::ListIdentityRefusalsResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(int size, PageSize(req.page_size(), kDefaultEventPageSize, kMaxPageSize));
+  int64_t after = 0;
+  if (!req.page_token().empty()) {
+    HUB_ASSIGN_OR_RETURN(std::vector<int64_t> v, DecodePageToken(req.page_token(), "refusals", 1));
+    after = v[0];
+  }
+  HUB_ASSIGN_OR_RETURN(std::vector<RefusalEntry> rows, store->ListRefusals(after, size + 1));
+  bool more = static_cast<int>(rows.size()) > size;
+  if (more) rows.pop_back();
+  for (const RefusalEntry& e : rows) {
+    const char* prefix = e.side == Side::kPerson ? "profiles/" : "accounts/";
+    hub::v1::IdentityRefusal* r = resp->add_refusals();
+    r->set_identifier_type(e.type);
+    r->set_identifier_value(e.value);
+    if (e.holder != 0) r->set_holder(absl::StrCat(prefix, e.holder));
+    if (e.target != 0) r->set_target(absl::StrCat(prefix, e.target));
+    r->set_reason(e.reason);
+    r->mutable_record()->set_source(e.record.source);
+    r->mutable_record()->set_entity(e.record.entity);
+    r->mutable_record()->set_external_id(e.record.external_id);
+    *r->mutable_refuse_time() = ToProtoTime(absl::FromUnixMicros(e.at_us));
+  }
+  if (more) resp->set_next_page_token(EncodePageToken("refusals", {rows.back().seq}));
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+grpc::Status ProfileServiceImpl::ListIdentityRefusals(
+    grpc::ServerContext* context,
+    const hub::v1::ListIdentityRefusalsRequest* request,
+    hub::v1::ListIdentityRefusalsResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(ListRefusals(store_, *request, response));
+}
 
 grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
                                             const hub::v1::GetProfileRequest* request,

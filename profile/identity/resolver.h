@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "profile/identity/identity_policy.h"
 #include "profile/ingest/validator.h"
 
 namespace hub {
@@ -15,6 +18,17 @@ namespace hub {
 struct IdentifierMatch {
   Key key;
   std::optional<int64_t> holder;
+};
+
+// How many distinct values of each identifier type a profile holds.
+using TypeCounts = absl::flat_hash_map<std::string, int>;
+
+// A link the guard refused: the identifier stays where it is (with its
+// holder, or unattached if it had none).
+struct Refusal {
+  Key key;
+  int64_t holder = 0;  // the profile holding the identifier; 0 if none
+  std::string reason;  // e.g. "would give 2 salesforce.contact_id (limit 1)"
 };
 
 // What to do with a record's identity.
@@ -26,14 +40,22 @@ struct ResolveDecision {
   std::vector<std::pair<int64_t, std::string>> merge;
   // Identifiers not held by any profile yet, to attach to `target`.
   std::vector<Key> attach;
+  // Links refused by the policy's limits.
+  std::vector<Refusal> refusals;
 };
 
-// Decides deterministically: the record joins every profile holding one of
-// its identifiers; if there are several, the oldest (smallest id) survives
-// and the others merge into it. `previous` is the profile the record's
-// earlier revision belonged to (0 if none); it is a candidate too. Pure.
-ResolveDecision Resolve(const std::vector<IdentifierMatch>& matches,
-                        int64_t previous);
+// Decides deterministically, guarded by `policy`. Identifiers are taken by
+// descending priority. The record joins the profile holding its highest-
+// priority identifier (or its earlier revision's profile, `previous`, if
+// any); each further holder merges in unless the union would exceed the
+// limit of a type of equal or higher priority than the linking one, and each
+// unheld identifier is attached unless that exceeds its own type's limit.
+// Refused links are reported, never silently dropped. Of the profiles kept,
+// the oldest (smallest id) survives. `counts` returns a profile's
+// identifier counts; it is called only when a limit must be checked. Pure.
+ResolveDecision Resolve(std::vector<IdentifierMatch> matches, int64_t previous,
+                        const IdentityPolicy& policy,
+                        absl::FunctionRef<TypeCounts(int64_t)> counts);
 
 }  // namespace hub
 

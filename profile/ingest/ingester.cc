@@ -26,8 +26,9 @@ RecordKey KeyOf(const hub::v1::SourceRecord& r) {
 // Applies one record inside a transaction.
 class RecordApplier {
  public:
-  RecordApplier(WriteTransaction* tx, IngestStats* stats)
-      : tx_(tx), stats_(stats) {}
+  RecordApplier(WriteTransaction* tx, const IdentityPolicy* policy,
+                IngestStats* stats)
+      : tx_(tx), policy_(policy), stats_(stats) {}
 
   absl::Status Apply(const hub::v1::SourceRecord& r, const ValidatedRecord& v,
                      std::string payload, uint64_t hash,
@@ -73,10 +74,23 @@ class RecordApplier {
                            tx_->FindIdentity(side, k.type, k.value));
       matches.push_back(IdentifierMatch{k, holder});
     }
-    ResolveDecision d = Resolve(matches, previous);
+    absl::Status counts_status;
+    auto counts = [&](int64_t id) -> TypeCounts {
+      absl::StatusOr<TypeCounts> c = tx_->IdentityCounts(id);
+      if (!c.ok()) counts_status.Update(c.status());
+      return c.ok() ? *std::move(c) : TypeCounts();
+    };
+    ResolveDecision d = Resolve(std::move(matches), previous, *policy_, counts);
+    HUB_RETURN_IF_ERROR(counts_status);
     if (d.target == 0) {
       HUB_ASSIGN_OR_RETURN(d.target, tx_->CreateProfile(side));
       ++(side == Side::kPerson ? stats_->profiles_created : stats_->accounts_created);
+    }
+    for (Refusal& refused : d.refusals) {
+      HUB_RETURN_IF_ERROR(tx_->AddRefusal(RefusalEntry{
+          side, refused.key.type, refused.key.value, refused.holder, d.target,
+          std::move(refused.reason), KeyOf(r)}));
+      ++stats_->refusals;
     }
     for (const auto& [loser, type] : d.merge) {
       HUB_RETURN_IF_ERROR(MergeInto(side, d.target, loser, type, r));
@@ -171,6 +185,7 @@ class RecordApplier {
   }
 
   WriteTransaction* tx_;
+  const IdentityPolicy* policy_;
   IngestStats* stats_;
 };
 
@@ -184,6 +199,7 @@ IngestStats& IngestStats::operator+=(const IngestStats& o) {
   profiles_created += o.profiles_created;
   accounts_created += o.accounts_created;
   merges += o.merges;
+  refusals += o.refusals;
   return *this;
 }
 
@@ -228,7 +244,7 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                             const std::string& cursor) {
   IngestStats stats;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
-  RecordApplier applier(tx.get(), &stats);
+  RecordApplier applier(tx.get(), &policy_, &stats);
   for (PreparedBatch::Item& item : batch.items) {
     ++stats.read;
     const hub::v1::SourceRecord& r = item.record;

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "hub/v1/records.pb.h"
+#include "profile/identity/identity_policy.h"
 #include "profile/ingest/record_sink.h"
 #include "profile/ingest/validator.h"
 #include "profile/store/store.h"
@@ -25,6 +26,7 @@ struct IngestStats {
   int64_t profiles_created = 0;
   int64_t accounts_created = 0;
   int64_t merges = 0;
+  int64_t refusals = 0;     // identity links refused by the policy
   IngestStats& operator+=(const IngestStats& o);
 };
 
@@ -51,8 +53,10 @@ struct PreparedBatch {
 // Applies batches to a Store. Thread-safe (the store serialises writers).
 class Ingester {
  public:
-  explicit Ingester(Store* store, ValidationLimits limits = {})
-      : store_(store), limits_(limits) {}
+  explicit Ingester(Store* store,
+                    IdentityPolicy policy = IdentityPolicy::Default(),
+                    ValidationLimits limits = {})
+      : store_(store), policy_(std::move(policy)), limits_(limits) {}
 
   // Ingests `records` in order in one transaction and, if `source_id` is
   // non-empty, saves `cursor` as that source's cursor in the same
@@ -76,6 +80,7 @@ class Ingester {
 
  private:
   Store* store_;
+  IdentityPolicy policy_;
   ValidationLimits limits_;
 };
 

@@ -121,6 +121,22 @@ CREATE TABLE tokens(
   role TEXT NOT NULL,
   create_us INTEGER NOT NULL);
 )sql",
+      // 2: the guarded identity graph's refusal log.
+      R"sql(
+CREATE TABLE identity_refusals(
+  seq INTEGER PRIMARY KEY,
+  side INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  holder INTEGER,
+  target INTEGER,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  entity INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  at_us INTEGER NOT NULL);
+CREATE INDEX identity_refusals_value ON identity_refusals(side, type, value);
+)sql",
   };
   return *kMigrations;
 }

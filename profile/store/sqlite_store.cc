@@ -269,6 +269,36 @@ class SqliteStore : public Store {
 
   absl::StatusOr<StoreCounts> Counts() override;
 
+  absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(int64_t after_seq,
+                                                         int limit) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        lease.conn->Prepare("SELECT seq, side, type, value, holder, target, "
+                            "reason, source, entity, external_id, at_us FROM "
+                            "identity_refusals WHERE seq>? ORDER BY seq LIMIT ?"));
+    ScopedReset reset(s);
+    s->Bind(1, after_seq).Bind(2, int64_t{limit});
+    std::vector<RefusalEntry> out;
+    for (;;) {
+      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      RefusalEntry e;
+      e.seq = s->Int(0);
+      e.side = static_cast<Side>(s->Int(1));
+      e.type = s->Text(2);
+      e.value = s->Text(3);
+      e.holder = s->IsNull(4) ? 0 : s->Int(4);
+      e.target = s->IsNull(5) ? 0 : s->Int(5);
+      e.reason = s->Text(6);
+      e.record = RecordKey{s->Text(7), static_cast<hub::v1::EntityType>(s->Int(8)),
+                           s->Text(9)};
+      e.at_us = s->Int(10);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
       int limit) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());

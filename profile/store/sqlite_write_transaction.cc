@@ -189,6 +189,39 @@ class SqliteWriteTransaction : public WriteTransaction {
     return absl::OkStatus();
   }
 
+  absl::StatusOr<absl::flat_hash_map<std::string, int>> IdentityCounts(
+      int64_t id) override {
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        conn_->Prepare("SELECT type, count(*) FROM identities WHERE "
+                       "profile_id=? GROUP BY type"));
+    ScopedReset reset(s);
+    s->Bind(1, id);
+    absl::flat_hash_map<std::string, int> out;
+    for (;;) {
+      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out[s->Text(0)] = static_cast<int>(s->Int(1));
+    }
+    return out;
+  }
+
+  absl::Status AddRefusal(const RefusalEntry& e) override {
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        conn_->Prepare("INSERT INTO identity_refusals(side, type, value, "
+                       "holder, target, reason, source, entity, external_id, "
+                       "at_us) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    ScopedReset reset(s);
+    s->Bind(1, int64_t{SideInt(e.side)}).Bind(2, e.type).Bind(3, e.value);
+    BindId(s, 4, e.holder);
+    BindId(s, 5, e.target);
+    s->Bind(6, e.reason).Bind(7, e.record.source);
+    s->Bind(8, int64_t{e.record.entity}).Bind(9, e.record.external_id);
+    s->Bind(10, now_us_);
+    return s->Run();
+  }
+
   absl::StatusOr<int64_t> CreateProfile(Side side) override {
     HUB_ASSIGN_OR_RETURN(
         Statement * s,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hub/v1/records.pb.h"
@@ -71,6 +72,19 @@ struct MergeEntry {
   int64_t loser = 0;
   std::string rule;  // e.g. "deterministic:email"
   RecordKey record;  // the record whose identifiers linked the two
+};
+
+// A link refused by the identity policy (profile/identity/resolver.h).
+struct RefusalEntry {
+  Side side = Side::kPerson;
+  std::string type;    // the identifier's type
+  std::string value;   // and normalised value
+  int64_t holder = 0;  // the profile holding it (0: held by none)
+  int64_t target = 0;  // the profile the record joined instead
+  std::string reason;  // e.g. "would give 2 salesforce.contact_id (limit 1)"
+  RecordKey record;    // the record that carried it
+  int64_t seq = 0;     // output only: position in the refusal log
+  int64_t at_us = 0;   // output only: when
 };
 
 // A record refused by validation, with the reason.
@@ -138,6 +152,12 @@ class WriteTransaction {
   virtual absl::Status AddIdentity(Side side, const std::string& type,
                                    const std::string& value, int64_t id,
                                    const std::string& source) = 0;
+
+  // Returns how many identifiers of each type profile `id` holds.
+  virtual absl::StatusOr<absl::flat_hash_map<std::string, int>> IdentityCounts(
+      int64_t id) = 0;
+  // Appends a refused link to the refusal log.
+  virtual absl::Status AddRefusal(const RefusalEntry& refusal) = 0;
 
   // Creates a profile (kPerson) or account and returns its id. Ids increase,
   // so a smaller id is an older profile.
@@ -255,6 +275,11 @@ class Store {
   virtual absl::Status AddToken(const TokenRecord& token) = 0;
   virtual absl::StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
   virtual absl::StatusOr<StoreCounts> Counts() = 0;
+  // Lists refused identity links with seq > `after_seq`, oldest first, at
+  // most `limit`.
+  virtual absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(
+      int64_t after_seq, int limit) = 0;
+
   // Returns the quarantined records with their reasons, oldest first.
   virtual absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
       int limit) = 0;

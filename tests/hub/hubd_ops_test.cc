@@ -188,5 +188,48 @@ TEST_F(HubdOpsTest, HubctlDrivesTheRealServer) {
   EXPECT_EQ(RunStatus(ctl + "frobnicate 2>&1", &out), 2);
 }
 
+TEST_F(HubdOpsTest, ASharedSwitchboardPhoneIsRefusedAndReported) {
+  // Two CRM contacts behind one office number: the guard keeps them apart.
+  std::string crm = dir_.File("crm");
+  ASSERT_EQ(system(("mkdir -p " + crm).c_str()), 0);
+  std::ofstream(crm + "/Contact.csv")
+      << "\"Id\",\"AccountId\",\"FirstName\",\"LastName\",\"Email\",\"Phone\","
+         "\"Title\",\"LeadSource\",\"CreatedDate\",\"SystemModstamp\",\"IsDeleted\"\n"
+      << "\"003A\",\"\",\"Ana\",\"Ruiz\",\"ana@acme.example\",\"(415) 555-0100\","
+         "\"CTO\",\"\",\"2024-05-01T00:00:00.000Z\",\"2024-05-01T00:00:00.000Z\",\"false\"\n"
+      << "\"003B\",\"\",\"Bo\",\"Lee\",\"bo@acme.example\",\"415.555.0100\","
+         "\"CFO\",\"\",\"2024-05-01T00:00:00.000Z\",\"2024-05-02T00:00:00.000Z\",\"false\"\n";
+  auto hubd = HubdProcess::Start(HUBD_BIN, Config(dir_, "guard.db", 100), dir_.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient client((*hubd)->address(), kToken);
+  ASSERT_TRUE(client.CreateSource("crm", "salesforce", crm).ok());
+  hub::v1::SyncJob job = client.SyncAndWait("crm");
+  ASSERT_EQ(job.state(), hub::v1::SyncJob::SUCCEEDED) << job.error();
+  EXPECT_EQ(job.profiles_created(), 2);
+  EXPECT_EQ(job.merges(), 0);
+  EXPECT_EQ(job.identity_refusals(), 1);
+
+  hub::v1::ListIdentityRefusalsResponse report;
+  ASSERT_TRUE(client.profiles()
+                  ->ListIdentityRefusals(client.Ctx().get(), hub::v1::ListIdentityRefusalsRequest(),
+                                         &report)
+                  .ok());
+  ASSERT_EQ(report.refusals_size(), 1);
+  const hub::v1::IdentityRefusal& r = report.refusals(0);
+  EXPECT_EQ(r.identifier_type(), "phone");
+  EXPECT_EQ(r.identifier_value(), "+14155550100");
+  EXPECT_EQ(r.reason(), "would give 2 salesforce.contact_id (limit 1)");
+  EXPECT_EQ(r.record().external_id(), "003B");
+  EXPECT_NE(r.holder(), r.target());
+
+  std::string out;
+  ASSERT_EQ(RunStatus(absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN, " --server ",
+                                   (*hubd)->address(), " identity report"),
+                      &out),
+            0);
+  EXPECT_NE(out.find("phone +14155550100"), std::string::npos) << out;
+  EXPECT_NE(out.find("would give 2 salesforce.contact_id (limit 1)"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace hub

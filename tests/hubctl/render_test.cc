@@ -124,6 +124,7 @@ TEST(SyncViewTest, ShowsEveryCounterAndTheError) {
             "  profiles created     800\n"
             "  accounts created     50\n"
             "  merges               12\n"
+            "  identity refusals    2\n"
             "  batches              3\n"
             "  error                Contact.csv: truncated\n");
 }
@@ -161,6 +162,7 @@ TEST(JsonTest, SyncJobUsesProto3JsonMappingWithEveryField) {
             " \"batches\": \"3\",\n"
             " \"error\": \"\",\n"
             " \"accountsCreated\": \"50\",\n"
+            " \"identityRefusals\": \"2\",\n"
             " \"createTime\": \"2024-05-02T09:15:00Z\",\n"
             " \"endTime\": \"2024-05-02T09:16:30.250Z\"\n"
             "}\n");

@@ -265,9 +265,10 @@ TEST_F(IngesterTest, ABatchThatFailsMidwayLeavesTheStoreUnchanged) {
   Ingester ingester(&failing);
   std::vector<SourceRecord> batch = {
       SfContact("003B", "bo@acme.example", "2024-05-01T00:00:00Z", "CFO"),
-      SfContact("003C", "cy@acme.example", "2024-05-01T00:00:00Z", "COO"),
+      MakeRecord("zendesk", hub::v1::CONTACT, "z1", "2024-05-01T00:00:00Z",
+                 {{"zendesk.user_id", "z1"}, {"email", "ana.private@gmail.com"}}),
       MakeRecord("mailchimp", hub::v1::CONTACT, "m1", "2024-07-01T00:00:00Z",
-                 {{"email", "ana@acme.example"}, {"email", "bo@acme.example"}}),
+                 {{"email", "ana@acme.example"}, {"email", "ana.private@gmail.com"}}),
   };
   for (int fail_after : {1, 5, 12, 20, 30}) {
     failing.FailAfter(fail_after);
@@ -287,6 +288,26 @@ TEST_F(IngesterTest, ABatchThatFailsMidwayLeavesTheStoreUnchanged) {
   EXPECT_EQ(ok->merges, 1);
   EXPECT_EQ(*store_->LoadCursor("crm"), "Contact.csv:3");
   EXPECT_EQ(store_->Counts()->persons, 2);
+}
+
+TEST_F(IngesterTest, ARecordBridgingTwoCrmContactsIsRefusedAndReported) {
+  Ingest({SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CTO"),
+          SfContact("003B", "bo@acme.example", "2024-05-01T00:00:00Z", "CFO")});
+  // One mailing-list member whose record names both colleagues' addresses.
+  IngestStats s = Ingest({MakeRecord("mailchimp", hub::v1::CONTACT, "m1",
+                                     "2024-07-01T00:00:00Z",
+                                     {{"email", "ana@acme.example"}, {"email", "bo@acme.example"}})});
+  EXPECT_EQ(s.merges, 0);
+  EXPECT_EQ(s.refusals, 1);
+  EXPECT_EQ(store_->Counts()->persons, 2);
+  std::vector<RefusalEntry> refusals = *store_->ListRefusals(0, 10);
+  ASSERT_EQ(refusals.size(), 1u);
+  EXPECT_EQ(refusals[0].type, "email");
+  EXPECT_EQ(refusals[0].value, "bo@acme.example");
+  EXPECT_EQ(refusals[0].holder, *store_->FindIdentity(Side::kPerson, "email", "bo@acme.example"));
+  EXPECT_EQ(refusals[0].target, *store_->FindIdentity(Side::kPerson, "email", "ana@acme.example"));
+  EXPECT_EQ(refusals[0].reason, "would give 2 salesforce.contact_id (limit 1)");
+  EXPECT_EQ(refusals[0].record.external_id, "m1");
 }
 
 TEST(ContentHashTest, StableAndContentSensitive) {

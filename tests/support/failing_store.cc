@@ -37,6 +37,15 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AddIdentity(s, t, v, id, src);
   }
+  absl::StatusOr<absl::flat_hash_map<std::string, int>> IdentityCounts(
+      int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->IdentityCounts(id);
+  }
+  absl::Status AddRefusal(const RefusalEntry& e) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddRefusal(e);
+  }
   absl::StatusOr<int64_t> CreateProfile(Side s) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->CreateProfile(s);

@@ -77,6 +77,9 @@ class FailingStore : public Store {
     return base_->ListTokens();
   }
   absl::StatusOr<StoreCounts> Counts() override { return base_->Counts(); }
+  absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(int64_t a, int l) override {
+    return base_->ListRefusals(a, l);
+  }
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(int l) override {
     return base_->ListQuarantine(l);
   }

@@ -47,6 +47,7 @@ class Cli {
   void AddGlobalFlags();
   void AddProfiles();
   void AddAccounts();
+  void AddIdentity();
   void AddSources();
   void AddSync();
   void AddHealth();
@@ -82,6 +83,7 @@ Cli::Cli() {
   AddGlobalFlags();
   AddProfiles();
   AddAccounts();
+  AddIdentity();
   AddSources();
   AddSync();
   AddHealth();
@@ -174,6 +176,14 @@ void Cli::AddAccounts() {
   CLI::App* list = group->add_subcommand("list", "List accounts by id");
   AddListFlags(list);
   OnRun(list, [this](const auto& ctx) { return AccountsList(ctx, list_); });
+}
+
+void Cli::AddIdentity() {
+  CLI::App* group = app_.add_subcommand("identity", "Identity resolution");
+  CLI::App* report = group->add_subcommand(
+      "report", "List identity links the guard refused, oldest first");
+  AddListFlags(report);
+  OnRun(report, [this](const auto& ctx) { return IdentityReport(ctx, list_); });
 }
 
 void Cli::AddSources() {

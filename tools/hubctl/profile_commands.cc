@@ -140,4 +140,17 @@ int AccountsList(const CommandContext& ctx, const ListOptions& options) {
                   [&](std::ostream& o) { PrintAccountList(response, o); });
 }
 
+int IdentityReport(const CommandContext& ctx, const ListOptions& options) {
+  auto stub = NewStub(ctx);
+  hub::v1::ListIdentityRefusalsResponse response;
+  grpc::Status status =
+      FetchPages(ctx, options, hub::v1::ListIdentityRefusalsRequest(), &response,
+                 [&](grpc::ClientContext* c, const auto& req, auto* resp) {
+                   return stub->ListIdentityRefusals(c, req, resp);
+                 });
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintRefusalList(response, o); });
+}
+
 }  // namespace hubctl

@@ -44,6 +44,9 @@ int AccountsGet(const CommandContext& ctx, std::string_view name_or_id);
 // `accounts list`: ListAccounts, paged like ProfilesList.
 int AccountsList(const CommandContext& ctx, const ListOptions& options);
 
+// `identity report`: the identity links the guarded graph refused.
+int IdentityReport(const CommandContext& ctx, const ListOptions& options);
+
 }  // namespace hubctl
 
 #endif  // HUB_TOOLS_HUBCTL_PROFILE_COMMANDS_H_

@@ -160,6 +160,20 @@ void PrintAccountList(const hub::v1::ListAccountsResponse& response,
   table.Print(out);
 }
 
+void PrintRefusalList(const hub::v1::ListIdentityRefusalsResponse& response,
+                      std::ostream& out) {
+  Table table({"IDENTIFIER", "HOLDER", "JOINED", "REASON", "RECORD", "WHEN"});
+  for (const auto& r : response.refusals()) {
+    table.AddRow({absl::StrCat(r.identifier_type(), " ", r.identifier_value()),
+                  OrDash(r.holder()), OrDash(r.target()), r.reason(),
+                  absl::StrCat(r.record().source(), " ",
+                               EntityTypeName(r.record().entity()), " ",
+                               r.record().external_id()),
+                  FormatTimestamp(r.refuse_time())});
+  }
+  table.Print(out);
+}
+
 void PrintEventList(const hub::v1::ListProfileEventsResponse& response,
                     std::ostream& out) {
   Table table(

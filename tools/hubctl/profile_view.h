@@ -26,6 +26,11 @@ void PrintProfileList(const hub::v1::ListProfilesResponse& response,
 
 // One row per account: NAME, COMPANY (the `name` trait), DOMAIN, MEMBERS,
 // UPDATED.
+// The refused identity links as a table (identifier, holder, target,
+// reason, record).
+void PrintRefusalList(const hub::v1::ListIdentityRefusalsResponse& response,
+                      std::ostream& out);
+
 void PrintAccountList(const hub::v1::ListAccountsResponse& response,
                       std::ostream& out);
 

@@ -48,6 +48,7 @@ void PrintSyncJob(const hub::v1::SyncJob& job, std::ostream& out) {
       {"profiles created", absl::StrCat(job.profiles_created())},
       {"accounts created", absl::StrCat(job.accounts_created())},
       {"merges", absl::StrCat(job.merges())},
+      {"identity refusals", absl::StrCat(job.identity_refusals())},
       {"batches", absl::StrCat(job.batches())},
   };
   if (!job.error().empty()) fields.push_back({"error", job.error()});

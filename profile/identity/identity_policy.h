@@ -1,0 +1,41 @@
+// IdentityPolicy: per identifier type, how much it may link.
+#ifndef HUB_PROFILE_IDENTITY_IDENTITY_POLICY_H_
+#define HUB_PROFILE_IDENTITY_IDENTITY_POLICY_H_
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+
+namespace hub {
+
+// The guard on one identifier type.
+struct TypeRule {
+  // Higher links first and wins conflicts: a link by a type is refused if
+  // it would break the limit of a type of equal or higher priority.
+  int priority = 0;
+  // The most distinct values one profile may hold; 0 means unlimited.
+  int limit = 0;
+};
+
+// Priorities and limits per identifier type (DESIGN.md section 3). Immutable
+// after construction; thread-safe.
+class IdentityPolicy {
+ public:
+  // The defaults: one CRM contact id, one product user id, two support users,
+  // five emails, three phones; cookies unlimited and lowest.
+  static IdentityPolicy Default();
+
+  // Sets the rule of `type`.
+  IdentityPolicy& Set(absl::string_view type, TypeRule rule);
+
+  // The rule of `type`; unknown types are unlimited with priority 0.
+  TypeRule Rule(absl::string_view type) const;
+
+ private:
+  absl::flat_hash_map<std::string, TypeRule> rules_;
+};
+
+}  // namespace hub
+
+#endif  // HUB_PROFILE_IDENTITY_IDENTITY_POLICY_H_
