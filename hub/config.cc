@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "profile/identity/identifier.h"
 
 namespace hub {
 namespace {
@@ -56,6 +57,31 @@ absl::Status FinishConfig(hub::v1::HubConfig* config) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<IdentityPolicy> BuildIdentityPolicy(
+    const hub::v1::IdentityConfig& config) {
+  IdentityPolicy policy = IdentityPolicy::Default();
+  for (int i = 0; i < config.rules_size(); ++i) {
+    const hub::v1::IdentifierRule& rule = config.rules(i);
+    if (!FindIdentifierType(rule.type())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "identity.rules[", i, "].type: unknown identifier type \"", rule.type(), "\""));
+    }
+    if (rule.limit() < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("identity.rules[", i, "].limit: must not be negative"));
+    }
+    policy.Set(rule.type(), TypeRule{rule.priority(), rule.limit()});
+  }
+  for (int i = 0; i < config.blocked_patterns_size(); ++i) {
+    absl::Status s = policy.AddBlockedPattern(config.blocked_patterns(i));
+    if (!s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("identity.blocked_patterns[", i, "]: ", s.message()));
+    }
+  }
+  return policy;
+}
+
 absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read config ", path));
@@ -69,6 +95,7 @@ absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", errors.error()));
   }
   absl::Status status = FinishConfig(&config);
+  if (status.ok()) status = BuildIdentityPolicy(config.identity()).status();
   if (!status.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
   }

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "hub/v1/config.pb.h"
+#include "profile/identity/identity_policy.h"
 
 namespace hub {
 
@@ -20,6 +21,12 @@ absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path);
 // Fills defaults (listen_address, db_path, max_batch_records) and checks
 // values. INVALID_ARGUMENT naming the field on a bad value.
 absl::Status FinishConfig(hub::v1::HubConfig* config);
+
+// The identity policy: the defaults with `config`'s rules and blocked
+// patterns applied. INVALID_ARGUMENT naming the field for an unknown type, a
+// negative limit or a bad pattern.
+absl::StatusOr<IdentityPolicy> BuildIdentityPolicy(
+    const hub::v1::IdentityConfig& config);
 
 }  // namespace hub
 

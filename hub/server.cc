@@ -11,6 +11,7 @@
 #include "grpc/health/v1/health.pb.h"
 #include "adapters/sync_runner.h"
 #include "hub/auth.h"
+#include "hub/config.h"
 #include "hub/log.h"
 #include "hub/profile_service.h"
 #include "hub/sync_service.h"
@@ -53,7 +54,9 @@ class ServerImpl : public Server {
     for (const hub::v1::Source& s : config.sources()) {
       HUB_RETURN_IF_ERROR(CreateConfiguredSource(s));
     }
-    ingester_ = std::make_unique<Ingester>(store_.get());
+    HUB_ASSIGN_OR_RETURN(IdentityPolicy policy,
+                         BuildIdentityPolicy(config.identity()));
+    ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy));
     AdapterOptions adapter_options;
     adapter_options.page_size = config.max_batch_records();
     runner_ = std::make_unique<SyncRunner>(store_.get(), &registry_,

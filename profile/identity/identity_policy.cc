@@ -1,5 +1,7 @@
 #include "profile/identity/identity_policy.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace hub {
 
 IdentityPolicy IdentityPolicy::Default() {
@@ -25,6 +27,25 @@ IdentityPolicy IdentityPolicy::Default() {
 IdentityPolicy& IdentityPolicy::Set(absl::string_view type, TypeRule rule) {
   rules_[std::string(type)] = rule;
   return *this;
+}
+
+absl::Status IdentityPolicy::AddBlockedPattern(absl::string_view pattern) {
+  try {
+    blocked_.emplace_back(std::string(pattern),
+                          std::make_shared<const std::regex>(
+                              std::string(pattern), std::regex::ECMAScript));
+  } catch (const std::regex_error& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "blocked pattern \"", pattern, "\" is not a valid regex: ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
+bool IdentityPolicy::Blocked(absl::string_view value) const {
+  for (const auto& [text, regex] : blocked_) {
+    if (std::regex_match(value.begin(), value.end(), *regex)) return true;
+  }
+  return false;
 }
 
 TypeRule IdentityPolicy::Rule(absl::string_view type) const {

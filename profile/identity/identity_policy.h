@@ -2,9 +2,14 @@
 #ifndef HUB_PROFILE_IDENTITY_IDENTITY_POLICY_H_
 #define HUB_PROFILE_IDENTITY_IDENTITY_POLICY_H_
 
+#include <memory>
+#include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace hub {
@@ -32,8 +37,16 @@ class IdentityPolicy {
   // The rule of `type`; unknown types are unlimited with priority 0.
   TypeRule Rule(absl::string_view type) const;
 
+  // Adds a pattern (ECMAScript regex, matched against the whole normalised
+  // value) of values that never link. INVALID_ARGUMENT for a bad pattern.
+  absl::Status AddBlockedPattern(absl::string_view pattern);
+
+  // True if `value` matches a blocked pattern.
+  bool Blocked(absl::string_view value) const;
+
  private:
   absl::flat_hash_map<std::string, TypeRule> rules_;
+  std::vector<std::pair<std::string, std::shared_ptr<const std::regex>>> blocked_;
 };
 
 }  // namespace hub

@@ -3,6 +3,8 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "profile/base/hash.h"
@@ -224,6 +226,21 @@ absl::StatusOr<IngestStats> Ingester::IngestBatch(
   return Apply(Prepare(std::move(records)), source_id, cursor);
 }
 
+void Ingester::DropBlocked(const hub::v1::SourceRecord& r,
+                           absl::StatusOr<ValidatedRecord>* v) const {
+  auto blocked = [this](const Key& k) { return policy_.Blocked(k.value); };
+  std::vector<Key>& ids = (*v)->identifiers;
+  ids.erase(std::remove_if(ids.begin(), ids.end(), blocked), ids.end());
+  std::vector<ResolvedLink>& links = (*v)->links;
+  links.erase(std::remove_if(links.begin(), links.end(),
+                             [&](const ResolvedLink& l) { return blocked(l.target); }),
+              links.end());
+  if (ids.empty() && RoleOf(r.entity()) != RecordRole::kAccountEvent) {
+    *v = absl::InvalidArgumentError(
+        "identifiers: every identifier matches a blocked pattern");
+  }
+}
+
 PreparedBatch Ingester::Prepare(
     std::vector<hub::v1::SourceRecord> records) const {
   absl::Time now = absl::Now();
@@ -234,6 +251,7 @@ PreparedBatch Ingester::Prepare(
     item.payload = SerializeDeterministic(item.record);
     item.content_hash = Fnv1a64(item.payload);
     item.validated = ValidateRecord(item.record, now, limits_);
+    if (item.validated.ok()) DropBlocked(item.record, &item.validated);
     batch.items.push_back(std::move(item));
   }
   return batch;

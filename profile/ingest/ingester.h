@@ -79,6 +79,11 @@ class Ingester {
                                     const std::string& cursor);
 
  private:
+  // Removes identifiers and links matching the policy's blocked patterns;
+  // a record left with nothing to resolve becomes invalid (quarantined).
+  void DropBlocked(const hub::v1::SourceRecord& r,
+                   absl::StatusOr<ValidatedRecord>* v) const;
+
   Store* store_;
   IdentityPolicy policy_;
   ValidationLimits limits_;

@@ -57,6 +57,32 @@ TEST(ConfigTest, TheDocumentedExampleLoads) {
   EXPECT_EQ(c->sources(0).path(), "world/salesforce");
 }
 
+TEST(ConfigTest, IdentityRulesAndBlockedPatterns) {
+  TempDir dir;
+  std::ofstream(dir.File("id.textproto"))
+      << "identity { rules { type: \"phone\" priority: 95 limit: 1 }\n"
+      << "           blocked_patterns: \"noreply@.*\" }\n";
+  absl::StatusOr<hub::v1::HubConfig> c = LoadConfig(dir.File("id.textproto"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  absl::StatusOr<IdentityPolicy> p = BuildIdentityPolicy(c->identity());
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->Rule("phone").priority, 95);
+  EXPECT_EQ(p->Rule("phone").limit, 1);
+  EXPECT_EQ(p->Rule("email").limit, 5);  // untouched default
+  EXPECT_TRUE(p->Blocked("noreply@acme.example"));
+  EXPECT_FALSE(p->Blocked("ana@acme.example"));
+
+  std::ofstream(dir.File("type.textproto")) << "identity { rules { type: \"shoe\" limit: 1 } }\n";
+  absl::StatusOr<hub::v1::HubConfig> bad = LoadConfig(dir.File("type.textproto"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("identity.rules[0].type"), absl::string_view::npos);
+  std::ofstream(dir.File("regex.textproto")) << "identity { blocked_patterns: \"([\" }\n";
+  bad = LoadConfig(dir.File("regex.textproto"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("identity.blocked_patterns[0]"), absl::string_view::npos)
+      << bad.status();
+}
+
 TEST(AuthTest, HashesAndTokens) {
   EXPECT_EQ(Sha256Hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

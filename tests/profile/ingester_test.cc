@@ -310,6 +310,33 @@ TEST_F(IngesterTest, ARecordBridgingTwoCrmContactsIsRefusedAndReported) {
   EXPECT_EQ(refusals[0].record.external_id, "m1");
 }
 
+TEST_F(IngesterTest, ConfiguredLimitsAndBlockedPatternsApply) {
+  IdentityPolicy policy = IdentityPolicy::Default();
+  policy.Set("phone", TypeRule{95, 1});
+  ASSERT_TRUE(policy.AddBlockedPattern("noreply@.*").ok());
+  Ingester strict(store_.get(), policy);
+  absl::StatusOr<IngestStats> s = strict.IngestBatch({
+      MakeRecord("zendesk", hub::v1::CONTACT, "1", "2024-05-01T00:00:00Z",
+                 {{"zendesk.user_id", "1"}, {"phone", "4155550101"}, {"email", "noreply@acme.example"}}),
+      MakeRecord("zendesk", hub::v1::CONTACT, "2", "2024-05-01T00:00:00Z",
+                 {{"zendesk.user_id", "2"}, {"phone", "4155550102"}, {"email", "noreply@acme.example"}}),
+      MakeRecord("zendesk", hub::v1::CONTACT, "3", "2024-05-01T00:00:00Z",
+                 {{"email", "NoReply@acme.example"}}),
+  });
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->profiles_created, 2);  // the shared noreply address links nobody
+  EXPECT_EQ(s->merges, 0);
+  EXPECT_EQ(s->quarantined, 1);
+  EXPECT_EQ((*store_->ListQuarantine(10))[0].reason,
+            "identifiers: every identifier matches a blocked pattern");
+  // A third phone for profile 1 would break the configured limit of one.
+  s = strict.IngestBatch({MakeRecord("zendesk", hub::v1::CONTACT, "1", "2024-06-01T00:00:00Z",
+                                     {{"zendesk.user_id", "1"}, {"phone", "4155550199"}})});
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->refusals, 1);
+  EXPECT_EQ((*store_->ListRefusals(0, 10))[0].reason, "would give 2 phone (limit 1)");
+}
+
 TEST(ContentHashTest, StableAndContentSensitive) {
   SourceRecord a = SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CTO");
   SourceRecord b = a;
