@@ -72,6 +72,10 @@ absl::StatusOr<IdentityPolicy> BuildIdentityPolicy(
     }
     policy.Set(rule.type(), TypeRule{rule.priority(), rule.limit()});
   }
+  if (config.hot_threshold() < 0) {
+    return absl::InvalidArgumentError("identity.hot_threshold: must not be negative");
+  }
+  if (config.hot_threshold() > 0) policy.set_hot_threshold(config.hot_threshold());
   for (int i = 0; i < config.blocked_patterns_size(); ++i) {
     absl::Status s = policy.AddBlockedPattern(config.blocked_patterns(i));
     if (!s.ok()) {

@@ -44,8 +44,17 @@ class IdentityPolicy {
   // True if `value` matches a blocked pattern.
   bool Blocked(absl::string_view value) const;
 
+  // A value seen on more than this many profiles is flagged hot and no
+  // longer links (default 5).
+  int hot_threshold() const { return hot_threshold_; }
+  IdentityPolicy& set_hot_threshold(int n) {
+    hot_threshold_ = n;
+    return *this;
+  }
+
  private:
   absl::flat_hash_map<std::string, TypeRule> rules_;
+  int hot_threshold_ = 5;
   std::vector<std::pair<std::string, std::shared_ptr<const std::regex>>> blocked_;
 };
 

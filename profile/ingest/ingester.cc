@@ -72,6 +72,9 @@ class RecordApplier {
                                           const hub::v1::SourceRecord& r) {
     std::vector<IdentifierMatch> matches;
     for (const Key& k : ids) {
+      // A hot value links nothing (it was reported when it was flagged).
+      HUB_ASSIGN_OR_RETURN(bool hot, tx_->IsHot(side, k.type, k.value));
+      if (hot) continue;
       HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
                            tx_->FindIdentity(side, k.type, k.value));
       matches.push_back(IdentifierMatch{k, holder});
@@ -93,6 +96,7 @@ class RecordApplier {
           side, refused.key.type, refused.key.value, refused.holder, d.target,
           std::move(refused.reason), KeyOf(r)}));
       ++stats_->refusals;
+      HUB_RETURN_IF_ERROR(FlagIfHot(side, refused.key, r));
     }
     for (const auto& [loser, type] : d.merge) {
       HUB_RETURN_IF_ERROR(MergeInto(side, d.target, loser, type, r));
@@ -101,6 +105,23 @@ class RecordApplier {
       HUB_RETURN_IF_ERROR(tx_->AddIdentity(side, k.type, k.value, d.target, r.source()));
     }
     return d.target;
+  }
+
+  // Flags `key` hot once it has been seen on more profiles than the policy
+  // allows, and reports that in the refusal log.
+  absl::Status FlagIfHot(Side side, const Key& key, const hub::v1::SourceRecord& r) {
+    HUB_ASSIGN_OR_RETURN(int seen, tx_->ProfilesSeenWith(side, key.type, key.value));
+    if (seen <= policy_->hot_threshold()) return absl::OkStatus();
+    HUB_ASSIGN_OR_RETURN(bool hot, tx_->IsHot(side, key.type, key.value));
+    if (hot) return absl::OkStatus();
+    HUB_RETURN_IF_ERROR(tx_->MarkHot(side, key.type, key.value, seen));
+    HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+                         tx_->FindIdentity(side, key.type, key.value));
+    return tx_->AddRefusal(RefusalEntry{
+        side, key.type, key.value, holder.value_or(0), 0,
+        absl::StrCat("flagged hot: seen on ", seen, " profiles (more than ",
+                     policy_->hot_threshold(), "); it no longer links"),
+        KeyOf(r)});
   }
 
   absl::Status MergeInto(Side side, int64_t winner, int64_t loser,

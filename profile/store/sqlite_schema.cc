@@ -136,6 +136,15 @@ CREATE TABLE identity_refusals(
   external_id TEXT NOT NULL,
   at_us INTEGER NOT NULL);
 CREATE INDEX identity_refusals_value ON identity_refusals(side, type, value);
+
+-- Identifier values seen on too many profiles: they no longer link.
+CREATE TABLE hot_identities(
+  side INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  profiles INTEGER NOT NULL,
+  flagged_us INTEGER NOT NULL,
+  PRIMARY KEY(side, type, value)) WITHOUT ROWID;
 )sql",
   };
   return *kMigrations;

@@ -222,6 +222,60 @@ class SqliteWriteTransaction : public WriteTransaction {
     return s->Run();
   }
 
+  absl::StatusOr<int> ProfilesSeenWith(Side side, const std::string& type,
+                                       const std::string& value) override {
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        conn_->Prepare("SELECT count(DISTINCT target) FROM identity_refusals "
+                       "WHERE side=? AND type=? AND value=? AND target IS NOT "
+                       "NULL AND target IS NOT holder"));
+    ScopedReset reset(s);
+    s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
+    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+    int refused_on = row ? static_cast<int>(s->Int(0)) : 0;
+    HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder, QueryIdentity(side, type, value));
+    return refused_on + (holder ? 1 : 0);
+  }
+
+  absl::Status MarkHot(Side side, const std::string& type,
+                       const std::string& value, int profiles) override {
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        conn_->Prepare("INSERT OR REPLACE INTO hot_identities(side, type, "
+                       "value, profiles, flagged_us) VALUES(?,?,?,?,?)"));
+    ScopedReset reset(s);
+    s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
+    s->Bind(4, int64_t{profiles}).Bind(5, now_us_);
+    HUB_RETURN_IF_ERROR(s->Run());
+    any_hot_ = true;
+    hot_cache_[CacheKey(side, type, value)] = true;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<bool> IsHot(Side side, const std::string& type,
+                             const std::string& value) override {
+    if (!any_hot_.has_value()) {  // once per transaction: usually none at all
+      HUB_ASSIGN_OR_RETURN(
+          Statement * any,
+          conn_->Prepare("SELECT EXISTS(SELECT 1 FROM hot_identities)"));
+      ScopedReset reset(any);
+      HUB_ASSIGN_OR_RETURN(bool row, any->Step());
+      any_hot_ = row && any->Int(0) != 0;
+    }
+    if (!*any_hot_) return false;
+    std::string key = CacheKey(side, type, value);
+    if (auto it = hot_cache_.find(key); it != hot_cache_.end()) return it->second;
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        conn_->Prepare("SELECT 1 FROM hot_identities WHERE side=? AND type=? "
+                       "AND value=?"));
+    ScopedReset reset(s);
+    s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
+    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+    hot_cache_.emplace(std::move(key), row);
+    return row;
+  }
+
   absl::StatusOr<int64_t> CreateProfile(Side side) override {
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
@@ -467,6 +521,10 @@ class SqliteWriteTransaction : public WriteTransaction {
   // Identity lookups made in this transaction: key -> holder (0: absent).
   // Bounded by the batch; dropped with the transaction.
   absl::flat_hash_map<std::string, int64_t> identity_cache_;
+  // IsHot answers in this transaction: whether any value is hot, and per
+  // key.
+  std::optional<bool> any_hot_;
+  absl::flat_hash_map<std::string, bool> hot_cache_;
   // Merges made in this transaction: loser -> winner.
   absl::flat_hash_map<int64_t, int64_t> forwarded_;
   // Record keys the filter could not rule out that FindRecord then found

@@ -158,6 +158,16 @@ class WriteTransaction {
       int64_t id) = 0;
   // Appends a refused link to the refusal log.
   virtual absl::Status AddRefusal(const RefusalEntry& refusal) = 0;
+  // How many distinct profiles an identifier value has been seen on: its
+  // holder plus every profile a record carrying it joined after a refusal.
+  virtual absl::StatusOr<int> ProfilesSeenWith(Side side, const std::string& type,
+                                               const std::string& value) = 0;
+  // Flags a value hot: it no longer links anything (IsHot turns true).
+  virtual absl::Status MarkHot(Side side, const std::string& type,
+                               const std::string& value, int profiles) = 0;
+  // True if the value is flagged hot.
+  virtual absl::StatusOr<bool> IsHot(Side side, const std::string& type,
+                                     const std::string& value) = 0;
 
   // Creates a profile (kPerson) or account and returns its id. Ids increase,
   // so a smaller id is an older profile.

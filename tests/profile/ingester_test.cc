@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "profile/store/sqlite_store.h"
 #include "tests/support/failing_store.h"
@@ -335,6 +336,31 @@ TEST_F(IngesterTest, ConfiguredLimitsAndBlockedPatternsApply) {
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->refusals, 1);
   EXPECT_EQ((*store_->ListRefusals(0, 10))[0].reason, "would give 2 phone (limit 1)");
+}
+
+TEST_F(IngesterTest, AJunkPhoneOnManyProfilesIsFlaggedHotAndStopsLinking) {
+  std::vector<SourceRecord> contacts;
+  for (int i = 1; i <= 7; ++i) {
+    std::string id = absl::StrCat("003", i);
+    contacts.push_back(MakeRecord("salesforce", hub::v1::CONTACT, id, "2024-05-01T00:00:00Z",
+                                  {{"salesforce.contact_id", id}, {"phone", "(415) 555-0000"}}));
+  }
+  IngestStats s = Ingest(contacts);
+  EXPECT_EQ(s.profiles_created, 7);
+  EXPECT_EQ(s.merges, 0);
+  EXPECT_EQ(s.refusals, 5);  // contacts 2-6; by contact 7 the phone is hot
+  std::vector<RefusalEntry> log = *store_->ListRefusals(0, 100);
+  ASSERT_EQ(log.size(), 6u);
+  EXPECT_EQ(log.back().reason,
+            "flagged hot: seen on 6 profiles (more than 5); it no longer links");
+  EXPECT_EQ(log.back().value, "+14155550000");
+  // A support user with only that phone stays apart.
+  IngestStats z = Ingest({MakeRecord("zendesk", hub::v1::CONTACT, "9", "2024-05-02T00:00:00Z",
+                                     {{"zendesk.user_id", "9"}, {"phone", "415-555-0000"}})});
+  EXPECT_EQ(z.profiles_created, 1);
+  EXPECT_EQ(z.merges, 0);
+  EXPECT_EQ(z.refusals, 0);
+  EXPECT_EQ(store_->Counts()->persons, 8);
 }
 
 TEST(ContentHashTest, StableAndContentSensitive) {

@@ -46,6 +46,21 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AddRefusal(e);
   }
+  absl::StatusOr<int> ProfilesSeenWith(Side s, const std::string& t,
+                                       const std::string& v) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->ProfilesSeenWith(s, t, v);
+  }
+  absl::Status MarkHot(Side s, const std::string& t, const std::string& v,
+                       int n) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->MarkHot(s, t, v, n);
+  }
+  absl::StatusOr<bool> IsHot(Side s, const std::string& t,
+                             const std::string& v) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->IsHot(s, t, v);
+  }
   absl::StatusOr<int64_t> CreateProfile(Side s) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->CreateProfile(s);
