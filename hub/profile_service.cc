@@ -91,6 +91,27 @@ absl::Status ListEvents(Store* store, const hub::v1::ListProfileEventsRequest& r
   return absl::OkStatus();
 }
 
+absl::Status ListMembers(Store* store, const hub::v1::ListAccountMembersRequest& req,
+                         hub::v1::ListAccountMembersResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(int64_t id, ParseIdName(req.parent(), "accounts", "parent"));
+  HUB_ASSIGN_OR_RETURN(int size, PageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
+  int64_t after = 0;
+  if (!req.page_token().empty()) {
+    HUB_ASSIGN_OR_RETURN(std::vector<int64_t> v, DecodePageToken(req.page_token(), "members", 1));
+    after = v[0];
+  }
+  HUB_ASSIGN_OR_RETURN(int64_t live, store->ResolveId(Side::kAccount, id));
+  HUB_ASSIGN_OR_RETURN(IdPage page, store->ListMembers(live, after, size));
+  for (int64_t member : page.ids) {
+    absl::StatusOr<hub::v1::Profile> p = store->GetProfile(member, false);
+    if (absl::IsNotFound(p.status())) continue;  // merged away meanwhile
+    HUB_RETURN_IF_ERROR(p.status());
+    *resp->add_profiles() = *std::move(p);
+  }
+  if (page.more) resp->set_next_page_token(EncodePageToken("members", {page.ids.back()}));
+  return absl::OkStatus();
+}
+
 absl::Status ListRefusals(Store* store,
                           const hub::v1::ListIdentityRefusalsRequest& req,
                           hub::v1::ListIdentityRefusalsResponse* resp) {
@@ -121,6 +142,15 @@ absl::Status ListRefusals(Store* store,
 }
 
 }  // namespace
+
+grpc::Status ProfileServiceImpl::ListAccountMembers(
+    grpc::ServerContext* context,
+    const hub::v1::ListAccountMembersRequest* request,
+    hub::v1::ListAccountMembersResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(ListMembers(store_, *request, response));
+}
 
 grpc::Status ProfileServiceImpl::ListIdentityRefusals(
     grpc::ServerContext* context,

@@ -35,6 +35,10 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
   grpc::Status ListAccounts(grpc::ServerContext* context,
                             const hub::v1::ListAccountsRequest* request,
                             hub::v1::ListAccountsResponse* response) override;
+  grpc::Status ListAccountMembers(
+      grpc::ServerContext* context,
+      const hub::v1::ListAccountMembersRequest* request,
+      hub::v1::ListAccountMembersResponse* response) override;
   grpc::Status ListIdentityRefusals(
       grpc::ServerContext* context,
       const hub::v1::ListIdentityRefusalsRequest* request,

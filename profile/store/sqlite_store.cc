@@ -111,6 +111,28 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<std::pair<hub::v1::Event, int64_t>>> ListEvents(
       int64_t id, int64_t before_us, int64_t before_seq, int limit) override;
 
+  absl::StatusOr<IdPage> ListMembers(int64_t account_id, int64_t after_id,
+                                     int limit) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        lease.conn->Prepare("SELECT id FROM profiles WHERE account_id=? AND "
+                            "forward_to IS NULL AND id>? ORDER BY id LIMIT ?"));
+    ScopedReset reset(s);
+    s->Bind(1, account_id).Bind(2, after_id).Bind(3, int64_t{limit + 1});
+    IdPage page;
+    for (;;) {
+      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      page.ids.push_back(s->Int(0));
+    }
+    if (static_cast<int>(page.ids.size()) > limit) {
+      page.ids.pop_back();
+      page.more = true;
+    }
+    return page;
+  }
+
   absl::Status CreateSource(const std::string& id,
                             const hub::v1::Source& source) override {
     return WriteOne(

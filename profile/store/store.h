@@ -247,6 +247,11 @@ class Store {
   // `limit` of them.
   virtual absl::StatusOr<IdPage> ListIds(Side side, int64_t after_id,
                                          int limit) = 0;
+  // Lists the live persons whose current account is `account_id` (already
+  // resolved), ids greater than `after_id`, ascending, at most `limit`.
+  virtual absl::StatusOr<IdPage> ListMembers(int64_t account_id,
+                                             int64_t after_id, int limit) = 0;
+
   // Lists the events of profile `id` (already resolved) older than the
   // position (before_us, before_seq) — pass INT64_MAX for the first page —
   // newest first, at most `limit`. An event's account is its own (an

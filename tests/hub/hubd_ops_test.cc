@@ -172,6 +172,14 @@ TEST_F(HubdOpsTest, HubctlDrivesTheRealServer) {
   ASSERT_EQ(RunStatus(ctl + "profiles get " + name, &out), 0) << out;
   EXPECT_EQ(out.substr(0, 9 + name.size()), "Profile " + name + "\n");
   out.clear();
+  ASSERT_EQ(RunStatus(ctl + "accounts list --page-size 1 --output json", &out), 0) << out;
+  at = out.find("\"name\": \"accounts/");
+  ASSERT_NE(at, std::string::npos) << out;
+  std::string account = out.substr(at + 9, out.find('"', at + 9) - at - 9);
+  out.clear();
+  ASSERT_EQ(RunStatus(ctl + "accounts members " + account + " --output json", &out), 0) << out;
+  EXPECT_NE(out.find("\"account\": \"" + account + "\""), std::string::npos) << out;
+  out.clear();
   EXPECT_EQ(RunStatus(ctl + "profiles get profiles/999999 2>&1", &out), 3);
   EXPECT_NE(out.find("NOT_FOUND"), std::string::npos) << out;
   out.clear();

@@ -374,6 +374,43 @@ TEST_F(HubdTest, BadRequestsGetCanonicalCodesNamingTheField) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(HubdTest, AccountMembersAreThePersonsLinkedToIt) {
+  std::vector<hub::v1::Profile> profiles = AllProfiles();
+  std::map<std::string, int64_t> expected;
+  for (const auto& p : profiles) {
+    if (!p.account().empty()) ++expected[p.account()];
+  }
+  ASSERT_GT(expected.size(), 10u);
+  for (const hub::v1::Account& a : AllAccounts()) {
+    std::set<std::string> members;
+    std::string token;
+    do {
+      hub::v1::ListAccountMembersRequest req;
+      req.set_parent(a.name());
+      req.set_page_size(3);
+      req.set_page_token(token);
+      hub::v1::ListAccountMembersResponse resp;
+      grpc::Status s = client_->profiles()->ListAccountMembers(client_->Ctx().get(), req, &resp);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      for (const auto& p : resp.profiles()) {
+        EXPECT_EQ(p.account(), a.name());
+        EXPECT_TRUE(members.insert(p.name()).second);
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    EXPECT_EQ(static_cast<int64_t>(members.size()), a.member_count()) << a.name();
+    EXPECT_EQ(static_cast<int64_t>(members.size()), expected[a.name()]) << a.name();
+  }
+  hub::v1::ListAccountMembersRequest bad;
+  bad.set_parent("profiles/1");
+  hub::v1::ListAccountMembersResponse resp;
+  EXPECT_EQ(client_->profiles()->ListAccountMembers(client_->Ctx().get(), bad, &resp).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  bad.set_parent("accounts/99999999");
+  EXPECT_EQ(client_->profiles()->ListAccountMembers(client_->Ctx().get(), bad, &resp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(HubdTest, PagesCoverEveryProfileOnce) {
   std::set<std::string> seen;
   std::string token;

@@ -37,6 +37,9 @@ class FailingStore : public Store {
   absl::StatusOr<IdPage> ListIds(Side s, int64_t a, int l) override {
     return base_->ListIds(s, a, l);
   }
+  absl::StatusOr<IdPage> ListMembers(int64_t a, int64_t after, int l) override {
+    return base_->ListMembers(a, after, l);
+  }
   absl::StatusOr<std::vector<std::pair<hub::v1::Event, int64_t>>> ListEvents(
       int64_t id, int64_t us, int64_t seq, int l) override {
     return base_->ListEvents(id, us, seq, l);

@@ -176,6 +176,11 @@ void Cli::AddAccounts() {
   CLI::App* list = group->add_subcommand("list", "List accounts by id");
   AddListFlags(list);
   OnRun(list, [this](const auto& ctx) { return AccountsList(ctx, list_); });
+  CLI::App* members =
+      group->add_subcommand("members", "List the persons of an account");
+  members->add_option("ID", name_, "accounts/{id} or {id}")->required();
+  AddListFlags(members);
+  OnRun(members, [this](const auto& ctx) { return AccountsMembers(ctx, name_, list_); });
 }
 
 void Cli::AddIdentity() {

@@ -140,6 +140,26 @@ int AccountsList(const CommandContext& ctx, const ListOptions& options) {
                   [&](std::ostream& o) { PrintAccountList(response, o); });
 }
 
+int AccountsMembers(const CommandContext& ctx, std::string_view name_or_id,
+                    const ListOptions& options) {
+  absl::StatusOr<std::string> name = ParseAccountName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  auto stub = NewStub(ctx);
+  hub::v1::ListAccountMembersRequest request;
+  request.set_parent(*name);
+  hub::v1::ListAccountMembersResponse response;
+  grpc::Status status =
+      FetchPages(ctx, options, request, &response,
+                 [&](grpc::ClientContext* c, const auto& req, auto* resp) {
+                   return stub->ListAccountMembers(c, req, resp);
+                 });
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  hub::v1::ListProfilesResponse as_list;
+  *as_list.mutable_profiles() = response.profiles();
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintProfileList(as_list, o); });
+}
+
 int IdentityReport(const CommandContext& ctx, const ListOptions& options) {
   auto stub = NewStub(ctx);
   hub::v1::ListIdentityRefusalsResponse response;

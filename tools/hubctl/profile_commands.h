@@ -44,6 +44,10 @@ int AccountsGet(const CommandContext& ctx, std::string_view name_or_id);
 // `accounts list`: ListAccounts, paged like ProfilesList.
 int AccountsList(const CommandContext& ctx, const ListOptions& options);
 
+// `accounts members ID`: the persons whose current account it is.
+int AccountsMembers(const CommandContext& ctx, std::string_view name_or_id,
+                    const ListOptions& options);
+
 // `identity report`: the identity links the guarded graph refused.
 int IdentityReport(const CommandContext& ctx, const ListOptions& options);
 
