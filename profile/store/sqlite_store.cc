@@ -35,6 +35,22 @@ using sqlite::Connection;
 using sqlite::ScopedReset;
 using sqlite::Statement;
 
+// Reads the ids a query bound with LIMIT `limit` + 1 returns: the page, and
+// whether more follow.
+absl::StatusOr<IdPage> ReadIdPage(Statement* s, int limit) {
+  IdPage page;
+  for (;;) {
+    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    page.ids.push_back(s->Int(0));
+  }
+  if (static_cast<int>(page.ids.size()) > limit) {
+    page.ids.pop_back();
+    page.more = true;
+  }
+  return page;
+}
+
 class SqliteStore : public Store {
  public:
   SqliteStore(SqliteStoreOptions options, std::unique_ptr<Connection> writer)
@@ -95,17 +111,7 @@ class SqliteStore : public Store {
                             "forward_to IS NULL AND id>? ORDER BY id LIMIT ?"));
     ScopedReset reset(s);
     s->Bind(1, int64_t{SideInt(side)}).Bind(2, after_id).Bind(3, int64_t{limit + 1});
-    IdPage page;
-    for (;;) {
-      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      page.ids.push_back(s->Int(0));
-    }
-    if (static_cast<int>(page.ids.size()) > limit) {
-      page.ids.pop_back();
-      page.more = true;
-    }
-    return page;
+    return ReadIdPage(s, limit);
   }
 
   absl::StatusOr<std::vector<std::pair<hub::v1::Event, int64_t>>> ListEvents(
@@ -120,17 +126,7 @@ class SqliteStore : public Store {
                             "forward_to IS NULL AND id>? ORDER BY id LIMIT ?"));
     ScopedReset reset(s);
     s->Bind(1, account_id).Bind(2, after_id).Bind(3, int64_t{limit + 1});
-    IdPage page;
-    for (;;) {
-      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      page.ids.push_back(s->Int(0));
-    }
-    if (static_cast<int>(page.ids.size()) > limit) {
-      page.ids.pop_back();
-      page.more = true;
-    }
-    return page;
+    return ReadIdPage(s, limit);
   }
 
   absl::Status CreateSource(const std::string& id,
