@@ -60,8 +60,8 @@ while pos < len(text.strip()):
     job = doc["syncJobs"][0]
     rows.append([job["name"].split("/")[1]] + [str(job.get(k, "0")) for k in (
         "recordsRead", "recordsIngested", "recordsQuarantined", "profilesCreated",
-        "accountsCreated", "merges")])
-head = ["source", "read", "ingested", "quarantined", "profiles+", "accounts+", "merges"]
+        "accountsCreated", "merges", "identityRefusals")])
+head = ["source", "read", "ingested", "quarantined", "profiles+", "accounts+", "merges", "refused"]
 widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
 for r in [head] + rows:
     print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
