@@ -317,14 +317,4 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
   return stats;
 }
 
-absl::Status IngestSink::Write(std::vector<hub::v1::SourceRecord> records,
-                               const std::string& cursor) {
-  HUB_ASSIGN_OR_RETURN(IngestStats stats,
-                       ingester_->IngestBatch(std::move(records), source_id_, cursor));
-  stats_ += stats;
-  ++pages_;
-  if (on_page_) on_page_(stats_, pages_);
-  return absl::OkStatus();
-}
-
 }  // namespace hub

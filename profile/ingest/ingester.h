@@ -4,14 +4,12 @@
 #define HUB_PROFILE_INGEST_INGESTER_H_
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "hub/v1/records.pb.h"
 #include "profile/identity/identity_policy.h"
-#include "profile/ingest/record_sink.h"
 #include "profile/ingest/validator.h"
 #include "profile/store/store.h"
 
@@ -87,31 +85,6 @@ class Ingester {
   Store* store_;
   IdentityPolicy policy_;
   ValidationLimits limits_;
-};
-
-// A RecordSink that ingests each page with its cursor and accumulates stats.
-// `on_page` (optional) is called after each committed page with the totals so
-// far and the number of pages committed.
-class IngestSink : public RecordSink {
- public:
-  IngestSink(Ingester* ingester, std::string source_id,
-             std::function<void(const IngestStats&, int64_t)> on_page = nullptr)
-      : ingester_(ingester),
-        source_id_(std::move(source_id)),
-        on_page_(std::move(on_page)) {}
-
-  absl::Status Write(std::vector<hub::v1::SourceRecord> records,
-                     const std::string& cursor) override;
-
-  const IngestStats& stats() const { return stats_; }
-  int64_t pages() const { return pages_; }
-
- private:
-  Ingester* ingester_;
-  std::string source_id_;
-  std::function<void(const IngestStats&, int64_t)> on_page_;
-  IngestStats stats_;
-  int64_t pages_ = 0;
 };
 
 }  // namespace hub

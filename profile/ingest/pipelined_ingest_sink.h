@@ -16,7 +16,7 @@
 
 namespace hub {
 
-// Ingests each page with its cursor, like IngestSink, but splits the work
+// Ingests each page with its cursor (as Ingester::IngestBatch does), split
 // across two threads: Write prepares the page on the caller's (the
 // adapter's) thread — validation, normalisation, serialization, hashing —
 // and queues it; a worker applies the queued pages to the store in order.

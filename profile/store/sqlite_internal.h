@@ -3,6 +3,7 @@
 #define HUB_PROFILE_STORE_SQLITE_INTERNAL_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ int64_t KeyHash(absl::string_view source, int entity,
                 absl::string_view external_id);
 
 std::string Serialize(const google::protobuf::MessageLite& m);
+
+// The profile/account holding a normalised identifier, if any.
+absl::StatusOr<std::optional<int64_t>> LookupIdentity(sqlite::Connection* conn,
+                                                      Side side,
+                                                      const std::string& type,
+                                                      const std::string& value);
 
 // Reads every trait of profile/account `id`, ordered by name.
 absl::StatusOr<std::vector<NamedTrait>> ReadTraits(sqlite::Connection* conn,

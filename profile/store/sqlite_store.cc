@@ -87,19 +87,14 @@ class SqliteStore : public Store {
   absl::StatusOr<int64_t> FindIdentity(Side side, const std::string& type,
                                        const std::string& value) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    HUB_ASSIGN_OR_RETURN(
-        Statement * s,
-        lease.conn->Prepare("SELECT profile_id FROM identities WHERE side=? "
-                            "AND type=? AND value=?"));
-    ScopedReset reset(s);
-    s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
-    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) {
+    HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+                         sqlite_internal::LookupIdentity(lease.conn, side, type, value));
+    if (!holder) {
       return absl::NotFoundError(
           absl::StrCat("no ", side == Side::kPerson ? "profile" : "account",
                        " has ", type, " \"", value, "\""));
     }
-    return s->Int(0);
+    return *holder;
   }
 
   absl::StatusOr<IdPage> ListIds(Side side, int64_t after_id,

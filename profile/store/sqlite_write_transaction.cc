@@ -51,7 +51,7 @@ class SqliteWriteTransaction : public WriteTransaction {
     }
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
-        conn_->Prepare("SELECT content_hash, updated_us, profile_id, deleted "
+        conn_->Prepare("SELECT content_hash, updated_us, profile_id "
                        "FROM records WHERE key_hash=?4 AND source=?1 AND "
                        "entity=?2 AND external_id=?3"));
     ScopedReset reset(s);
@@ -66,7 +66,6 @@ class SqliteWriteTransaction : public WriteTransaction {
     info.content_hash = static_cast<uint64_t>(s->Int(0));
     info.updated_us = s->Int(1);
     info.profile_id = s->IsNull(2) ? 0 : s->Int(2);
-    info.deleted = s->Int(3) != 0;
     return std::optional<RecordInfo>(info);
   }
 
@@ -156,22 +155,9 @@ class SqliteWriteTransaction : public WriteTransaction {
       return std::optional<int64_t>(Live(it->second));
     }
     HUB_ASSIGN_OR_RETURN(
-        std::optional<int64_t> holder, QueryIdentity(side, type, value));
+        std::optional<int64_t> holder, LookupIdentity(conn_, side, type, value));
     identity_cache_.emplace(std::move(key), holder.value_or(0));
     return holder;
-  }
-
-  absl::StatusOr<std::optional<int64_t>> QueryIdentity(
-      Side side, const std::string& type, const std::string& value) {
-    HUB_ASSIGN_OR_RETURN(
-        Statement * s,
-        conn_->Prepare("SELECT profile_id FROM identities WHERE side=? AND "
-                       "type=? AND value=?"));
-    ScopedReset reset(s);
-    s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
-    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::optional<int64_t>();
-    return std::optional<int64_t>(s->Int(0));
   }
 
   absl::Status AddIdentity(Side side, const std::string& type,
@@ -233,7 +219,7 @@ class SqliteWriteTransaction : public WriteTransaction {
     s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
     int refused_on = row ? static_cast<int>(s->Int(0)) : 0;
-    HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder, QueryIdentity(side, type, value));
+    HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder, LookupIdentity(conn_, side, type, value));
     return refused_on + (holder ? 1 : 0);
   }
 
@@ -371,15 +357,6 @@ class SqliteWriteTransaction : public WriteTransaction {
     return s->Run();
   }
 
-  absl::StatusOr<int64_t> AccountOf(int64_t person_id) override {
-    HUB_ASSIGN_OR_RETURN(
-        Statement * s,
-        conn_->Prepare("SELECT account_id FROM profiles WHERE id=?"));
-    ScopedReset reset(s);
-    s->Bind(1, person_id);
-    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-    return row && !s->IsNull(0) ? s->Int(0) : 0;
-  }
 
   absl::StatusOr<bool> Quarantine(const QuarantineEntry& entry) override {
     HUB_ASSIGN_OR_RETURN(

@@ -33,7 +33,6 @@ struct RecordInfo {
   uint64_t content_hash = 0;
   int64_t updated_us = 0;
   int64_t profile_id = 0;  // 0 if the record has none (e.g. an opportunity)
-  bool deleted = false;
 };
 
 // How a revision of a source record is stored beside the record itself
@@ -191,8 +190,6 @@ class WriteTransaction {
   // later than `observed_us`.
   virtual absl::Status SetAccount(int64_t person_id, int64_t account_id,
                                   int64_t observed_us) = 0;
-  // Returns a person's current account (0 if none).
-  virtual absl::StatusOr<int64_t> AccountOf(int64_t person_id) = 0;
 
   // Stores an invalid record. Returns false if this exact revision (key and
   // content hash) is already quarantined.

@@ -112,15 +112,23 @@ TEST_P(StoreContractTest, MergeMovesEverythingAndForwards) {
 }
 
 TEST_P(StoreContractTest, AccountLinkKeepsTheLatestObservation) {
-  auto tx = Begin();
-  int64_t p = *tx->CreateProfile(Side::kPerson);
-  int64_t a1 = *tx->CreateProfile(Side::kAccount);
-  int64_t a2 = *tx->CreateProfile(Side::kAccount);
-  ASSERT_TRUE(tx->SetAccount(p, a2, 200).ok());
-  ASSERT_TRUE(tx->SetAccount(p, a1, 100).ok());  // older: ignored
-  EXPECT_EQ(*tx->AccountOf(p), a2);
-  ASSERT_TRUE(tx->SetAccount(p, a1, 300).ok());
-  EXPECT_EQ(*tx->AccountOf(p), a1);
+  int64_t p, a1, a2;
+  {
+    auto tx = Begin();
+    p = *tx->CreateProfile(Side::kPerson);
+    a1 = *tx->CreateProfile(Side::kAccount);
+    a2 = *tx->CreateProfile(Side::kAccount);
+    ASSERT_TRUE(tx->SetAccount(p, a2, 200).ok());
+    ASSERT_TRUE(tx->SetAccount(p, a1, 100).ok());  // older: ignored
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(store_->GetProfile(p, false)->account(), "accounts/" + std::to_string(a2));
+  {
+    auto tx = Begin();
+    ASSERT_TRUE(tx->SetAccount(p, a1, 300).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(store_->GetProfile(p, false)->account(), "accounts/" + std::to_string(a1));
 }
 
 TEST_P(StoreContractTest, RecordsUpsertByKey) {

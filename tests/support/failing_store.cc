@@ -86,10 +86,6 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->SetAccount(p, a, us);
   }
-  absl::StatusOr<int64_t> AccountOf(int64_t p) override {
-    HUB_RETURN_IF_ERROR(Tick());
-    return base_->AccountOf(p);
-  }
   absl::StatusOr<bool> Quarantine(const QuarantineEntry& e) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->Quarantine(e);
