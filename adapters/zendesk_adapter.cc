@@ -105,11 +105,41 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskAdapter::Create(
       new ZendeskAdapter(RecordSourceName(source), source.path(), options));
 }
 
+// Checks, before anything is written, that every mid-page position of the
+// cursor lies within its page: a cursor from another folder must fail
+// whole, not after the earlier streams were pulled.
+namespace {
+
+absl::Status CheckPositions(const std::string& path, const std::string& source,
+                            const Positions& positions,
+                            const std::string& cursor) {
+  for (size_t s = 0; s < kStreamCount; ++s) {
+    const StreamPosition& start = positions[s];
+    if (start.items == 0) continue;
+    const std::string file = adapters_internal::JoinPath(path, start.page.name);
+    HUB_ASSIGN_OR_RETURN(std::optional<std::string> text,
+                         adapters_internal::ReadOptionalFile(file));
+    if (!text.has_value()) continue;  // gone: the pull resumes after it
+    absl::StatusOr<ZendeskPage> parsed =
+        ParseZendeskPage(source, kStreams[s], *text);
+    HUB_RETURN_IF_ERROR(adapters_internal::WithContext(parsed.status(), file));
+    if (start.items > static_cast<int64_t>(parsed->records.size())) {
+      return adapters_internal::InvalidCursor(
+          "zendesk", cursor,
+          absl::StrCat(file, " has only ", parsed->records.size(), " items"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ZendeskAdapter::Pull(const std::string& cursor, RecordSink* sink) {
   HUB_RETURN_IF_ERROR(adapters_internal::CheckSourceDir(path_));
   HUB_ASSIGN_OR_RETURN(Positions positions, ParseCursor(cursor));
   HUB_ASSIGN_OR_RETURN(std::vector<std::string> files,
                        adapters_internal::ListFiles(path_));
+  HUB_RETURN_IF_ERROR(CheckPositions(path_, source_, positions, cursor));
   adapters_internal::PageWriter pages(sink, options_.page_size);
   auto cursor_now = [&positions] { return EncodeCursor(positions); };
   for (size_t s = 0; s < kStreamCount; ++s) {

@@ -97,6 +97,17 @@ bool RecordsEqual(const hub::v1::SourceRecord& got,
   return differencer.Compare(want, got);
 }
 
+void ExpectInvalidCursors(SourceAdapter* adapter,
+                          std::initializer_list<const char*> cursors) {
+  for (const char* cursor : cursors) {
+    CollectingSink sink;
+    EXPECT_EQ(adapter->Pull(cursor, &sink).code(),
+              absl::StatusCode::kInvalidArgument)
+        << cursor;
+    EXPECT_EQ(sink.writes(), 0) << cursor;
+  }
+}
+
 std::vector<hub::v1::SourceRecord> PullAllCheckingResume(SourceAdapter* adapter,
                                                          int page_size) {
   CollectingSink full;

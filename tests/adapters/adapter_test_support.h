@@ -3,6 +3,7 @@
 #ifndef HUB_TESTS_ADAPTERS_ADAPTER_TEST_SUPPORT_H_
 #define HUB_TESTS_ADAPTERS_ADAPTER_TEST_SUPPORT_H_
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -101,6 +102,11 @@ MATCHER_P(EqualsRecord, expected, "") {
 // test failure if a pull fails).
 std::vector<hub::v1::SourceRecord> PullAllCheckingResume(SourceAdapter* adapter,
                                                          int page_size);
+
+// Expects a pull from each of `cursors` to fail with INVALID_ARGUMENT and to
+// write nothing.
+void ExpectInvalidCursors(SourceAdapter* adapter,
+                          std::initializer_list<const char*> cursors);
 
 }  // namespace testing_support
 }  // namespace hub

@@ -155,15 +155,10 @@ TEST_F(Ga4FolderTest, NewDayFilesAreReadAfterTheLastCursor) {
 
 TEST_F(Ga4FolderTest, BadCursorsAreInvalidArgument) {
   auto adapter = NewAdapter(2);
-  for (const char* cursor :
-       {"x", "events_20240502.ndjson", "events_2024050.ndjson:1",
-        "events_20240502.ndjson:-1", "events_20240502.ndjson:3",
-        "events_20240503.ndjson:4", "Account.csv:1"}) {
-    CollectingSink sink;
-    EXPECT_EQ(adapter->Pull(cursor, &sink).code(),
-              absl::StatusCode::kInvalidArgument)
-        << cursor;
-  }
+  testing_support::ExpectInvalidCursors(
+      adapter.get(), {"x", "events_20240502.ndjson", "events_2024050.ndjson:1",
+                      "events_20240502.ndjson:-1", "events_20240502.ndjson:3",
+                      "events_20240503.ndjson:4", "Account.csv:1"});
 }
 
 TEST_F(Ga4FolderTest, MalformedJsonIsDataLossNamingFileAndLine) {

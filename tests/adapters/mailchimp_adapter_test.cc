@@ -353,10 +353,15 @@ TEST_F(MailchimpFolderTest, MembersChangedSinceTheMarkAreReadNext) {
 
 TEST_F(MailchimpFolderTest, BadCursorsAreInvalidArgument) {
   auto adapter = NewAdapter(2);
-  for (const char* cursor :
-       {"x", "m=1,0,b", "m=x,1,b", "m=1,1", "m=1,1,b;m=1,1,b", "c=c1,1,1",
-        "c=c1,4,0,0", "c=c1,0,3,0", "c=c2,0,2,0", "c=,1,0,0", "q=1",
-        "c=c1,1,0,0;c=c1,1,0,0", "c=c1,1,0,0;", "c=c%zz,1,0,0"}) {
+  // Malformed cursors fail before anything is written.
+  testing_support::ExpectInvalidCursors(
+      adapter.get(), {"x", "m=1,0,b", "m=x,1,b", "m=1,1", "m=1,1,b;m=1,1,b",
+                      "c=c1,1,1", "c=,1,0,0", "q=1", "c=c1,1,0,0;c=c1,1,0,0",
+                      "c=c1,1,0,0;", "c=c%zz,1,0,0"});
+  // Well-formed cursors past the end of a report are found when the pull
+  // reaches that report, after the members pages were written (known gap:
+  // checking up front would read every report twice).
+  for (const char* cursor : {"c=c1,4,0,0", "c=c1,0,3,0", "c=c2,0,2,0"}) {
     CollectingSink sink;
     EXPECT_EQ(adapter->Pull(cursor, &sink).code(),
               absl::StatusCode::kInvalidArgument)

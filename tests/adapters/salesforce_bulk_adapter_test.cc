@@ -314,15 +314,11 @@ TEST_F(SalesforceFolderTest, SinkErrorStopsThePull) {
 
 TEST_F(SalesforceFolderTest, BadCursorsAreInvalidArgument) {
   auto adapter = NewAdapter(2);
-  for (const char* cursor :
-       {"garbage", "Account.csv", "Account.csv:x", "Account.csv:-1",
-        "Lead.json:1", "Account.csv:1;Account.csv:2", "Account.csv:4",
-        "Contact.csv:01", "events.jsonl:3"}) {
-    CollectingSink sink;
-    absl::Status status = adapter->Pull(cursor, &sink);
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << cursor;
-    EXPECT_EQ(sink.writes(), 0) << cursor;
-  }
+  testing_support::ExpectInvalidCursors(
+      adapter.get(),
+      {"garbage", "Account.csv", "Account.csv:x", "Account.csv:-1",
+       "Lead.json:1", "Account.csv:1;Account.csv:2", "Account.csv:4",
+       "Contact.csv:01", "events.jsonl:3"});
 }
 
 TEST_F(SalesforceFolderTest, UnterminatedQuoteIsDataLossNamingFileAndLine) {

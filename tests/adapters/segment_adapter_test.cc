@@ -368,17 +368,12 @@ TEST_F(SegmentFolderTest, SinkErrorStopsThePull) {
 
 TEST_F(SegmentFolderTest, BadCursorsAreInvalidArgument) {
   auto adapter = NewAdapter(2);
-  for (const char* cursor :
-       {"7", "events.jsonl", "events.jsonl:x", "events.jsonl:8",
-        "events.jsonl:1:0", "events.jsonl:1:2", "events.jsonl:2:1",
-        "events.jsonl:3:1", "events.jsonl:7:1", "other.jsonl:1",
-        "events.jsonl:1:1:1"}) {
-    CollectingSink sink;
-    EXPECT_EQ(adapter->Pull(cursor, &sink).code(),
-              absl::StatusCode::kInvalidArgument)
-        << cursor;
-    EXPECT_EQ(sink.writes(), 0) << cursor;
-  }
+  testing_support::ExpectInvalidCursors(
+      adapter.get(),
+      {"7", "events.jsonl", "events.jsonl:x", "events.jsonl:8",
+       "events.jsonl:1:0", "events.jsonl:1:2", "events.jsonl:2:1",
+       "events.jsonl:3:1", "events.jsonl:7:1", "other.jsonl:1",
+       "events.jsonl:1:1:1"});
 }
 
 TEST_F(SegmentFolderTest, MalformedJsonLineIsDataLossNamingFileAndLine) {

@@ -253,15 +253,11 @@ TEST_F(ZendeskFolderTest, PagesAddedLaterAreReadNext) {
 
 TEST_F(ZendeskFolderTest, BadCursorsAreInvalidArgument) {
   auto adapter = NewAdapter(2);
-  for (const char* cursor :
-       {"x", "users-0001.json", "users-0001.json:3", "users.json:1",
-        "users-0001.json:1;users-0002.json:1", "groups-0001.json:1",
-        "users-0001.json:x", "tickets-0001.json:3"}) {
-    CollectingSink sink;
-    EXPECT_EQ(adapter->Pull(cursor, &sink).code(),
-              absl::StatusCode::kInvalidArgument)
-        << cursor;
-  }
+  testing_support::ExpectInvalidCursors(
+      adapter.get(),
+      {"x", "users-0001.json", "users-0001.json:3", "users.json:1",
+       "users-0001.json:1;users-0002.json:1", "groups-0001.json:1",
+       "users-0001.json:x", "tickets-0001.json:3"});
 }
 
 TEST_F(ZendeskFolderTest, MalformedPageIsDataLossNamingFileAndLine) {
