@@ -128,7 +128,10 @@ absl::StatusOr<bool> CsvReader::ReadRow(std::vector<std::string>* fields) {
       failed_ = true;
       return s;
     }
-    if (!last) c = Get();
+    if (!last) {
+      c = Get();
+      while (skip_initial_space_ && c == ' ') c = Get();
+    }
   }
   return true;
 }

@@ -51,6 +51,11 @@ class CsvReader {
   // unusable.
   absl::StatusOr<bool> ReadRow(std::vector<std::string>* fields);
 
+  // Ignores spaces right after each separator, for files written
+  // `"a", "b", 3` (Python's skipinitialspace). Default off: RFC 4180 keeps
+  // them as data.
+  void set_skip_initial_space(bool skip) { skip_initial_space_ = skip; }
+
   // The 1-based line on which the last record read began.
   int64_t row_line() const { return row_line_; }
 
@@ -73,6 +78,7 @@ class CsvReader {
   size_t end_ = 0;
   bool started_ = false;
   bool failed_ = false;
+  bool skip_initial_space_ = false;
   int64_t line_ = 1;
   int64_t row_line_ = 0;
 };

@@ -144,3 +144,27 @@ TEST(CsvReaderTest, OpenReadsAFile) {
 
 }  // namespace
 }  // namespace hub
+
+namespace hub {
+namespace {
+
+// Files written `"a", "b", '0'` (the restaurant benchmark) read with Python's
+// skipinitialspace; without it the space makes the quote illegal.
+TEST(CsvReaderSkipSpaceTest, SkipsSpacesAfterSeparatorsOnlyWhenAsked) {
+  const std::string text = "name, city\n\"art's deli\", \"studio city\", '1'\n";
+  CsvReader strict(std::make_unique<std::istringstream>(text), "mem.csv");
+  std::vector<std::string> row;
+  ASSERT_TRUE(*strict.ReadRow(&row));
+  EXPECT_EQ(row, (std::vector<std::string>{"name", " city"}));
+  EXPECT_EQ(strict.ReadRow(&row).status().code(), absl::StatusCode::kDataLoss);
+
+  CsvReader lenient(std::make_unique<std::istringstream>(text), "mem.csv");
+  lenient.set_skip_initial_space(true);
+  ASSERT_TRUE(*lenient.ReadRow(&row));
+  EXPECT_EQ(row, (std::vector<std::string>{"name", "city"}));
+  ASSERT_TRUE(*lenient.ReadRow(&row));
+  EXPECT_EQ(row, (std::vector<std::string>{"art's deli", "studio city", "'1'"}));
+}
+
+}  // namespace
+}  // namespace hub

@@ -1,0 +1,263 @@
+#include "match/fellegi_sunter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace hub::match {
+namespace {
+
+// Probabilities are kept away from 0 and 1 so that no single field can make
+// a weight infinite.
+constexpr double kMinProbability = 1e-6;
+
+double Clamp(double p) {
+  return std::min(1 - kMinProbability, std::max(kMinProbability, p));
+}
+
+// random = g * m + (1 - g) * u for the global match share g, so
+// u = (random - g * m) / (1 - g), renormalised.
+void CorrectU(double g, Model* model) {
+  for (FieldParams& f : model->fields) {
+    double sum = 0;
+    for (size_t l = 0; l < f.u.size(); ++l) {
+      f.u[l] = std::max(f.random[l] * 0.01, (f.random[l] - g * f.m[l]) / (1 - g));
+      sum += f.u[l];
+    }
+    for (double& u : f.u) u = Clamp(u / sum);
+  }
+}
+
+// Estimates m without asking EM to find the match class: under conditional
+// independence, field f's levels among pairs that agree strongly (top two
+// levels) on every *other* present field, at least two, are distributed as
+// among matches. Returns the share of pairs agreeing strongly on every
+// present field: EM's starting prior.
+double AnchoredM(const std::vector<std::pair<Pattern, double>>& distinct,
+                Model* model) {
+  const size_t num_fields = model->fields.size();
+  std::vector<int> strong(num_fields);
+  std::vector<std::vector<double>> counts(num_fields);
+  for (size_t f = 0; f < num_fields; ++f) {
+    const int levels = static_cast<int>(model->fields[f].u.size());
+    strong[f] = std::max(1, levels - 2);
+    counts[f].assign(levels, 0);
+  }
+  double anchors = 0, all = 0;
+  for (const auto& [pattern, count] : distinct) {
+    int present = 0, agreeing = 0;
+    for (size_t f = 0; f < num_fields; ++f) {
+      const int level = PatternLevel(pattern, f);
+      if (level == FieldComparator::kMissing) continue;
+      ++present;
+      agreeing += level >= strong[f];
+    }
+    all += count;
+    if (present >= 2 && agreeing == present) anchors += count;
+    for (size_t f = 0; f < num_fields; ++f) {
+      const int level = PatternLevel(pattern, f);
+      if (level == FieldComparator::kMissing) continue;
+      const int others = present - 1;
+      if (others >= 2 && agreeing - (level >= strong[f]) == others) {
+        counts[f][level] += count;
+      }
+    }
+  }
+  for (size_t f = 0; f < num_fields; ++f) {
+    std::vector<double>& m = model->fields[f].m;
+    const int levels = static_cast<int>(counts[f].size());
+    double sum = 0;
+    for (double c : counts[f]) sum += c;
+    m.assign(levels, 0);
+    // Too few anchors: "matches mostly agree exactly".
+    const bool anchored = sum >= 10;
+    double total = 0;
+    for (int l = 0; l < levels; ++l) {
+      total += m[l] = anchored ? counts[f][l] + 0.5 : std::pow(4.0, l);
+    }
+    for (double& v : m) v = Clamp(v / total);
+  }
+  return Clamp(all > 0 ? std::max(anchors / all, 1e-4) : 0.1);
+}
+
+}  // namespace
+
+Pattern ComparePair(const std::vector<FieldComparator>& fields, uint32_t a,
+                    uint32_t b) {
+  Pattern p = 0;
+  for (size_t f = 0; f < fields.size(); ++f) {
+    const int level = fields[f].Compare(a, b);
+    const Pattern bits = level == FieldComparator::kMissing ? kPatternMissing
+                                                           : Pattern(level);
+    p |= bits << (4 * f);
+  }
+  return p;
+}
+
+std::vector<FieldParams> EstimateU(const std::vector<FieldComparator>& fields,
+                                   const Dataset& data, int64_t sample_pairs,
+                                   uint64_t seed, int threads) {
+  std::vector<uint32_t> left, right;
+  for (uint32_t r = 0; r < data.size(); ++r) {
+    (data.source(r) == 0 ? left : right).push_back(r);
+  }
+  if (!data.is_link()) right = left;
+  // The sample is cut into fixed chunks, each with its own seed, so the
+  // estimate does not depend on the number of threads.
+  constexpr int kChunks = 64;
+  std::vector<std::vector<std::vector<int64_t>>> counts(kChunks);
+  for (int c = 0; c < kChunks; ++c) {
+    counts[c].resize(fields.size());
+    for (size_t f = 0; f < fields.size(); ++f) {
+      counts[c][f].assign(fields[f].num_levels(), 0);
+    }
+  }
+  auto run_chunk = [&](int c) {
+    if (left.empty() || right.size() < 2) return;
+    std::mt19937_64 rng(seed * 7919 + c);
+    std::uniform_int_distribution<size_t> pick_l(0, left.size() - 1);
+    std::uniform_int_distribution<size_t> pick_r(0, right.size() - 1);
+    for (int64_t i = c; i < sample_pairs; i += kChunks) {
+      const uint32_t a = left[pick_l(rng)];
+      const uint32_t b = right[pick_r(rng)];
+      if (a == b) continue;
+      for (size_t f = 0; f < fields.size(); ++f) {
+        const int level = fields[f].Compare(a, b);
+        if (level != FieldComparator::kMissing) ++counts[c][f][level];
+      }
+    }
+  };
+  threads = std::max(1, std::min(threads, kChunks));
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (int c = t; c < kChunks; c += threads) run_chunk(c);
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  std::vector<FieldParams> params(fields.size());
+  for (size_t f = 0; f < fields.size(); ++f) {
+    const int levels = fields[f].num_levels();
+    std::vector<double> total(levels, 0);
+    double sum = 0;
+    for (int c = 0; c < kChunks; ++c) {
+      for (int l = 0; l < levels; ++l) total[l] += counts[c][f][l];
+    }
+    for (double c : total) sum += c;
+    // Add-half smoothing: a level never seen among random pairs is rare,
+    // not impossible.
+    params[f].random.resize(levels);
+    for (int l = 0; l < levels; ++l) {
+      params[f].random[l] = Clamp((total[l] + 0.5) / (sum + 0.5 * levels));
+    }
+    params[f].u = params[f].random;
+  }
+  return params;
+}
+
+void EstimateM(const std::vector<Pattern>& patterns,
+               const std::vector<uint8_t>& rule,
+               const std::vector<uint32_t>& ignored, double pairs_per_candidate,
+               int iterations, Model* model) {
+  // Masks: the pattern bits of the ignored fields set to "missing".
+  std::vector<Pattern> masks(ignored.size(), 0);
+  for (size_t r = 0; r < ignored.size(); ++r) {
+    for (int f = 0; f < kMaxFields; ++f) {
+      if (ignored[r] >> f & 1) masks[r] |= Pattern(kPatternMissing) << (4 * f);
+    }
+  }
+  absl::flat_hash_map<Pattern, int64_t> histogram;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    ++histogram[patterns[i] | masks[rule[i]]];
+  }
+  std::vector<std::pair<Pattern, double>> distinct(histogram.begin(),
+                                                   histogram.end());
+  std::sort(distinct.begin(), distinct.end());
+  double lambda = AnchoredM(distinct, model);
+  model->em_iterations = 0;
+  for (int it = 0; it < iterations; ++it) {
+    double match_sum = 0, all = 0;
+    for (const auto& [pattern, count] : distinct) {
+      double log_ratio = std::log(lambda / (1 - lambda));
+      for (size_t f = 0; f < model->fields.size(); ++f) {
+        const int level = PatternLevel(pattern, f);
+        if (level == FieldComparator::kMissing) continue;
+        log_ratio += std::log(model->fields[f].m[level] / model->fields[f].u[level]);
+      }
+      match_sum += count / (1 + std::exp(-log_ratio));
+      all += count;
+    }
+    const double next = Clamp(all > 0 ? match_sum / all : 0.5);
+    const double change = std::fabs(next - lambda);
+    lambda = next;
+    CorrectU(std::min(0.5, lambda / pairs_per_candidate), model);
+    model->em_iterations = it + 1;
+    if (change < 1e-6) break;
+  }
+  model->candidate_lambda = lambda;
+}
+
+Scorer::Scorer(const std::vector<FieldComparator>* fields, const Model* model)
+    : fields_(fields), model_(model) {
+  prior_ = std::log2(model->lambda / (1 - model->lambda));
+  weights_.resize(model->fields.size());
+  for (size_t f = 0; f < model->fields.size(); ++f) {
+    const FieldParams& p = model->fields[f];
+    for (size_t l = 0; l < p.m.size(); ++l) {
+      weights_[f].push_back(std::log2(p.m[l] / p.u[l]));
+    }
+  }
+}
+
+double Scorer::Weight(int field, int level, uint32_t a, uint32_t b) const {
+  const FieldComparator& fc = (*fields_)[field];
+  if (level == fc.exact_level()) {
+    // Term frequency: agreeing on a value held by a share s of records has
+    // u = s (Winkler), so rare values weigh more than common ones.
+    std::optional<double> share = fc.ExactFrequency(a);
+    if (share) {
+      const std::optional<double> other = fc.ExactFrequency(b);
+      if (other) share = std::max(*share, *other);
+      const FieldParams& p = model_->fields[field];
+      return std::log2(p.m[level] / Clamp(*share));
+    }
+  }
+  return weights_[field][level];
+}
+
+double Scorer::LogOdds(uint32_t a, uint32_t b, Pattern pattern) const {
+  double odds = prior_;
+  for (size_t f = 0; f < weights_.size(); ++f) {
+    const int level = PatternLevel(pattern, static_cast<int>(f));
+    if (level != FieldComparator::kMissing) odds += Weight(f, level, a, b);
+  }
+  return odds;
+}
+
+double Scorer::Probability(double log_odds) {
+  return 1 / (1 + std::exp2(-log_odds));
+}
+
+std::vector<Scorer::Contribution> Scorer::Explain(uint32_t a,
+                                                  uint32_t b) const {
+  std::vector<Contribution> out;
+  for (size_t f = 0; f < weights_.size(); ++f) {
+    const FieldComparator& fc = (*fields_)[f];
+    Contribution c;
+    c.column = fc.column_name();
+    const int level = fc.Compare(a, b);
+    if (level == FieldComparator::kMissing) {
+      c.level = "missing";
+    } else {
+      c.level = fc.level_name(level);
+      c.weight = Weight(f, level, a, b);
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace hub::match

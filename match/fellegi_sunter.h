@@ -1,0 +1,109 @@
+// The Fellegi–Sunter model: per field and agreement level an m probability
+// (P(level | same entity)) and a u probability (P(level | different)),
+// estimated from the data, and the scores they give a pair.
+#ifndef HUB_MATCH_FELLEGI_SUNTER_H_
+#define HUB_MATCH_FELLEGI_SUNTER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "match/dataset.h"
+#include "match/field_comparator.h"
+
+namespace hub::match {
+
+// A pair's comparison vector: 4 bits per field, kPatternMissing for a
+// missing value. At most kMaxFields fields of at most 15 levels.
+using Pattern = uint64_t;
+inline constexpr int kMaxFields = 16;
+inline constexpr int kPatternMissing = 15;
+
+inline int PatternLevel(Pattern p, int field) {
+  const int level = static_cast<int>((p >> (4 * field)) & 15);
+  return level == kPatternMissing ? FieldComparator::kMissing : level;
+}
+
+// Compares records `a` and `b` on every field.
+Pattern ComparePair(const std::vector<FieldComparator>& fields, uint32_t a,
+                    uint32_t b);
+
+struct FieldParams {
+  std::vector<double> m;  // by level
+  std::vector<double> u;  // by level
+  // By level: the share of random pairs at the level. Random pairs are
+  // mostly non-matches, so this is u's first estimate; where matches are a
+  // sizeable share of all pairs (a few huge entities) EM corrects u for them.
+  std::vector<double> random;
+};
+
+struct Model {
+  std::vector<FieldParams> fields;
+  // P(match) among the candidate pairs, as EM estimates it.
+  double candidate_lambda = 0;
+  // P(match) for any pair of records: the prior of every score. Blocking
+  // already selected pairs that agree on its keys; scoring a candidate with
+  // all its fields' weights against this prior counts that evidence once.
+  double lambda = 0;
+  int em_iterations = 0;  // iterations EM ran
+};
+
+// Estimates u from `sample_pairs` random pairs (random pairs are almost all
+// of different entities); in a linkage each pair spans the two sources.
+// Deterministic for `seed`; uses up to `threads` threads.
+std::vector<FieldParams> EstimateU(const std::vector<FieldComparator>& fields,
+                                   const Dataset& data, int64_t sample_pairs,
+                                   uint64_t seed, int threads);
+
+// Estimates m, then candidate_lambda by expectation-maximisation, over the
+// comparison vectors of the candidate pairs; u starts at its random-pair
+// estimate.
+//
+// m: field f's level distribution among "anchor" pairs, those agreeing
+// strongly on every other present field (at least two). Under the model's
+// conditional independence that is f's distribution among matches, and it
+// needs no latent class to be found: full EM of m was tried and, on small or
+// heterogeneous candidate sets (restaurants, fake_20000), converged on a
+// spurious class ("same city") instead of "same entity".
+// lambda: EM with m and u as above, u re-derived each iteration from the
+// random-pair distribution given the implied global match share (matters
+// when a few huge entities make matches a sizeable share of all pairs).
+//
+// A pair's fields that its blocking rule forced to agree say nothing about
+// it, so `ignored[rule[i]]` (a bit per field) masks them out of pair i.
+// `pairs_per_candidate` is (all record pairs) / (candidate pairs).
+void EstimateM(const std::vector<Pattern>& patterns,
+               const std::vector<uint8_t>& rule,
+               const std::vector<uint32_t>& ignored, double pairs_per_candidate,
+               int iterations, Model* model);
+
+// Scores pairs under a trained model. Immutable: thread-safe.
+class Scorer {
+ public:
+  Scorer(const std::vector<FieldComparator>* fields, const Model* model);
+
+  // log2 of the posterior odds of a match for a compared pair.
+  double LogOdds(uint32_t a, uint32_t b, Pattern pattern) const;
+  static double Probability(double log_odds);
+
+  struct Contribution {
+    std::string column;
+    std::string level;  // "missing" when either value is missing
+    double weight = 0;  // log2(m/u), term-frequency adjusted
+  };
+  // Each field's contribution to LogOdds (the prior is separate).
+  std::vector<Contribution> Explain(uint32_t a, uint32_t b) const;
+  double prior_log_odds() const { return prior_; }
+
+ private:
+  double Weight(int field, int level, uint32_t a, uint32_t b) const;
+
+  const std::vector<FieldComparator>* fields_;
+  const Model* model_;
+  double prior_;
+  std::vector<std::vector<double>> weights_;  // by field, level
+};
+
+}  // namespace hub::match
+
+#endif  // HUB_MATCH_FELLEGI_SUNTER_H_

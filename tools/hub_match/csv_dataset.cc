@@ -1,0 +1,134 @@
+#include "tools/hub_match/csv_dataset.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "adapters/csv_reader.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "match/matcher.h"
+#include "profile/base/status_macros.h"
+
+namespace hub::match {
+namespace {
+
+// Collects text-format parse errors with their position.
+class ErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (first_.empty()) first_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+};
+
+}  // namespace
+
+absl::StatusOr<hub::v1::MatchConfig> LoadMatchConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  std::stringstream text;
+  text << in.rdbuf();
+  hub::v1::MatchConfig config;
+  google::protobuf::TextFormat::Parser parser;
+  ErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text.str(), &config)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", errors.first()));
+  }
+  absl::StatusOr<hub::v1::MatchConfig> finished = FinishMatchConfig(config);
+  if (!finished.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", finished.status().message()));
+  }
+  return finished;
+}
+
+std::vector<std::string> ConfigColumns(const hub::v1::MatchConfig& config) {
+  std::vector<std::string> columns;
+  absl::flat_hash_set<std::string> seen;
+  auto add = [&](const std::string& c) {
+    if (!c.empty() && seen.insert(c).second) columns.push_back(c);
+  };
+  for (const hub::v1::MatchField& f : config.fields()) {
+    add(f.column());
+    add(f.swapped_with());
+  }
+  for (const hub::v1::BlockingRule& rule : config.blocking()) {
+    for (const std::string& key : rule.keys()) {
+      add(key.substr(0, key.find(':')));
+    }
+  }
+  return columns;
+}
+
+Dataset MakeDataset(const hub::v1::MatchConfig& config) {
+  std::vector<std::string> columns = ConfigColumns(config);
+  std::vector<absl::flat_hash_set<std::string>> missing(columns.size());
+  for (const hub::v1::MatchField& f : config.fields()) {
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (columns[c] != f.column()) continue;
+      for (const std::string& v : f.missing_values()) {
+        missing[c].insert(NormalizeValue(v));
+      }
+    }
+  }
+  return Dataset(std::move(columns), std::move(missing));
+}
+
+absl::Status LoadCsv(const std::string& path, int source,
+                     const hub::v1::MatchConfig& config, Dataset* data) {
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader, CsvReader::Open(path));
+  reader->set_skip_initial_space(config.skip_initial_space());
+  std::vector<std::string> row;
+  HUB_ASSIGN_OR_RETURN(bool has_header, reader->ReadRow(&row));
+  if (!has_header) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
+  std::vector<std::string> header;
+  for (const std::string& h : row) {
+    header.emplace_back(absl::StripAsciiWhitespace(h));
+  }
+  auto find = [&](const std::string& name) -> int {
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  std::vector<int> positions;
+  for (int c = 0; c < data->num_columns(); ++c) {
+    const int at = find(data->column_name(c));
+    if (at < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": no column \"", data->column_name(c), "\" in the header"));
+    }
+    positions.push_back(at);
+  }
+  int id_at = -1;
+  if (!config.id_column().empty()) {
+    id_at = find(config.id_column());
+    if (id_at < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": id_column \"", config.id_column(), "\" is not in the header"));
+    }
+  }
+  std::vector<std::string> values(positions.size());
+  for (int64_t number = 1;; ++number) {
+    HUB_ASSIGN_OR_RETURN(bool more, reader->ReadRow(&row));
+    if (!more) break;
+    if (row.size() != header.size()) {
+      return absl::DataLossError(absl::StrCat(path, ":", reader->row_line(), ": ",
+                                              row.size(), " fields, the header has ",
+                                              header.size()));
+    }
+    for (size_t c = 0; c < positions.size(); ++c) values[c] = row[positions[c]];
+    data->Add(id_at < 0 ? absl::StrCat(number) : row[id_at], source, values);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hub::match
