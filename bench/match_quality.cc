@@ -5,6 +5,10 @@
 // untuned with its config from bench/match_configs/.
 //
 //   build/bin/match_quality [--datasets DIR] [--configs DIR] [--only NAME]
+//   build/bin/match_quality --febrl FILE [--config NAME]   (febrl_gen output)
+// Peak memory (max RSS of the process so far) is printed after each row.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -115,12 +119,14 @@ struct Benchmark {
 int main(int argc, char** argv) {
   std::string datasets = HUB_SHARED_DIR "/datasets";
   std::string configs = HUB_SOURCE_DIR "/bench/match_configs";
-  std::string only;
+  std::string only, febrl_file, febrl_config = "febrl_large";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--datasets") datasets = argv[i + 1];
     else if (flag == "--configs") configs = argv[i + 1];
     else if (flag == "--only") only = argv[i + 1];
+    else if (flag == "--febrl") febrl_file = argv[i + 1];
+    else if (flag == "--config") febrl_config = argv[i + 1];
   }
   const std::string d = datasets + "/";
   auto febrl_truth = [](const Dataset& data) {
@@ -170,9 +176,12 @@ int main(int argc, char** argv) {
          return out;
        }},
   };
-  std::printf("%-18s %7s %8s %8s | %6s %6s %6s | %6s %6s %6s | %7s\n", "dataset",
+  if (!febrl_file.empty()) {
+    benchmarks = {{"febrl_gen", febrl_config, {febrl_file}, febrl_truth}};
+  }
+  std::printf("%-18s %7s %8s %8s | %6s %6s %6s | %6s %6s %6s | %s\n", "dataset",
               "records", "true_pr", "pred_pr", "P", "R", "F1", "B3_P", "B3_R",
-              "B3_F1", "seconds");
+              "B3_F1", "seconds  peak");
   for (const Benchmark& b : benchmarks) {
     if (!only.empty() && b.name != only) continue;
     const auto start = std::chrono::steady_clock::now();
@@ -205,10 +214,13 @@ int main(int argc, char** argv) {
     const Metrics m = Score(data, result->cluster, b.truth(data));
     const double p = m.pairs_predicted > 0 ? m.pairs_correct / m.pairs_predicted : 0;
     const double r = m.pairs_true > 0 ? m.pairs_correct / m.pairs_true : 0;
-    std::printf("%-18s %7zu %8.0f %8.0f | %6.4f %6.4f %6.4f | %6.4f %6.4f %6.4f | %7.3f\n",
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("%-18s %7zu %8.0f %8.0f | %6.4f %6.4f %6.4f | %6.4f %6.4f %6.4f | %7.3f  %.0f MB\n",
                 b.name.c_str(), data.size(), m.pairs_true, m.pairs_predicted, p, r,
                 F1(p, r), m.b3_precision, m.b3_recall,
-                F1(m.b3_precision, m.b3_recall), seconds);
+                F1(m.b3_precision, m.b3_recall), seconds, usage.ru_maxrss / 1024.0);
+    std::fflush(stdout);
   }
   return 0;
 }

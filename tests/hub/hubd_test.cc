@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -262,6 +263,36 @@ TEST_F(HubdTest, ProfilesMatchTheGroundTruthExactly) {
   for (const auto& [name, persons] : profile_to_persons) {
     EXPECT_EQ(persons.size(), 1u) << name << " merges several true persons";
   }
+  // Person-level pairwise precision and recall of the whole pipeline:
+  // pairs of person records in one profile vs pairs of one true person.
+  std::map<std::pair<std::string, std::string>, double> joint;
+  std::map<std::string, double> per_profile, per_person;
+  for (const TruthRow& row : truth) {
+    if (!row.invalid.empty() || row.person.empty() || row.entity == "ACCOUNT" ||
+        row.entity == "OPPORTUNITY") {
+      continue;
+    }
+    auto it = placed.find(KeyOf(row.source, row.entity, row.external_id));
+    if (it == placed.end()) continue;
+    ++joint[{it->second, row.person}];
+    ++per_profile[it->second];
+    ++per_person[row.person];
+  }
+  auto pairs = [](double n) { return n * (n - 1) / 2; };
+  double correct = 0, predicted = 0, actual = 0;
+  for (const auto& [k, n] : joint) correct += pairs(n);
+  for (const auto& [k, n] : per_profile) predicted += pairs(n);
+  for (const auto& [k, n] : per_person) actual += pairs(n);
+  const double precision = correct / predicted, recall = correct / actual;
+  std::printf("person-level pairwise precision %.4f recall %.4f (%.0f true pairs)\n",
+              precision, recall, actual);
+  EXPECT_GE(precision, 0.99);
+  // Deterministic keys alone reach 0.9397 on this world: the rest are
+  // fragments of one person with no shared identifier (a personal address in
+  // Mailchimp, a work one in the CRM). Issue 3's target is 0.99, which needs
+  // the probabilistic matcher on the write path; until then this guards the
+  // measured floor.
+  EXPECT_GE(recall, 0.9397);
   EXPECT_EQ(profiles.size(), person_fragments.size());
   EXPECT_EQ(accounts.size(), account_fragments.size());
   // Every invalid row is in the quarantine, counted by the jobs.
