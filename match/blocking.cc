@@ -123,8 +123,8 @@ absl::StatusOr<Candidates> CandidatePairs(
     const std::vector<hub::v1::BlockingRule>& rules, const Dataset& data,
     int max_block_size, BlockingStats* stats) {
   *stats = BlockingStats();
-  if (rules.size() > 255) {
-    return absl::InvalidArgumentError("blocking: at most 255 rules");
+  if (rules.size() > 32) {
+    return absl::InvalidArgumentError("blocking: at most 32 rules");
   }
   std::vector<std::pair<PairKey, uint8_t>> all;
   std::vector<PairKey> pairs;
@@ -177,13 +177,14 @@ absl::StatusOr<Candidates> CandidatePairs(
     pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
     for (PairKey p : pairs) all.emplace_back(p, static_cast<uint8_t>(r));
   }
-  // Sorting by (pair, rule) puts each pair's first rule first.
   std::sort(all.begin(), all.end());
   Candidates out;
   for (size_t i = 0; i < all.size(); ++i) {
-    if (i > 0 && all[i].first == all[i - 1].first) continue;
-    out.pairs.push_back(all[i].first);
-    out.rule.push_back(all[i].second);
+    if (i == 0 || all[i].first != all[i - 1].first) {
+      out.pairs.push_back(all[i].first);
+      out.rules.push_back(0);
+    }
+    out.rules.back() |= 1u << all[i].second;
   }
   stats->candidates = static_cast<int64_t>(out.pairs.size());
   return out;

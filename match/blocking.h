@@ -33,12 +33,12 @@ struct BlockingStats {
 
 struct Candidates {
   std::vector<PairKey> pairs;  // distinct, sorted
-  // By pair: the index of the first rule that produced it. Training uses it
-  // to ignore the fields that rule forced to agree.
-  std::vector<uint8_t> rule;
+  // By pair: a bit per rule that produced it. Training uses it to ignore
+  // the fields that every one of those rules forced to agree.
+  std::vector<uint32_t> rules;
 };
 
-// Returns the distinct candidate pairs of `rules` (at most 255) over
+// Returns the distinct candidate pairs of `rules` (at most 32) over
 // `data`; in a linkage only pairs spanning the two sources. INVALID_ARGUMENT
 // names a rule with an unknown column or transform.
 absl::StatusOr<Candidates> CandidatePairs(

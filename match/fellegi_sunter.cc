@@ -159,19 +159,19 @@ std::vector<FieldParams> EstimateU(const std::vector<FieldComparator>& fields,
 }
 
 void EstimateM(const std::vector<Pattern>& patterns,
-               const std::vector<uint8_t>& rule,
                const std::vector<uint32_t>& ignored, double pairs_per_candidate,
                int iterations, Model* model) {
-  // Masks: the pattern bits of the ignored fields set to "missing".
-  std::vector<Pattern> masks(ignored.size(), 0);
-  for (size_t r = 0; r < ignored.size(); ++r) {
-    for (int f = 0; f < kMaxFields; ++f) {
-      if (ignored[r] >> f & 1) masks[r] |= Pattern(kPatternMissing) << (4 * f);
-    }
-  }
+  // Ignored fields' pattern bits set to "missing".
+  absl::flat_hash_map<uint32_t, Pattern> masks;
   absl::flat_hash_map<Pattern, int64_t> histogram;
   for (size_t i = 0; i < patterns.size(); ++i) {
-    ++histogram[patterns[i] | masks[rule[i]]];
+    auto [it, inserted] = masks.try_emplace(ignored[i], 0);
+    if (inserted) {
+      for (int f = 0; f < kMaxFields; ++f) {
+        if (ignored[i] >> f & 1) it->second |= Pattern(kPatternMissing) << (4 * f);
+      }
+    }
+    ++histogram[patterns[i] | it->second];
   }
   std::vector<std::pair<Pattern, double>> distinct(histogram.begin(),
                                                    histogram.end());

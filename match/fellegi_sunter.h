@@ -69,11 +69,13 @@ std::vector<FieldParams> EstimateU(const std::vector<FieldComparator>& fields,
 // random-pair distribution given the implied global match share (matters
 // when a few huge entities make matches a sizeable share of all pairs).
 //
-// A pair's fields that its blocking rule forced to agree say nothing about
-// it, so `ignored[rule[i]]` (a bit per field) masks them out of pair i.
+// A pair's fields that blocking forced to agree say nothing about it, so
+// `ignored[i]` (a bit per field) masks them out of pair i: the fields every
+// rule that produced the pair reads. (Counting a pair only under its first
+// rule would bias m: a pair left for a later rule is one the first rule's
+// fields disagree on.)
 // `pairs_per_candidate` is (all record pairs) / (candidate pairs).
 void EstimateM(const std::vector<Pattern>& patterns,
-               const std::vector<uint8_t>& rule,
                const std::vector<uint32_t>& ignored, double pairs_per_candidate,
                int iterations, Model* model);
 

@@ -148,7 +148,16 @@ absl::StatusOr<MatchResult> Matcher::Run() {
 
   start = std::chrono::steady_clock::now();
   const double all_pairs = AllPairs();
-  EstimateM(patterns, candidates.rule, IgnoredFields(rules),
+  const std::vector<uint32_t> by_rule = IgnoredFields(rules);
+  std::vector<uint32_t> ignored(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    uint32_t bits = ~0u;
+    for (size_t r = 0; r < rules.size(); ++r) {
+      if (candidates.rules[i] >> r & 1) bits &= by_rule[r];
+    }
+    ignored[i] = bits;
+  }
+  EstimateM(patterns, ignored,
             all_pairs / std::max<double>(1, pairs.size()),
             config_.em_iterations(), &model_);
   model_.lambda = std::clamp(

@@ -31,7 +31,7 @@ TEST(BlockKeysTest, Transforms) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(CandidatePairsTest, UnionOfRulesWithFirstRuleAndOversizedBlocksSkipped) {
+TEST(CandidatePairsTest, UnionOfRulesWithTheirRulesAndOversizedBlocksSkipped) {
   Dataset data({"name", "city"}, {});
   data.Add("0", 0, {"ann", "paris"});
   data.Add("1", 0, {"ann", "rome"});
@@ -45,13 +45,24 @@ TEST(CandidatePairsTest, UnionOfRulesWithFirstRuleAndOversizedBlocksSkipped) {
                                  data, 3, &stats);
   EXPECT_THAT(c.pairs, ElementsAre(MakePair(0, 1), MakePair(0, 2), MakePair(0, 3),
                                    MakePair(0, 4), MakePair(1, 4), MakePair(2, 3)));
-  EXPECT_THAT(c.rule, ElementsAre(0, 1, 1, 0, 0, 1));
+  EXPECT_THAT(c.rules, ElementsAre(0b01, 0b10, 0b10, 0b01, 0b01, 0b10));
   EXPECT_EQ(stats.candidates, 6);
   EXPECT_EQ(stats.skipped_blocks, 0);
   c = *CandidatePairs({Rule({"name"}), Rule({"city"})}, data, 2, &stats);
   EXPECT_THAT(c.pairs, ElementsAre());
   EXPECT_EQ(stats.skipped_blocks, 2);
   EXPECT_EQ(stats.skipped_records, 6);
+}
+
+TEST(CandidatePairsTest, APairRemembersEveryRuleThatProducedIt) {
+  Dataset data({"name", "city"}, {});
+  data.Add("0", 0, {"ann", "paris"});
+  data.Add("1", 0, {"ann", "paris"});
+  data.Add("2", 0, {"bob", "paris"});
+  BlockingStats stats;
+  Candidates c = *CandidatePairs({Rule({"city"}), Rule({"name"})}, data, 10, &stats);
+  EXPECT_THAT(c.pairs, ElementsAre(MakePair(0, 1), MakePair(0, 2), MakePair(1, 2)));
+  EXPECT_THAT(c.rules, ElementsAre(0b11, 0b01, 0b01));
 }
 
 TEST(CandidatePairsTest, LinkageKeepsOnlyCrossSourcePairs) {
