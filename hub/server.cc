@@ -56,7 +56,10 @@ class ServerImpl : public Server {
     }
     HUB_ASSIGN_OR_RETURN(IdentityPolicy policy,
                          BuildIdentityPolicy(config.identity()));
-    ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy));
+    HUB_ASSIGN_OR_RETURN(SurvivorshipPolicy survivorship,
+                         BuildSurvivorshipPolicy(config.survivorship()));
+    ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy),
+                                           ValidationLimits{}, survivorship);
     AdapterOptions adapter_options;
     adapter_options.page_size = config.max_batch_records();
     runner_ = std::make_unique<SyncRunner>(store_.get(), &registry_,

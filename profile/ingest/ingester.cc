@@ -12,7 +12,7 @@
 #include "profile/base/time_util.h"
 #include "profile/identity/identifier.h"
 #include "profile/identity/resolver.h"
-#include "profile/survivorship/survivorship.h"
+#include "profile/survivorship/trait_updates.h"
 
 namespace hub {
 namespace {
@@ -29,8 +29,8 @@ RecordKey KeyOf(const hub::v1::SourceRecord& r) {
 class RecordApplier {
  public:
   RecordApplier(WriteTransaction* tx, const IdentityPolicy* policy,
-                IngestStats* stats)
-      : tx_(tx), policy_(policy), stats_(stats) {}
+                const SurvivorshipPolicy* survivorship, IngestStats* stats)
+      : tx_(tx), policy_(policy), survivorship_(survivorship), stats_(stats) {}
 
   absl::Status Apply(const hub::v1::SourceRecord& r, const ValidatedRecord& v,
                      std::string payload, uint64_t hash,
@@ -57,7 +57,8 @@ class RecordApplier {
     }
     HUB_RETURN_IF_ERROR(tx_->PutRecord(r, stored));
     if (role != RecordRole::kAccountEvent && !IsActivity(r.entity())) {
-      HUB_RETURN_IF_ERROR(UpdateTraits(stored.profile_id, r, previous.has_value()));
+      HUB_RETURN_IF_ERROR(ApplyRecordTraits(tx_, *survivorship_, stored.profile_id,
+                                            r, previous.has_value()));
     }
     if (stored.profile_id != 0) {
       Side side = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
@@ -131,7 +132,7 @@ class RecordApplier {
     MergeEntry e{side, winner, loser, absl::StrCat("deterministic:", type), KeyOf(r)};
     HUB_RETURN_IF_ERROR(tx_->Merge(e));
     ++stats_->merges;
-    return tx_->PutTraits(winner, Survive(winner_traits, loser_traits));
+    return ApplyMergedTraits(tx_, *survivorship_, winner, winner_traits, loser_traits);
   }
 
   // The account named by an "account" link; created if unknown, so that a
@@ -194,21 +195,9 @@ class RecordApplier {
     return account;
   }
 
-  // New records add candidates; a new revision or a deletion recomputes the
-  // profile's traits from its records, so values the old revision offered go.
-  absl::Status UpdateTraits(int64_t id, const hub::v1::SourceRecord& r,
-                            bool revision) {
-    if (!revision && !r.deleted()) {
-      HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> current, tx_->GetTraits(id));
-      return tx_->PutTraits(id, Survive(current, TraitCandidates(r)));
-    }
-    HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::SourceRecord> records,
-                         tx_->RecordsOf(id));
-    return tx_->ReplaceTraits(id, Recompute(records));
-  }
-
   WriteTransaction* tx_;
   const IdentityPolicy* policy_;
+  const SurvivorshipPolicy* survivorship_;
   IngestStats* stats_;
 };
 
@@ -283,7 +272,7 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                             const std::string& cursor) {
   IngestStats stats;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
-  RecordApplier applier(tx.get(), &policy_, &stats);
+  RecordApplier applier(tx.get(), &policy_, &survivorship_, &stats);
   for (PreparedBatch::Item& item : batch.items) {
     ++stats.read;
     const hub::v1::SourceRecord& r = item.record;

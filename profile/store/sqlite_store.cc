@@ -454,6 +454,7 @@ absl::Status SqliteStore::FillCommon(
   HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> named,
                        sqlite_internal::ReadTraits(conn, id));
   for (const NamedTrait& n : named) {
+    if (n.value.value.empty()) continue;  // cleared: the winner had no value
     hub::v1::Trait* trait = traits->Add();
     trait->set_name(n.name);
     trait->set_value(n.value.value);

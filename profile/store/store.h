@@ -48,14 +48,17 @@ struct RecordPlacement {
   int64_t account_id = 0;  // an explicit account link of an activity; 0: none
 };
 
-// A trait value with its lineage (times in Unix microseconds).
+// A trait value with its lineage (times in Unix microseconds). A stored trait
+// with an empty value records that the winning candidate was empty (the
+// source cleared it): it keeps its place for survivorship, and profile reads
+// omit it.
 struct TraitValue {
   std::string value;
   std::string source;
   hub::v1::EntityType entity = hub::v1::ENTITY_TYPE_UNSPECIFIED;
   std::string external_id;
   int64_t observed_us = 0;
-  std::string rule;
+  std::string rule;  // the survivorship rule that chose it, e.g. "most_recent"
 };
 
 // One trait of a profile or account.
