@@ -24,6 +24,17 @@ absl::StatusOr<int64_t> ParseIdName(absl::string_view name,
   return id;
 }
 
+absl::StatusOr<std::pair<Side, int64_t>> ParseProfileOrAccountName(
+    absl::string_view name, absl::string_view field) {
+  for (Side side : {Side::kPerson, Side::kAccount}) {
+    absl::StatusOr<int64_t> id = ParseIdName(
+        name, side == Side::kPerson ? "profiles" : "accounts", field);
+    if (id.ok()) return std::make_pair(side, *id);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": expected \"profiles/{id}\" or \"accounts/{id}\", got \"", name, "\""));
+}
+
 bool IsValidSourceId(absl::string_view id) {
   if (id.empty() || id.size() > 63) return false;
   for (char c : id) {

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "profile/store/store.h"
 
 namespace hub {
 
@@ -16,6 +17,11 @@ namespace hub {
 absl::StatusOr<int64_t> ParseIdName(absl::string_view name,
                                     absl::string_view collection,
                                     absl::string_view field);
+
+// Parses "profiles/{id}" (a person) or "accounts/{id}" (an account), id a
+// positive integer. INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::pair<Side, int64_t>> ParseProfileOrAccountName(
+    absl::string_view name, absl::string_view field);
 
 // Parses "sources/{source_id}". INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<std::string> ParseSourceName(absl::string_view name,

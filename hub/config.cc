@@ -4,6 +4,8 @@
 #include <google/protobuf/text_format.h>
 
 #include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -25,6 +27,94 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
  private:
   std::string error_;
 };
+
+std::optional<SurvivorshipRule> RuleOf(int rule) {
+  switch (rule) {
+    case hub::v1::SOURCE_PRIORITY:
+      return SurvivorshipRule::kSourcePriority;
+    case hub::v1::MOST_RECENT:
+      return SurvivorshipRule::kMostRecent;
+    case hub::v1::MOST_FREQUENT:
+      return SurvivorshipRule::kMostFrequent;
+    case hub::v1::FIRST_SEEN:
+      return SurvivorshipRule::kFirstSeen;
+    case hub::v1::NON_EMPTY:
+      return SurvivorshipRule::kNonEmpty;
+    default:
+      return std::nullopt;
+  }
+}
+
+absl::Status UnknownRule(const std::string& field, int rule) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": unknown rule ", rule, "; use SOURCE_PRIORITY, MOST_RECENT, "
+      "MOST_FREQUENT, FIRST_SEEN or NON_EMPTY"));
+}
+
+// Checks an ordered source list: no empty or repeated names.
+absl::Status CheckSources(const google::protobuf::RepeatedPtrField<std::string>& sources,
+                          const std::string& field) {
+  std::set<std::string> seen;
+  for (int i = 0; i < sources.size(); ++i) {
+    if (sources[i].empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(field, "[", i, "]: empty source name"));
+    }
+    if (!seen.insert(sources[i]).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[", i, "]: \"", sources[i], "\" is listed twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The rule of traits[i], its sources falling back to source_trust.
+absl::StatusOr<TraitRule> TraitRuleOf(const hub::v1::SurvivorshipConfig& config, int i) {
+  const hub::v1::TraitSurvivorship& t = config.traits(i);
+  std::string field = absl::StrCat("survivorship.traits[", i, "]");
+  if (t.rule() == hub::v1::SURVIVORSHIP_RULE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ".rule: required (SOURCE_PRIORITY, MOST_RECENT, MOST_FREQUENT, "
+        "FIRST_SEEN or NON_EMPTY)"));
+  }
+  std::optional<SurvivorshipRule> rule = RuleOf(t.rule());
+  if (!rule) return UnknownRule(field + ".rule", t.rule());
+  absl::Status sources = CheckSources(t.sources(), field + ".sources");
+  if (!sources.ok()) return sources;
+  if (*rule != SurvivorshipRule::kSourcePriority && !t.sources().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".sources: only SOURCE_PRIORITY takes sources"));
+  }
+  TraitRule out{*rule, {t.sources().begin(), t.sources().end()}};
+  if (*rule == SurvivorshipRule::kSourcePriority && out.sources.empty()) {
+    if (config.source_trust().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".sources: SOURCE_PRIORITY needs an ordered source list "
+          "(here or in survivorship.source_trust)"));
+    }
+    out.sources.assign(config.source_trust().begin(), config.source_trust().end());
+  }
+  return out;
+}
+
+// The default rule: unset means source_priority over source_trust, which is
+// most_recent when no source is trusted more than another.
+absl::StatusOr<TraitRule> DefaultRuleOf(const hub::v1::SurvivorshipConfig& config) {
+  std::vector<std::string> trust(config.source_trust().begin(),
+                                 config.source_trust().end());
+  if (config.default_rule() == hub::v1::SURVIVORSHIP_RULE_UNSPECIFIED) {
+    if (trust.empty()) return TraitRule{SurvivorshipRule::kMostRecent, {}};
+    return TraitRule{SurvivorshipRule::kSourcePriority, std::move(trust)};
+  }
+  std::optional<SurvivorshipRule> rule = RuleOf(config.default_rule());
+  if (!rule) return UnknownRule("survivorship.default_rule", config.default_rule());
+  if (*rule != SurvivorshipRule::kSourcePriority) return TraitRule{*rule, {}};
+  if (trust.empty()) {
+    return absl::InvalidArgumentError(
+        "survivorship.source_trust: default_rule SOURCE_PRIORITY needs at "
+        "least one source");
+  }
+  return TraitRule{*rule, std::move(trust)};
+}
 
 }  // namespace
 
@@ -86,6 +176,31 @@ absl::StatusOr<IdentityPolicy> BuildIdentityPolicy(
   return policy;
 }
 
+absl::StatusOr<SurvivorshipPolicy> BuildSurvivorshipPolicy(
+    const hub::v1::SurvivorshipConfig& config) {
+  absl::Status trust = CheckSources(config.source_trust(), "survivorship.source_trust");
+  if (!trust.ok()) return trust;
+  absl::StatusOr<TraitRule> default_rule = DefaultRuleOf(config);
+  if (!default_rule.ok()) return default_rule.status();
+  SurvivorshipPolicy policy(*std::move(default_rule));
+  std::set<std::string> names;
+  for (int i = 0; i < config.traits_size(); ++i) {
+    const std::string& name = config.traits(i).name();
+    if (name.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("survivorship.traits[", i, "].name: required"));
+    }
+    if (!names.insert(name).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "survivorship.traits[", i, "].name: trait \"", name, "\" has a rule already"));
+    }
+    absl::StatusOr<TraitRule> rule = TraitRuleOf(config, i);
+    if (!rule.ok()) return rule.status();
+    policy.Set(name, *std::move(rule));
+  }
+  return policy;
+}
+
 absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read config ", path));
@@ -100,6 +215,7 @@ absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
   }
   absl::Status status = FinishConfig(&config);
   if (status.ok()) status = BuildIdentityPolicy(config.identity()).status();
+  if (status.ok()) status = BuildSurvivorshipPolicy(config.survivorship()).status();
   if (!status.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
   }

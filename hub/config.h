@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "hub/v1/config.pb.h"
 #include "profile/identity/identity_policy.h"
+#include "profile/survivorship/survivorship_policy.h"
 
 namespace hub {
 
@@ -27,6 +28,13 @@ absl::Status FinishConfig(hub::v1::HubConfig* config);
 // negative limit or a bad pattern.
 absl::StatusOr<IdentityPolicy> BuildIdentityPolicy(
     const hub::v1::IdentityConfig& config);
+
+// The survivorship policy of `config`. INVALID_ARGUMENT naming the field
+// for an unknown or missing rule, a SOURCE_PRIORITY rule without sources
+// (its own or `source_trust`), sources on another rule, an empty or repeated
+// trait or source name.
+absl::StatusOr<SurvivorshipPolicy> BuildSurvivorshipPolicy(
+    const hub::v1::SurvivorshipConfig& config);
 
 }  // namespace hub
 

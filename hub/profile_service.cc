@@ -141,7 +141,133 @@ absl::Status ListRefusals(Store* store,
   return absl::OkStatus();
 }
 
+std::string NameOf(Side side, int64_t id) {
+  return absl::StrCat(side == Side::kPerson ? "profiles/" : "accounts/", id);
+}
+
+hub::v1::MergeLedgerEntry ToProto(const MergeEntry& e) {
+  hub::v1::MergeLedgerEntry out;
+  out.set_sequence(e.seq);
+  out.set_winner(NameOf(e.side, e.winner));
+  out.set_loser(NameOf(e.side, e.loser));
+  out.set_rule(e.rule);
+  if (e.score) out.set_score(*e.score);
+  out.set_actor(e.who);
+  if (!e.record.source.empty()) {
+    out.mutable_source_record()->set_source(e.record.source);
+    out.mutable_source_record()->set_entity(e.record.entity);
+    out.mutable_source_record()->set_external_id(e.record.external_id);
+  }
+  *out.mutable_create_time() = ToProtoTime(absl::FromUnixMicros(e.at_us));
+  out.set_undone_by(e.undone_by);
+  out.set_undoes(e.undoes);
+  return out;
+}
+
+// Two profiles (or two accounts) named by `name` and `other_name`.
+struct NamedPair {
+  Side side;
+  int64_t a;
+  int64_t b;
+};
+
+absl::StatusOr<NamedPair> ParsePair(const std::string& name,
+                                    const std::string& other_name) {
+  HUB_ASSIGN_OR_RETURN(auto first, ParseProfileOrAccountName(name, "name"));
+  HUB_ASSIGN_OR_RETURN(auto second, ParseProfileOrAccountName(other_name, "other_name"));
+  if (first.first != second.first) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "other_name: \"", other_name, "\" is not of the same kind as \"", name,
+        "\" (profiles merge with profiles, accounts with accounts)"));
+  }
+  return NamedPair{first.first, first.second, second.second};
+}
+
+absl::Status MergeTwo(MergeLedger* ledger, const hub::v1::MergeProfilesRequest& req,
+                      const std::string& who, hub::v1::MergeProfilesResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(NamedPair pair, ParsePair(req.name(), req.other_name()));
+  HUB_ASSIGN_OR_RETURN(MergeEntry entry, ledger->Merge(pair.side, pair.a, pair.b, who));
+  resp->set_survivor(NameOf(entry.side, entry.winner));
+  *resp->mutable_entry() = ToProto(entry);
+  return absl::OkStatus();
+}
+
+absl::Status UnmergeOne(MergeLedger* ledger, const hub::v1::UnmergeProfileRequest& req,
+                        const std::string& who, hub::v1::UnmergeProfileResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(auto name, ParseProfileOrAccountName(req.name(), "name"));
+  if (req.merge_entry() <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "merge_entry: expected a ledger sequence number (positive), got ", req.merge_entry()));
+  }
+  HUB_ASSIGN_OR_RETURN(UnmergeResult result,
+                       ledger->Unmerge(name.first, name.second, req.merge_entry(), who));
+  resp->set_name(NameOf(name.first, result.root));
+  resp->set_restored(NameOf(name.first, result.restored));
+  *resp->mutable_entry() = ToProto(result.entry);
+  return absl::OkStatus();
+}
+
+absl::Status ListLedger(Store* store, const hub::v1::ListMergesRequest& req,
+                        hub::v1::ListMergesResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(auto name, ParseProfileOrAccountName(req.name(), "name"));
+  HUB_ASSIGN_OR_RETURN(int size, PageSize(req.page_size(), kDefaultEventPageSize, kMaxPageSize));
+  int64_t before = std::numeric_limits<int64_t>::max();
+  if (!req.page_token().empty()) {
+    HUB_ASSIGN_OR_RETURN(std::vector<int64_t> v, DecodePageToken(req.page_token(), "merges", 1));
+    before = v[0];
+  }
+  HUB_ASSIGN_OR_RETURN(int64_t live, store->ResolveId(name.first, name.second));
+  HUB_ASSIGN_OR_RETURN(std::vector<MergeEntry> rows,
+                       store->ListMerges(name.first, live, before, size + 1));
+  bool more = static_cast<int>(rows.size()) > size;
+  if (more) rows.pop_back();
+  for (const MergeEntry& e : rows) *resp->add_entries() = ToProto(e);
+  if (more) resp->set_next_page_token(EncodePageToken("merges", {rows.back().seq}));
+  return absl::OkStatus();
+}
+
+absl::Status KeepApart(MergeLedger* ledger, const hub::v1::AddDoNotLinkRequest& req,
+                       const std::string& who, hub::v1::DoNotLink* resp) {
+  HUB_ASSIGN_OR_RETURN(NamedPair pair, ParsePair(req.name(), req.other_name()));
+  HUB_ASSIGN_OR_RETURN(auto live, ledger->AddDoNotLink(pair.side, pair.a, pair.b, who));
+  resp->set_name(NameOf(pair.side, live.first));
+  resp->set_other_name(NameOf(pair.side, live.second));
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+grpc::Status ProfileServiceImpl::MergeProfiles(
+    grpc::ServerContext* context, const hub::v1::MergeProfilesRequest* request,
+    hub::v1::MergeProfilesResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(MergeTwo(ledger_, *request, who->name, response));
+}
+
+grpc::Status ProfileServiceImpl::UnmergeProfile(
+    grpc::ServerContext* context, const hub::v1::UnmergeProfileRequest* request,
+    hub::v1::UnmergeProfileResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(UnmergeOne(ledger_, *request, who->name, response));
+}
+
+grpc::Status ProfileServiceImpl::ListMerges(grpc::ServerContext* context,
+                                            const hub::v1::ListMergesRequest* request,
+                                            hub::v1::ListMergesResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(ListLedger(store_, *request, response));
+}
+
+grpc::Status ProfileServiceImpl::AddDoNotLink(grpc::ServerContext* context,
+                                              const hub::v1::AddDoNotLinkRequest* request,
+                                              hub::v1::DoNotLink* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(KeepApart(ledger_, *request, who->name, response));
+}
 
 grpc::Status ProfileServiceImpl::ListAccountMembers(
     grpc::ServerContext* context,

@@ -4,17 +4,18 @@
 
 #include "hub/auth.h"
 #include "hub/v1/profile_service.grpc.pb.h"
+#include "profile/identity/merge_ledger.h"
 #include "profile/store/store.h"
 
 namespace hub {
 
-// Each handler authenticates, validates the request, calls the store and
-// converts the status. Thread-safe; the store and authenticator must outlive
-// the service.
+// Each handler authenticates, validates the request, calls the store (or the
+// merge ledger) and converts the status. Thread-safe; the store, ledger and
+// authenticator must outlive the service.
 class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
  public:
-  ProfileServiceImpl(Store* store, const Authenticator* auth)
-      : store_(store), auth_(auth) {}
+  ProfileServiceImpl(Store* store, MergeLedger* ledger, const Authenticator* auth)
+      : store_(store), ledger_(ledger), auth_(auth) {}
 
   grpc::Status GetProfile(grpc::ServerContext* context,
                           const hub::v1::GetProfileRequest* request,
@@ -43,9 +44,22 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
       grpc::ServerContext* context,
       const hub::v1::ListIdentityRefusalsRequest* request,
       hub::v1::ListIdentityRefusalsResponse* response) override;
+  grpc::Status MergeProfiles(grpc::ServerContext* context,
+                             const hub::v1::MergeProfilesRequest* request,
+                             hub::v1::MergeProfilesResponse* response) override;
+  grpc::Status UnmergeProfile(grpc::ServerContext* context,
+                              const hub::v1::UnmergeProfileRequest* request,
+                              hub::v1::UnmergeProfileResponse* response) override;
+  grpc::Status ListMerges(grpc::ServerContext* context,
+                          const hub::v1::ListMergesRequest* request,
+                          hub::v1::ListMergesResponse* response) override;
+  grpc::Status AddDoNotLink(grpc::ServerContext* context,
+                            const hub::v1::AddDoNotLinkRequest* request,
+                            hub::v1::DoNotLink* response) override;
 
  private:
   Store* store_;
+  MergeLedger* ledger_;
   const Authenticator* auth_;
 };
 

@@ -56,13 +56,18 @@ class ServerImpl : public Server {
     }
     HUB_ASSIGN_OR_RETURN(IdentityPolicy policy,
                          BuildIdentityPolicy(config.identity()));
-    ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy));
+    HUB_ASSIGN_OR_RETURN(SurvivorshipPolicy survivorship,
+                         BuildSurvivorshipPolicy(config.survivorship()));
+    ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy),
+                                           ValidationLimits{}, survivorship);
+    ledger_ = std::make_unique<MergeLedger>(store_.get(), survivorship);
     AdapterOptions adapter_options;
     adapter_options.page_size = config.max_batch_records();
     runner_ = std::make_unique<SyncRunner>(store_.get(), &registry_,
                                            ingester_.get(), adapter_options);
     HUB_RETURN_IF_ERROR(runner_->FailInterruptedJobs());
-    profiles_ = std::make_unique<ProfileServiceImpl>(store_.get(), auth_.get());
+    profiles_ = std::make_unique<ProfileServiceImpl>(store_.get(), ledger_.get(),
+                                                     auth_.get());
     syncs_ = std::make_unique<SyncServiceImpl>(store_.get(), &registry_,
                                                runner_.get(), auth_.get());
     return Listen(config.listen_address());
@@ -139,6 +144,7 @@ class ServerImpl : public Server {
   std::unique_ptr<Authenticator> auth_;
   AdapterRegistry registry_;
   std::unique_ptr<Ingester> ingester_;
+  std::unique_ptr<MergeLedger> ledger_;
   std::unique_ptr<SyncRunner> runner_;
   std::unique_ptr<ProfileServiceImpl> profiles_;
   std::unique_ptr<SyncServiceImpl> syncs_;

@@ -91,6 +91,14 @@ class Accepted {
 ResolveDecision Resolve(std::vector<IdentifierMatch> matches, int64_t previous,
                         const IdentityPolicy& policy,
                         absl::FunctionRef<TypeCounts(int64_t)> counts) {
+  return Resolve(std::move(matches), previous, policy, counts,
+                 [](int64_t, int64_t) { return false; });
+}
+
+ResolveDecision Resolve(std::vector<IdentifierMatch> matches, int64_t previous,
+                        const IdentityPolicy& policy,
+                        absl::FunctionRef<TypeCounts(int64_t)> counts,
+                        absl::FunctionRef<bool(int64_t, int64_t)> kept_apart) {
   std::stable_sort(matches.begin(), matches.end(),
                    [&](const IdentifierMatch& a, const IdentifierMatch& b) {
                      return std::make_tuple(-policy.Rule(a.key.type).priority,
@@ -115,13 +123,23 @@ ResolveDecision Resolve(std::vector<IdentifierMatch> matches, int64_t previous,
       continue;
     }
     int64_t holder = *m.holder;
-    if (accepted.Has(holder)) continue;
-    std::string problem = accepted.MergeProblem(holder, m.key.type);
+    if (accepted.Has(holder)) {
+      if (!d.anchor) d.anchor = m.key;
+      continue;
+    }
+    bool apart = false;
+    for (const auto& [joined, via] : accepted.profiles()) {
+      if (kept_apart(joined, holder)) apart = true;
+      if (apart) break;
+    }
+    std::string problem =
+        apart ? kDoNotLinkReason : accepted.MergeProblem(holder, m.key.type);
     if (!problem.empty()) {
       d.refusals.push_back(Refusal{std::move(m.key), holder, std::move(problem)});
       continue;
     }
     accepted.Add(holder, m.key.type);
+    if (!d.anchor) d.anchor = m.key;
   }
   if (accepted.Empty()) return d;
   d.target = accepted.profiles().begin()->first;

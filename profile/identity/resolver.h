@@ -40,9 +40,16 @@ struct ResolveDecision {
   std::vector<std::pair<int64_t, std::string>> merge;
   // Identifiers not held by any profile yet, to attach to `target`.
   std::vector<Key> attach;
-  // Links refused by the policy's limits.
+  // Links refused by the policy's limits or by a do-not-link constraint
+  // (reason kDoNotLinkReason).
   std::vector<Refusal> refusals;
+  // The highest-priority identifier whose holder the record joined (its
+  // holder kept or merged into `target`); unset if none was held.
+  std::optional<Key> anchor;
 };
+
+// The refusal reason of a link a do-not-link constraint forbids.
+inline constexpr char kDoNotLinkReason[] = "do_not_link";
 
 // Decides deterministically, guarded by `policy`. Identifiers are taken by
 // descending priority. The record joins the profile holding its highest-
@@ -52,7 +59,18 @@ struct ResolveDecision {
 // unheld identifier is attached unless that exceeds its own type's limit.
 // Refused links are reported, never silently dropped. Of the profiles kept,
 // the oldest (smallest id) survives. `counts` returns a profile's
-// identifier counts; it is called only when a limit must be checked. Pure.
+// identifier counts; it is called only when a limit must be checked.
+// `kept_apart(a, b)` says whether a do-not-link constraint separates two
+// profiles; a holder kept apart from any profile already joined is refused
+// (reason kDoNotLinkReason) and keeps its identifiers, so the record stays
+// on the side of its higher-priority identifiers. It is called only when a
+// second profile would join. Pure.
+ResolveDecision Resolve(std::vector<IdentifierMatch> matches, int64_t previous,
+                        const IdentityPolicy& policy,
+                        absl::FunctionRef<TypeCounts(int64_t)> counts,
+                        absl::FunctionRef<bool(int64_t, int64_t)> kept_apart);
+
+// As above with no do-not-link constraints.
 ResolveDecision Resolve(std::vector<IdentifierMatch> matches, int64_t previous,
                         const IdentityPolicy& policy,
                         absl::FunctionRef<TypeCounts(int64_t)> counts);

@@ -11,8 +11,9 @@
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
 #include "profile/identity/identifier.h"
+#include "profile/identity/merge_ledger.h"
 #include "profile/identity/resolver.h"
-#include "profile/survivorship/survivorship.h"
+#include "profile/survivorship/trait_updates.h"
 
 namespace hub {
 namespace {
@@ -29,8 +30,8 @@ RecordKey KeyOf(const hub::v1::SourceRecord& r) {
 class RecordApplier {
  public:
   RecordApplier(WriteTransaction* tx, const IdentityPolicy* policy,
-                IngestStats* stats)
-      : tx_(tx), policy_(policy), stats_(stats) {}
+                const SurvivorshipPolicy* survivorship, IngestStats* stats)
+      : tx_(tx), policy_(policy), survivorship_(survivorship), stats_(stats) {}
 
   absl::Status Apply(const hub::v1::SourceRecord& r, const ValidatedRecord& v,
                      std::string payload, uint64_t hash,
@@ -42,22 +43,24 @@ class RecordApplier {
     RecordRole role = RoleOf(r.entity());
     if (role != RecordRole::kAccountEvent) {
       Side side = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
-      HUB_ASSIGN_OR_RETURN(
-          stored.profile_id,
-          ResolveIdentity(side, v.identifiers, previous ? previous->profile_id : 0, r));
+      HUB_ASSIGN_OR_RETURN(Placed placed, ResolveIdentity(side, v.identifiers, previous, r));
+      stored.profile_id = placed.id;
+      stored.origin_id = placed.origin;
     }
     HUB_ASSIGN_OR_RETURN(int64_t linked_account, LinkedAccount(v, r));
-    HUB_ASSIGN_OR_RETURN(int64_t linked_person, LinkedPerson(v));
     if (role == RecordRole::kAccountEvent) {
-      stored.profile_id = linked_person;
+      HUB_ASSIGN_OR_RETURN(Placed person, LinkedPerson(v));
+      stored.profile_id = person.id;
+      stored.origin_id = person.origin;
       stored.account_id = linked_account;
     } else if (role == RecordRole::kPerson) {
       HUB_ASSIGN_OR_RETURN(stored.account_id,
-                           PersonAccount(stored.profile_id, v, r, linked_account));
+                           PersonAccount(stored, v, r, linked_account));
     }
     HUB_RETURN_IF_ERROR(tx_->PutRecord(r, stored));
     if (role != RecordRole::kAccountEvent && !IsActivity(r.entity())) {
-      HUB_RETURN_IF_ERROR(UpdateTraits(stored.profile_id, r, previous.has_value()));
+      HUB_RETURN_IF_ERROR(ApplyRecordTraits(tx_, *survivorship_, stored.profile_id,
+                                            r, previous.has_value()));
     }
     if (stored.profile_id != 0) {
       Side side = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
@@ -67,9 +70,20 @@ class RecordApplier {
   }
 
  private:
-  absl::StatusOr<int64_t> ResolveIdentity(Side side, const std::vector<Key>& ids,
-                                          int64_t previous,
-                                          const hub::v1::SourceRecord& r) {
+  // Where a record goes: a live profile, and the record's origin (the
+  // profile it belongs to on its own; see RecordPlacement::origin_id).
+  struct Placed {
+    int64_t id = 0;
+    int64_t origin = 0;
+  };
+
+  // Resolves the record's identity. Its origin is its earlier revision's, or
+  // the origin of the highest-priority identifier that joined it to a
+  // profile, or the new profile.
+  absl::StatusOr<Placed> ResolveIdentity(Side side, const std::vector<Key>& ids,
+                                         const std::optional<RecordInfo>& previous_info,
+                                         const hub::v1::SourceRecord& r) {
+    int64_t previous = previous_info ? previous_info->profile_id : 0;
     std::vector<IdentifierMatch> matches;
     for (const Key& k : ids) {
       // A hot value links nothing (it was reported when it was flagged).
@@ -79,33 +93,49 @@ class RecordApplier {
                            tx_->FindIdentity(side, k.type, k.value));
       matches.push_back(IdentifierMatch{k, holder});
     }
-    absl::Status counts_status;
+    absl::Status lookup_status;
     auto counts = [&](int64_t id) -> TypeCounts {
       absl::StatusOr<TypeCounts> c = tx_->IdentityCounts(id);
-      if (!c.ok()) counts_status.Update(c.status());
+      if (!c.ok()) lookup_status.Update(c.status());
       return c.ok() ? *std::move(c) : TypeCounts();
     };
-    ResolveDecision d = Resolve(std::move(matches), previous, *policy_, counts);
-    HUB_RETURN_IF_ERROR(counts_status);
+    auto kept_apart = [&](int64_t a, int64_t b) {
+      absl::StatusOr<bool> apart = tx_->IsDoNotLinked(side, a, b);
+      if (!apart.ok()) lookup_status.Update(apart.status());
+      return apart.ok() && *apart;
+    };
+    ResolveDecision d = Resolve(std::move(matches), previous, *policy_, counts, kept_apart);
+    HUB_RETURN_IF_ERROR(lookup_status);
+    int64_t origin = previous_info ? previous_info->origin_id : 0;
+    if (origin == 0 && d.anchor) {
+      HUB_ASSIGN_OR_RETURN(std::optional<int64_t> anchor,
+                           tx_->IdentityOrigin(side, d.anchor->type, d.anchor->value));
+      origin = anchor.value_or(0);
+    }
     if (d.target == 0) {
       HUB_ASSIGN_OR_RETURN(d.target, tx_->CreateProfile(side));
       ++(side == Side::kPerson ? stats_->profiles_created : stats_->accounts_created);
     }
     for (Refusal& refused : d.refusals) {
+      // A steward's constraint says nothing about the value being junk.
+      bool kept_apart_by_steward = refused.reason == kDoNotLinkReason;
       HUB_RETURN_IF_ERROR(tx_->AddRefusal(RefusalEntry{
           side, refused.key.type, refused.key.value, refused.holder, d.target,
           std::move(refused.reason), KeyOf(r)}));
       ++stats_->refusals;
-      HUB_RETURN_IF_ERROR(FlagIfHot(side, refused.key, r));
+      if (!kept_apart_by_steward) HUB_RETURN_IF_ERROR(FlagIfHot(side, refused.key, r));
     }
     for (const auto& [loser, type] : d.merge) {
       HUB_RETURN_IF_ERROR(MergeInto(side, d.target, loser, type, r));
     }
+    if (origin == 0) origin = d.target;
     for (const Key& k : d.attach) {
-      HUB_RETURN_IF_ERROR(tx_->AddIdentity(side, k.type, k.value, d.target, r.source()));
+      HUB_RETURN_IF_ERROR(
+          tx_->AddIdentity(side, k.type, k.value, d.target, r.source(), origin));
     }
-    return d.target;
+    return Placed{d.target, origin};
   }
+
 
   // Flags `key` hot once it has been seen on more profiles than the policy
   // allows, and reports that in the refusal log.
@@ -126,50 +156,60 @@ class RecordApplier {
 
   absl::Status MergeInto(Side side, int64_t winner, int64_t loser,
                          const std::string& type, const hub::v1::SourceRecord& r) {
-    HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> winner_traits, tx_->GetTraits(winner));
-    HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> loser_traits, tx_->GetTraits(loser));
-    MergeEntry e{side, winner, loser, absl::StrCat("deterministic:", type), KeyOf(r)};
-    HUB_RETURN_IF_ERROR(tx_->Merge(e));
+    MergeEntry e;
+    e.side = side;
+    e.winner = winner;
+    e.loser = loser;
+    e.rule = absl::StrCat("deterministic:", type);
+    e.record = KeyOf(r);
+    HUB_RETURN_IF_ERROR(ApplyMerge(tx_, *survivorship_, e));
     ++stats_->merges;
-    return tx_->PutTraits(winner, Survive(winner_traits, loser_traits));
+    return absl::OkStatus();
   }
 
-  // The account named by an "account" link; created if unknown, so that a
+  // The account named by an "account" link (the account its identifier came
+  // from: links follow merges by forwarding); created if unknown, so that a
   // record arriving before its account still attaches to it later.
   absl::StatusOr<int64_t> LinkedAccount(const ValidatedRecord& v,
                                         const hub::v1::SourceRecord& r) {
     for (const ResolvedLink& link : v.links) {
       if (link.relation != "account") continue;
       HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
-                           tx_->FindIdentity(Side::kAccount, link.target.type,
-                                             link.target.value));
+                           tx_->IdentityOrigin(Side::kAccount, link.target.type,
+                                               link.target.value));
       if (holder) return *holder;
       HUB_ASSIGN_OR_RETURN(int64_t id, tx_->CreateProfile(Side::kAccount));
       ++stats_->accounts_created;
       HUB_RETURN_IF_ERROR(tx_->AddIdentity(Side::kAccount, link.target.type,
-                                           link.target.value, id, r.source()));
+                                           link.target.value, id, r.source(), id));
       return id;
     }
     return 0;
   }
 
-  // The person named by a "person" link, if Hub knows it (never created).
-  absl::StatusOr<int64_t> LinkedPerson(const ValidatedRecord& v) {
+  // The person named by a "person" link, if Hub knows it (never created),
+  // with the origin of the linking identifier.
+  absl::StatusOr<Placed> LinkedPerson(const ValidatedRecord& v) {
     for (const ResolvedLink& link : v.links) {
       if (link.relation != "person") continue;
       HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
                            tx_->FindIdentity(Side::kPerson, link.target.type,
                                              link.target.value));
-      if (holder) return *holder;
+      if (!holder) continue;
+      HUB_ASSIGN_OR_RETURN(std::optional<int64_t> origin,
+                           tx_->IdentityOrigin(Side::kPerson, link.target.type,
+                                               link.target.value));
+      return Placed{*holder, origin.value_or(*holder)};
     }
-    return 0;
+    return Placed{};
   }
 
   // A person record sets its person's current account (by explicit link, else
   // by a known account owning its work-email domain). An activity keeps only
   // an explicit account link; otherwise readers attribute it to its person's
   // current account, so an account change needs no rewrite of events.
-  absl::StatusOr<int64_t> PersonAccount(int64_t person, const ValidatedRecord& v,
+  absl::StatusOr<int64_t> PersonAccount(const RecordPlacement& person,
+                                        const ValidatedRecord& v,
                                         const hub::v1::SourceRecord& r,
                                         int64_t linked) {
     if (IsActivity(r.entity())) return linked;
@@ -180,8 +220,8 @@ class RecordApplier {
         absl::string_view domain = EmailDomain(k.value);
         if (IsFreeMailDomain(domain)) continue;
         HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
-                             tx_->FindIdentity(Side::kAccount, "domain",
-                                               std::string(domain)));
+                             tx_->IdentityOrigin(Side::kAccount, "domain",
+                                                 std::string(domain)));
         if (holder) {
           account = *holder;
           break;
@@ -189,26 +229,15 @@ class RecordApplier {
       }
     }
     if (account != 0 && !r.deleted()) {
-      HUB_RETURN_IF_ERROR(tx_->SetAccount(person, account, Micros(r.updated_at())));
+      HUB_RETURN_IF_ERROR(tx_->SetAccount(person.profile_id, account,
+                                          Micros(r.updated_at()), person.origin_id));
     }
     return account;
   }
 
-  // New records add candidates; a new revision or a deletion recomputes the
-  // profile's traits from its records, so values the old revision offered go.
-  absl::Status UpdateTraits(int64_t id, const hub::v1::SourceRecord& r,
-                            bool revision) {
-    if (!revision && !r.deleted()) {
-      HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> current, tx_->GetTraits(id));
-      return tx_->PutTraits(id, Survive(current, TraitCandidates(r)));
-    }
-    HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::SourceRecord> records,
-                         tx_->RecordsOf(id));
-    return tx_->ReplaceTraits(id, Recompute(records));
-  }
-
   WriteTransaction* tx_;
   const IdentityPolicy* policy_;
+  const SurvivorshipPolicy* survivorship_;
   IngestStats* stats_;
 };
 
@@ -283,7 +312,7 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                             const std::string& cursor) {
   IngestStats stats;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
-  RecordApplier applier(tx.get(), &policy_, &stats);
+  RecordApplier applier(tx.get(), &policy_, &survivorship_, &stats);
   for (PreparedBatch::Item& item : batch.items) {
     ++stats.read;
     const hub::v1::SourceRecord& r = item.record;

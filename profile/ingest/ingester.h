@@ -12,6 +12,7 @@
 #include "profile/identity/identity_policy.h"
 #include "profile/ingest/validator.h"
 #include "profile/store/store.h"
+#include "profile/survivorship/survivorship_policy.h"
 
 namespace hub {
 
@@ -51,10 +52,15 @@ struct PreparedBatch {
 // Applies batches to a Store. Thread-safe (the store serialises writers).
 class Ingester {
  public:
+  // `survivorship` chooses each trait's value (default: most_recent).
   explicit Ingester(Store* store,
                     IdentityPolicy policy = IdentityPolicy::Default(),
-                    ValidationLimits limits = {})
-      : store_(store), policy_(std::move(policy)), limits_(limits) {}
+                    ValidationLimits limits = {},
+                    SurvivorshipPolicy survivorship = {})
+      : store_(store),
+        policy_(std::move(policy)),
+        limits_(limits),
+        survivorship_(std::move(survivorship)) {}
 
   // Ingests `records` in order in one transaction and, if `source_id` is
   // non-empty, saves `cursor` as that source's cursor in the same
@@ -85,6 +91,7 @@ class Ingester {
   Store* store_;
   IdentityPolicy policy_;
   ValidationLimits limits_;
+  SurvivorshipPolicy survivorship_;
 };
 
 }  // namespace hub

@@ -37,19 +37,18 @@ std::string Serialize(const google::protobuf::MessageLite& m) {
   return out;
 }
 
-absl::StatusOr<std::optional<int64_t>> LookupIdentity(sqlite::Connection* conn,
-                                                      Side side,
-                                                      const std::string& type,
-                                                      const std::string& value) {
+absl::StatusOr<std::optional<IdentityRow>> LookupIdentity(
+    sqlite::Connection* conn, Side side, const std::string& type,
+    const std::string& value) {
   HUB_ASSIGN_OR_RETURN(
       sqlite::Statement * s,
-      conn->Prepare("SELECT profile_id FROM identities WHERE side=? AND "
-                    "type=? AND value=?"));
+      conn->Prepare("SELECT profile_id, COALESCE(origin_id, profile_id) FROM "
+                    "identities WHERE side=? AND type=? AND value=?"));
   sqlite::ScopedReset reset(s);
   s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
   HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return std::optional<int64_t>();
-  return std::optional<int64_t>(s->Int(0));
+  if (!row) return std::optional<IdentityRow>();
+  return std::optional<IdentityRow>(IdentityRow{s->Int(0), s->Int(1)});
 }
 
 absl::StatusOr<std::vector<NamedTrait>> ReadTraits(sqlite::Connection* conn,

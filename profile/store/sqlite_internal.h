@@ -34,11 +34,17 @@ int64_t KeyHash(absl::string_view source, int entity,
 
 std::string Serialize(const google::protobuf::MessageLite& m);
 
-// The profile/account holding a normalised identifier, if any.
-absl::StatusOr<std::optional<int64_t>> LookupIdentity(sqlite::Connection* conn,
-                                                      Side side,
-                                                      const std::string& type,
-                                                      const std::string& value);
+// Where an identifier is attached: its holder and its origin (the profile it
+// was attached to before any merge).
+struct IdentityRow {
+  int64_t profile_id = 0;
+  int64_t origin_id = 0;
+};
+
+// The row of a normalised identifier, if any.
+absl::StatusOr<std::optional<IdentityRow>> LookupIdentity(
+    sqlite::Connection* conn, Side side, const std::string& type,
+    const std::string& value);
 
 // Reads every trait of profile/account `id`, ordered by name.
 absl::StatusOr<std::vector<NamedTrait>> ReadTraits(sqlite::Connection* conn,

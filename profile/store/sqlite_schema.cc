@@ -146,6 +146,38 @@ CREATE TABLE hot_identities(
   flagged_us INTEGER NOT NULL,
   PRIMARY KEY(side, type, value)) WITHOUT ROWID;
 )sql",
+      // 3: reversible merges. Identities and records remember their origin
+      // (the profile they belonged to before any merge), persons the account
+      // link their own records observed; the ledger records scores, the
+      // steward and undone entries; do-not-link constraints. Rows older than
+      // this migration take their current profile as origin, and the merges
+      // that built them are marked irreversible.
+      R"sql(
+ALTER TABLE identities ADD COLUMN origin_id INTEGER;
+UPDATE identities SET origin_id = profile_id;
+ALTER TABLE records ADD COLUMN origin_id INTEGER;
+UPDATE records SET origin_id = profile_id;
+ALTER TABLE profiles ADD COLUMN own_account_id INTEGER;
+ALTER TABLE profiles ADD COLUMN own_account_observed_us INTEGER;
+UPDATE profiles SET own_account_id = account_id,
+                    own_account_observed_us = account_observed_us;
+
+ALTER TABLE merges ADD COLUMN score REAL;     -- NULL: deterministic or manual
+ALTER TABLE merges ADD COLUMN who TEXT;       -- NULL: ingest
+ALTER TABLE merges ADD COLUMN undoes INTEGER; -- unmerge entries: seq undone
+ALTER TABLE merges ADD COLUMN reversible INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX merges_loser ON merges(loser);
+CREATE INDEX merges_undoes ON merges(undoes) WHERE undoes IS NOT NULL;
+
+-- Pairs of profiles resolution must keep apart, stored in both orientations.
+CREATE TABLE do_not_link(
+  a INTEGER NOT NULL,
+  b INTEGER NOT NULL,
+  side INTEGER NOT NULL,
+  who TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  PRIMARY KEY(a, b)) WITHOUT ROWID;
+)sql",
   };
   return *kMigrations;
 }

@@ -15,6 +15,7 @@
 #include "profile/base/time_util.h"
 #include "profile/store/key_filter.h"
 #include "profile/store/sqlite_internal.h"
+#include "profile/store/sqlite_ledger.h"
 #include "profile/store/sqlite_schema.h"
 #include "profile/store/sqlite_util.h"
 #include "profile/store/sqlite_write_transaction.h"
@@ -87,14 +88,14 @@ class SqliteStore : public Store {
   absl::StatusOr<int64_t> FindIdentity(Side side, const std::string& type,
                                        const std::string& value) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+    HUB_ASSIGN_OR_RETURN(std::optional<sqlite_internal::IdentityRow> holder,
                          sqlite_internal::LookupIdentity(lease.conn, side, type, value));
     if (!holder) {
       return absl::NotFoundError(
           absl::StrCat("no ", side == Side::kPerson ? "profile" : "account",
                        " has ", type, " \"", value, "\""));
     }
-    return *holder;
+    return holder->profile_id;
   }
 
   absl::StatusOr<IdPage> ListIds(Side side, int64_t after_id,
@@ -117,8 +118,10 @@ class SqliteStore : public Store {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
-        lease.conn->Prepare("SELECT id FROM profiles WHERE account_id=? AND "
-                            "forward_to IS NULL AND id>? ORDER BY id LIMIT ?"));
+        lease.conn->Prepare("SELECT id FROM profiles WHERE account_id IN "
+                            "(SELECT id FROM profiles WHERE id=?1 OR "
+                            "forward_to=?1) AND forward_to IS NULL AND id>?2 "
+                            "ORDER BY id LIMIT ?3"));
     ScopedReset reset(s);
     s->Bind(1, account_id).Bind(2, after_id).Bind(3, int64_t{limit + 1});
     return ReadIdPage(s, limit);
@@ -282,6 +285,13 @@ class SqliteStore : public Store {
 
   absl::StatusOr<StoreCounts> Counts() override;
 
+  absl::StatusOr<std::vector<MergeEntry>> ListMerges(Side side, int64_t id,
+                                                     int64_t before_seq,
+                                                     int limit) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::ListMerges(lease.conn, side, id, before_seq, limit);
+  }
+
   absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(int64_t after_seq,
                                                          int limit) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
@@ -431,17 +441,7 @@ class SqliteStore : public Store {
 
 absl::StatusOr<int64_t> SqliteStore::ResolveIdOn(Connection* conn, Side side,
                                                  int64_t id) {
-  HUB_ASSIGN_OR_RETURN(
-      Statement * s,
-      conn->Prepare("SELECT side, forward_to FROM profiles WHERE id=?"));
-  ScopedReset reset(s);
-  s->Bind(1, id);
-  HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-  const char* what = side == Side::kPerson ? "profiles/" : "accounts/";
-  if (!row || s->Int(0) != SideInt(side)) {
-    return absl::NotFoundError(absl::StrCat(what, id, " not found"));
-  }
-  return s->IsNull(1) ? id : s->Int(1);
+  return sqlite_internal::LiveId(conn, side, id);
 }
 
 absl::Status SqliteStore::FillCommon(
@@ -454,6 +454,7 @@ absl::Status SqliteStore::FillCommon(
   HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> named,
                        sqlite_internal::ReadTraits(conn, id));
   for (const NamedTrait& n : named) {
+    if (n.value.value.empty()) continue;  // cleared: the winner had no value
     hub::v1::Trait* trait = traits->Add();
     trait->set_name(n.name);
     trait->set_value(n.value.value);
@@ -535,9 +536,10 @@ absl::StatusOr<hub::v1::Profile> SqliteStore::GetProfile(int64_t id,
     HUB_ASSIGN_OR_RETURN(int64_t live, ResolveIdOn(lease.conn, Side::kPerson, id));
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
-        lease.conn->Prepare("SELECT account_id, create_us, update_us, "
+        lease.conn->Prepare("SELECT (SELECT COALESCE(a.forward_to, a.id) FROM "
+                            "profiles a WHERE a.id=p.account_id), create_us, update_us, "
                             "(SELECT count(*) FROM records WHERE profile_id=?1 "
-                            "AND is_event=1) FROM profiles WHERE id=?1"));
+                            "AND is_event=1) FROM profiles p WHERE id=?1"));
     {
       ScopedReset reset(s);
       s->Bind(1, live);
@@ -565,7 +567,8 @@ absl::StatusOr<hub::v1::Account> SqliteStore::GetAccount(int64_t id,
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
         lease.conn->Prepare("SELECT create_us, update_us, (SELECT count(*) "
-                            "FROM profiles WHERE account_id=?1 AND forward_to "
+                            "FROM profiles WHERE account_id IN (SELECT id FROM "
+                            "profiles WHERE id=?1 OR forward_to=?1) AND forward_to "
                             "IS NULL) FROM profiles WHERE id=?1"));
     {
       ScopedReset reset(s);
@@ -591,8 +594,9 @@ SqliteStore::ListEvents(int64_t id, int64_t before_us, int64_t before_seq,
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
       lease.conn->Prepare(
-          "SELECT seq, payload, occurred_us, COALESCE(account_id, "
-          "(SELECT account_id FROM profiles WHERE id=?1)) FROM records WHERE "
+          "SELECT seq, payload, occurred_us, (SELECT COALESCE(a.forward_to, "
+          "a.id) FROM profiles a WHERE a.id=COALESCE(records.account_id, "
+          "(SELECT account_id FROM profiles WHERE id=?1))) FROM records WHERE "
           "profile_id=?1 AND is_event=1 AND (occurred_us<?2 OR "
           "(occurred_us=?2 AND seq<?3)) ORDER BY occurred_us DESC, seq DESC "
           "LIMIT ?4"));

@@ -46,6 +46,11 @@ Statement& Statement::BindNull(int i) {
   return *this;
 }
 
+Statement& Statement::BindDouble(int i, double v) {
+  sqlite3_bind_double(stmt_, i, v);
+  return *this;
+}
+
 absl::StatusOr<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

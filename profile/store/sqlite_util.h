@@ -35,6 +35,8 @@ class Statement {
   Statement& Bind(int i, absl::string_view v);
   Statement& BindBlob(int i, absl::string_view v);
   Statement& BindNull(int i);
+  // A REAL (named apart from Bind so that integer arguments stay unambiguous).
+  Statement& BindDouble(int i, double v);
 
   // Steps once: true if a row is available, false when done.
   absl::StatusOr<bool> Step();
@@ -47,6 +49,7 @@ class Statement {
   bool IsNull(int col) const {
     return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
   }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string Text(int col) const;
 
  private:

@@ -13,6 +13,7 @@
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
 #include "profile/store/sqlite_internal.h"
+#include "profile/store/sqlite_ledger.h"
 
 namespace hub {
 namespace sqlite_internal {
@@ -51,8 +52,8 @@ class SqliteWriteTransaction : public WriteTransaction {
     }
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
-        conn_->Prepare("SELECT content_hash, updated_us, profile_id "
-                       "FROM records WHERE key_hash=?4 AND source=?1 AND "
+        conn_->Prepare("SELECT content_hash, updated_us, profile_id, "
+                       "origin_id FROM records WHERE key_hash=?4 AND source=?1 AND "
                        "entity=?2 AND external_id=?3"));
     ScopedReset reset(s);
     s->Bind(1, key.source).Bind(2, int64_t{key.entity}).Bind(3, key.external_id);
@@ -66,6 +67,7 @@ class SqliteWriteTransaction : public WriteTransaction {
     info.content_hash = static_cast<uint64_t>(s->Int(0));
     info.updated_us = s->Int(1);
     info.profile_id = s->IsNull(2) ? 0 : s->Int(2);
+    info.origin_id = s->IsNull(3) ? info.profile_id : s->Int(3);
     return std::optional<RecordInfo>(info);
   }
 
@@ -78,12 +80,12 @@ class SqliteWriteTransaction : public WriteTransaction {
             stored.replaces
                 ? "UPDATE records SET content_hash=?4, updated_us=?5, "
                   "deleted=?6, is_event=?7, occurred_us=?8, profile_id=?9, "
-                  "account_id=?10, payload=?11, ingest_us=?12 WHERE "
+                  "account_id=?10, payload=?11, ingest_us=?12, origin_id=?14 WHERE "
                   "key_hash=?13 AND source=?1 AND entity=?2 AND external_id=?3"
                 : "INSERT INTO records(source, entity, external_id, "
                   "content_hash, updated_us, deleted, is_event, occurred_us, "
-                  "profile_id, account_id, payload, ingest_us, key_hash) "
-                  "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"));
+                  "profile_id, account_id, payload, ingest_us, key_hash, "
+                  "origin_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"));
     int64_t key_hash = KeyHash(r.source(), r.entity(), r.external_id());
     if (!stored.replaces && filter_->MayContain(static_cast<uint64_t>(key_hash)) &&
         known_absent_.erase(KeyString(r.source(), r.entity(), r.external_id())) == 0) {
@@ -118,6 +120,7 @@ class SqliteWriteTransaction : public WriteTransaction {
       s->BindBlob(11, stored.payload);
     }
     s->Bind(12, now_us_).Bind(13, key_hash);
+    BindId(s, 14, stored.origin_id != 0 ? stored.origin_id : stored.profile_id);
     HUB_RETURN_IF_ERROR(s->Run());
     if (stored.replaces && conn_->Changes() == 0) {
       return absl::NotFoundError(absl::StrCat(
@@ -149,29 +152,31 @@ class SqliteWriteTransaction : public WriteTransaction {
 
   absl::StatusOr<std::optional<int64_t>> FindIdentity(
       Side side, const std::string& type, const std::string& value) override {
-    std::string key = CacheKey(side, type, value);
-    if (auto it = identity_cache_.find(key); it != identity_cache_.end()) {
-      if (it->second == 0) return std::optional<int64_t>();
-      return std::optional<int64_t>(Live(it->second));
-    }
-    HUB_ASSIGN_OR_RETURN(
-        std::optional<int64_t> holder, LookupIdentity(conn_, side, type, value));
-    identity_cache_.emplace(std::move(key), holder.value_or(0));
-    return holder;
+    HUB_ASSIGN_OR_RETURN(IdentityRow row, CachedIdentity(side, type, value));
+    if (row.profile_id == 0) return std::optional<int64_t>();
+    return std::optional<int64_t>(Live(row.profile_id));
+  }
+
+  absl::StatusOr<std::optional<int64_t>> IdentityOrigin(
+      Side side, const std::string& type, const std::string& value) override {
+    HUB_ASSIGN_OR_RETURN(IdentityRow row, CachedIdentity(side, type, value));
+    if (row.profile_id == 0) return std::optional<int64_t>();
+    return std::optional<int64_t>(row.origin_id);
   }
 
   absl::Status AddIdentity(Side side, const std::string& type,
                            const std::string& value, int64_t id,
-                           const std::string& source) override {
+                           const std::string& source, int64_t origin_id) override {
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
         conn_->Prepare("INSERT INTO identities(side, type, value, profile_id, "
-                       "source, first_seen_us) VALUES(?,?,?,?,?,?)"));
+                       "source, first_seen_us, origin_id) VALUES(?,?,?,?,?,?,?)"));
     ScopedReset reset(s);
+    if (origin_id == 0) origin_id = id;
     s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
-    s->Bind(4, id).Bind(5, source).Bind(6, now_us_);
+    s->Bind(4, id).Bind(5, source).Bind(6, now_us_).Bind(7, origin_id);
     HUB_RETURN_IF_ERROR(s->Run());
-    identity_cache_[CacheKey(side, type, value)] = id;
+    identity_cache_[CacheKey(side, type, value)] = IdentityRow{id, origin_id};
     return absl::OkStatus();
   }
 
@@ -219,7 +224,8 @@ class SqliteWriteTransaction : public WriteTransaction {
     s->Bind(1, int64_t{SideInt(side)}).Bind(2, type).Bind(3, value);
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
     int refused_on = row ? static_cast<int>(s->Int(0)) : 0;
-    HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder, LookupIdentity(conn_, side, type, value));
+    HUB_ASSIGN_OR_RETURN(std::optional<IdentityRow> holder,
+                         LookupIdentity(conn_, side, type, value));
     return refused_on + (holder ? 1 : 0);
   }
 
@@ -280,12 +286,8 @@ class SqliteWriteTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(CheckLive(e.side, e.loser));
     HUB_RETURN_IF_ERROR(Update("UPDATE identities SET profile_id=? WHERE profile_id=?", e));
     HUB_RETURN_IF_ERROR(Update("UPDATE records SET profile_id=? WHERE profile_id=?", e));
-    if (e.side == Side::kAccount) {
-      HUB_RETURN_IF_ERROR(Update("UPDATE records SET account_id=? WHERE account_id=?", e));
-      HUB_RETURN_IF_ERROR(Update("UPDATE profiles SET account_id=? WHERE account_id=?", e));
-    } else {
-      HUB_RETURN_IF_ERROR(InheritAccount(e.winner, e.loser));
-    }
+    // Account links are not rewritten: readers follow the account's forwarding.
+    if (e.side == Side::kPerson) HUB_RETURN_IF_ERROR(InheritAccount(e.winner, e.loser));
     HUB_RETURN_IF_ERROR(Update("UPDATE profiles SET forward_to=? WHERE forward_to=?", e));
     HUB_RETURN_IF_ERROR(Update(
         "UPDATE profiles SET forward_to=?1, account_id=NULL WHERE id=?2", e));
@@ -295,19 +297,72 @@ class SqliteWriteTransaction : public WriteTransaction {
       ScopedReset reset(del);
       HUB_RETURN_IF_ERROR(del->Bind(1, e.loser).Run());
     }
-    HUB_ASSIGN_OR_RETURN(
-        Statement * s,
-        conn_->Prepare("INSERT INTO merges(side, winner, loser, rule, source, "
-                       "entity, external_id, at_us) VALUES(?,?,?,?,?,?,?,?)"));
-    ScopedReset reset(s);
-    s->Bind(1, int64_t{SideInt(e.side)}).Bind(2, e.winner).Bind(3, e.loser);
-    s->Bind(4, e.rule).Bind(5, e.record.source);
-    s->Bind(6, int64_t{e.record.entity}).Bind(7, e.record.external_id);
-    s->Bind(8, now_us_);
-    HUB_RETURN_IF_ERROR(s->Run());
+    HUB_RETURN_IF_ERROR(AppendMergeEntry(conn_, e, now_us_).status());
     forwarded_[e.loser] = e.winner;
     HUB_RETURN_IF_ERROR(NoteChange(e.side, e.winner, "merged"));
     return NoteChange(e.side, e.loser, "merged");
+  }
+
+  absl::StatusOr<int64_t> ResolveId(Side side, int64_t id) override {
+    return LiveId(conn_, side, id);
+  }
+
+  absl::StatusOr<MergeEntry> GetMergeEntry(int64_t seq) override {
+    return sqlite_internal::GetMergeEntry(conn_, seq);
+  }
+
+  absl::StatusOr<std::vector<MergeEntry>> ActiveMerges(Side side,
+                                                       int64_t id) override {
+    return sqlite_internal::ActiveMerges(conn_, side, id);
+  }
+
+  absl::Status Split(const SplitPlan& plan) override {
+    HUB_RETURN_IF_ERROR(CheckLive(plan.side, plan.root));
+    HUB_ASSIGN_OR_RETURN(int64_t loser_live, LiveId(conn_, plan.side, plan.loser));
+    if (loser_live != plan.root || plan.loser == plan.root) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          plan.loser, " is not merged into ", plan.root));
+    }
+    HUB_RETURN_IF_ERROR(MoveSide(conn_, plan));
+    if (plan.side == Side::kPerson) {
+      HUB_RETURN_IF_ERROR(RestoreAccountLink(conn_, plan.root));
+      HUB_RETURN_IF_ERROR(RestoreAccountLink(conn_, plan.loser));
+    }
+    HUB_RETURN_IF_ERROR(AppendMergeEntry(conn_, plan.unmerge, now_us_).status());
+    // Cached holders and this transaction's merges may predate the split.
+    identity_cache_.clear();
+    forwarded_.clear();
+    HUB_RETURN_IF_ERROR(NoteChange(plan.side, plan.root, "updated"));
+    return NoteChange(plan.side, plan.loser, "updated");
+  }
+
+  absl::StatusOr<bool> IsDoNotLinked(Side side, int64_t a, int64_t b) override {
+    HUB_ASSIGN_OR_RETURN(int64_t live_a, LiveId(conn_, side, a));
+    HUB_ASSIGN_OR_RETURN(int64_t live_b, LiveId(conn_, side, b));
+    if (live_a == live_b) return false;
+    if (!any_do_not_link_.has_value()) {  // usually there are none at all
+      HUB_ASSIGN_OR_RETURN(
+          Statement * any,
+          conn_->Prepare("SELECT EXISTS(SELECT 1 FROM do_not_link)"));
+      ScopedReset reset(any);
+      HUB_ASSIGN_OR_RETURN(bool row, any->Step());
+      any_do_not_link_ = row && any->Int(0) != 0;
+    }
+    if (!*any_do_not_link_) return false;
+    return sqlite_internal::IsDoNotLinked(conn_, live_a, live_b);
+  }
+
+  absl::Status AddDoNotLink(Side side, int64_t a, int64_t b,
+                            const std::string& who) override {
+    HUB_RETURN_IF_ERROR(CheckLive(side, a));
+    HUB_RETURN_IF_ERROR(CheckLive(side, b));
+    if (a == b) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot keep ", a, " apart from itself"));
+    }
+    HUB_RETURN_IF_ERROR(sqlite_internal::AddDoNotLink(conn_, side, a, b, who, now_us_));
+    any_do_not_link_ = true;
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::vector<NamedTrait>> GetTraits(int64_t id) override {
@@ -344,16 +399,28 @@ class SqliteWriteTransaction : public WriteTransaction {
   }
 
   absl::Status SetAccount(int64_t person_id, int64_t account_id,
-                          int64_t observed_us) override {
+                          int64_t observed_us, int64_t origin_id) override {
+    // One statement for the person's current link and its origin's own link
+    // (usually one row): each takes the new link if it is the later one.
+#define HUB_LATER(col, obs) \
+  "(" obs " IS NULL OR " obs "<?3 OR (" obs "=?3 AND " col "<=?2))"
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
-        conn_->Prepare("UPDATE profiles SET account_id=?, "
-                       "account_observed_us=? WHERE id=? AND "
-                       "(account_observed_us IS NULL OR "
-                       "account_observed_us<=?)"));
+        conn_->Prepare(
+            "UPDATE profiles SET "
+            "account_id=CASE WHEN id=?1 AND " HUB_LATER("account_id", "account_observed_us")
+            " THEN ?2 ELSE account_id END, "
+            "account_observed_us=CASE WHEN id=?1 AND " HUB_LATER("account_id", "account_observed_us")
+            " THEN ?3 ELSE account_observed_us END, "
+            "own_account_id=CASE WHEN id=?4 AND " HUB_LATER("own_account_id", "own_account_observed_us")
+            " THEN ?2 ELSE own_account_id END, "
+            "own_account_observed_us=CASE WHEN id=?4 AND " HUB_LATER("own_account_id", "own_account_observed_us")
+            " THEN ?3 ELSE own_account_observed_us END "
+            "WHERE id IN (?1, ?4)"));
+#undef HUB_LATER
     ScopedReset reset(s);
-    s->Bind(1, account_id).Bind(2, observed_us).Bind(3, person_id);
-    s->Bind(4, observed_us);
+    s->Bind(1, person_id).Bind(2, account_id).Bind(3, observed_us);
+    s->Bind(4, origin_id != 0 ? origin_id : person_id);
     return s->Run();
   }
 
@@ -445,7 +512,8 @@ class SqliteWriteTransaction : public WriteTransaction {
     return absl::OkStatus();
   }
 
-  // The winner keeps the account link observed last of the two.
+  // The winner keeps the account link observed last of the two (of two at
+  // one time, the larger account id, as SetAccount).
   absl::Status InheritAccount(int64_t winner, int64_t loser) {
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
@@ -460,7 +528,28 @@ class SqliteWriteTransaction : public WriteTransaction {
       account = s->Int(0);
       observed = s->Int(1);
     }
-    return SetAccount(winner, account, observed);
+    HUB_ASSIGN_OR_RETURN(
+        Statement * u,
+        conn_->Prepare("UPDATE profiles SET account_id=?2, account_observed_us=?3 "
+                       "WHERE id=?1 AND (account_observed_us IS NULL OR "
+                       "account_observed_us<?3 OR (account_observed_us=?3 AND "
+                       "account_id<=?2))"));
+    ScopedReset reset(u);
+    return u->Bind(1, winner).Bind(2, account).Bind(3, observed).Run();
+  }
+
+  // The identity row of a key, cached for the transaction (0: absent).
+  absl::StatusOr<IdentityRow> CachedIdentity(Side side, const std::string& type,
+                                             const std::string& value) {
+    std::string key = CacheKey(side, type, value);
+    if (auto it = identity_cache_.find(key); it != identity_cache_.end()) {
+      return it->second;
+    }
+    HUB_ASSIGN_OR_RETURN(std::optional<IdentityRow> row,
+                         LookupIdentity(conn_, side, type, value));
+    IdentityRow found = row.value_or(IdentityRow{});
+    identity_cache_.emplace(std::move(key), found);
+    return found;
   }
 
   absl::Status WriteChanges() {
@@ -495,9 +584,11 @@ class SqliteWriteTransaction : public WriteTransaction {
   bool done_ = false;
   // Profiles changed in this transaction: id -> (side, change rank).
   absl::flat_hash_map<int64_t, std::pair<Side, int>> changes_;
-  // Identity lookups made in this transaction: key -> holder (0: absent).
-  // Bounded by the batch; dropped with the transaction.
-  absl::flat_hash_map<std::string, int64_t> identity_cache_;
+  // Identity lookups made in this transaction: key -> row (holder 0:
+  // absent). Bounded by the batch; dropped with the transaction.
+  absl::flat_hash_map<std::string, IdentityRow> identity_cache_;
+  // Whether any do-not-link constraint exists (asked once per transaction).
+  std::optional<bool> any_do_not_link_;
   // IsHot answers in this transaction: whether any value is hot, and per
   // key.
   std::optional<bool> any_hot_;

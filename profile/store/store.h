@@ -33,6 +33,7 @@ struct RecordInfo {
   uint64_t content_hash = 0;
   int64_t updated_us = 0;
   int64_t profile_id = 0;  // 0 if the record has none (e.g. an opportunity)
+  int64_t origin_id = 0;   // see RecordPlacement::origin_id
 };
 
 // How a revision of a source record is stored beside the record itself
@@ -45,17 +46,28 @@ struct RecordPlacement {
   // True if the key already exists (from FindRecord): replace that revision.
   bool replaces = false;
   int64_t profile_id = 0;  // person or account the record describes; 0: none
-  int64_t account_id = 0;  // an explicit account link of an activity; 0: none
+  // The profile the record belongs to on its own, before any merge: where an
+  // unmerge returns it (its profile_id is always that origin's live
+  // profile). 0: profile_id.
+  int64_t origin_id = 0;
+  // The account a person record links to, or an activity's explicit account
+  // link; 0: none. Account links name the account the linking identifier
+  // came from and are read through forwarding, so merges and unmerges of
+  // accounts never rewrite them.
+  int64_t account_id = 0;
 };
 
-// A trait value with its lineage (times in Unix microseconds).
+// A trait value with its lineage (times in Unix microseconds). A stored trait
+// with an empty value records that the winning candidate was empty (the
+// source cleared it): it keeps its place for survivorship, and profile reads
+// omit it.
 struct TraitValue {
   std::string value;
   std::string source;
   hub::v1::EntityType entity = hub::v1::ENTITY_TYPE_UNSPECIFIED;
   std::string external_id;
   int64_t observed_us = 0;
-  std::string rule;
+  std::string rule;  // the survivorship rule that chose it, e.g. "most_recent"
 };
 
 // One trait of a profile or account.
@@ -64,13 +76,40 @@ struct NamedTrait {
   TraitValue value;
 };
 
-// An entry of the append-only merge ledger.
+// An entry of the append-only merge ledger: a merge (`loser` became an alias
+// of `winner`) or an unmerge (rule "unmerge": the merge entry `undoes` was
+// undone and `loser` is live again). Entries are never changed or removed;
+// an entry is in effect while no unmerge entry undoes it.
 struct MergeEntry {
   Side side = Side::kPerson;
   int64_t winner = 0;
   int64_t loser = 0;
-  std::string rule;  // e.g. "deterministic:email"
-  RecordKey record;  // the record whose identifiers linked the two
+  std::string rule;  // "deterministic:email", "manual", "unmerge", ...
+  RecordKey record;  // the record whose identifiers linked the two, if any
+  // A probabilistic match's score; nullopt for deterministic and manual
+  // links and for unmerges.
+  std::optional<double> score;
+  std::string who;     // the steward's principal; empty for ingest
+  int64_t undoes = 0;  // unmerge entries: the seq of the entry undone
+  // Output only.
+  int64_t seq = 0;        // position in the ledger (1, 2, ...)
+  int64_t at_us = 0;      // when
+  int64_t undone_by = 0;  // seq of the unmerge entry that undid it; 0: none
+  // False for merges made before schema v3, which recorded no origins and
+  // cannot be undone.
+  bool reversible = true;
+};
+
+// How to split a profile when a merge entry is undone (see
+// profile/identity/merge_ledger.h for the decision).
+struct SplitPlan {
+  Side side = Side::kPerson;
+  int64_t root = 0;    // the live profile holding both sides now
+  int64_t loser = 0;   // the undone entry's loser: live again after the split
+  // The loser's side: `loser` and every profile merged into it by entries
+  // still in effect. Everything whose origin is one of them moves to `loser`.
+  std::vector<int64_t> loser_side;
+  MergeEntry unmerge;  // the ledger entry to append (rule "unmerge")
 };
 
 // A link refused by the identity policy (profile/identity/resolver.h).
@@ -146,11 +185,17 @@ class WriteTransaction {
   // Returns the profile/account holding an identifier (normalised), if any.
   virtual absl::StatusOr<std::optional<int64_t>> FindIdentity(
       Side side, const std::string& type, const std::string& value) = 0;
-  // Attaches a new identifier to `id`. FAILED_PRECONDITION if it is already
+  // Returns the origin of an identifier: the profile it was attached to
+  // before any merge (its holder is that origin's live profile), if any.
+  virtual absl::StatusOr<std::optional<int64_t>> IdentityOrigin(
+      Side side, const std::string& type, const std::string& value) = 0;
+  // Attaches a new identifier to `id`, with origin `origin_id` (0: `id`),
+  // whose live profile must be `id`. FAILED_PRECONDITION if it is already
   // attached anywhere.
   virtual absl::Status AddIdentity(Side side, const std::string& type,
                                    const std::string& value, int64_t id,
-                                   const std::string& source) = 0;
+                                   const std::string& source,
+                                   int64_t origin_id) = 0;
 
   // Returns how many identifiers of each type profile `id` holds.
   virtual absl::StatusOr<absl::flat_hash_map<std::string, int>> IdentityCounts(
@@ -171,11 +216,44 @@ class WriteTransaction {
   // Creates a profile (kPerson) or account and returns its id. Ids increase,
   // so a smaller id is an older profile.
   virtual absl::StatusOr<int64_t> CreateProfile(Side side) = 0;
-  // Moves everything of `loser` (identities, records, events, members) to
-  // `winner`, turns `loser` into a forwarding alias of `winner`, deletes its
-  // traits, and appends `entry` to the merge ledger. The caller writes the
-  // winner's merged traits. NOT_FOUND if either is not a live profile.
+  // Follows forwarding aliases: returns the live id `id` resolves to.
+  // NOT_FOUND if `id` is not a profile (kPerson) or account of `side`.
+  virtual absl::StatusOr<int64_t> ResolveId(Side side, int64_t id) = 0;
+  // Moves everything of `loser` (identities, records, events) to `winner`,
+  // turns `loser` and its aliases into forwarding aliases of `winner`, gives
+  // a person `winner` the later-observed account link of the two, deletes
+  // the loser's traits, and appends `entry` to the merge ledger (`seq`,
+  // `at_us`, `undone_by` are ignored). Links to an account are not
+  // rewritten: they follow forwarding. The caller writes the winner's merged
+  // traits. NOT_FOUND if either is not a live profile of entry.side.
   virtual absl::Status Merge(const MergeEntry& entry) = 0;
+  // Returns ledger entry `seq`. NOT_FOUND if there is none.
+  virtual absl::StatusOr<MergeEntry> GetMergeEntry(int64_t seq) = 0;
+  // Returns the merge entries in effect that built live profile `id`: one per
+  // alias forwarding to it (the entry that merged it away), oldest first.
+  virtual absl::StatusOr<std::vector<MergeEntry>> ActiveMerges(Side side,
+                                                               int64_t id) = 0;
+  // Splits `plan.root`: moves every identity and record whose origin is in
+  // `plan.loser_side` to `plan.loser`, makes `plan.loser` live again (the
+  // rest of its side forwards to it), gives both persons the latest account
+  // link observed by their own records, and appends `plan.unmerge` to the
+  // ledger. Traits are the caller's (both sides need recomputing).
+  // NOT_FOUND if root is not live; FAILED_PRECONDITION if loser does not
+  // forward to root.
+  virtual absl::Status Split(const SplitPlan& plan) = 0;
+
+  // True if a do-not-link constraint keeps the live profiles that `a` and `b`
+  // resolve to apart (a constraint between any of their aliases counts).
+  // False when both resolve to the same profile. NOT_FOUND if either is not a
+  // profile of `side`.
+  virtual absl::StatusOr<bool> IsDoNotLinked(Side side, int64_t a,
+                                             int64_t b) = 0;
+  // Keeps the live profiles `a` and `b` apart from now on: deterministic
+  // resolution no longer merges them (see IsDoNotLinked). `who` is the
+  // steward's principal. Adding an existing constraint is a no-op. NOT_FOUND
+  // if either is not a live profile of `side`; FAILED_PRECONDITION if a == b.
+  virtual absl::Status AddDoNotLink(Side side, int64_t a, int64_t b,
+                                    const std::string& who) = 0;
 
   // Returns every trait of `id`, ordered by name.
   virtual absl::StatusOr<std::vector<NamedTrait>> GetTraits(int64_t id) = 0;
@@ -186,10 +264,13 @@ class WriteTransaction {
   virtual absl::Status ReplaceTraits(int64_t id,
                                      const std::vector<NamedTrait>& traits) = 0;
 
-  // Sets a person's current account, unless the stored link was observed
-  // later than `observed_us`.
+  // Records that a record of origin `origin_id` (0: `person_id`) linked its
+  // person to `account_id` at `observed_us`, and sets the person's current
+  // account unless the stored link was observed later. Of two links observed
+  // at one time, the larger account id wins, so the outcome does not depend
+  // on arrival order.
   virtual absl::Status SetAccount(int64_t person_id, int64_t account_id,
-                                  int64_t observed_us) = 0;
+                                  int64_t observed_us, int64_t origin_id) = 0;
 
   // Stores an invalid record. Returns false if this exact revision (key and
   // content hash) is already quarantined.
@@ -287,6 +368,11 @@ class Store {
   virtual absl::Status AddToken(const TokenRecord& token) = 0;
   virtual absl::StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
   virtual absl::StatusOr<StoreCounts> Counts() = 0;
+  // Lists the ledger entries about live profile `id` (already resolved) or
+  // its aliases — the merges that built it, merges since undone, and the
+  // unmerges — with seq < `before_seq`, newest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<MergeEntry>> ListMerges(
+      Side side, int64_t id, int64_t before_seq, int limit) = 0;
   // Lists refused identity links with seq > `after_seq`, oldest first, at
   // most `limit`.
   virtual absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(

@@ -55,6 +55,57 @@ TEST(ConfigTest, TheDocumentedExampleLoads) {
   EXPECT_EQ(c->tokens(0).sha256(), Sha256Hex("foo"));
   ASSERT_EQ(c->sources_size(), 1);
   EXPECT_EQ(c->sources(0).path(), "world/salesforce");
+  absl::StatusOr<SurvivorshipPolicy> s = BuildSurvivorshipPolicy(c->survivorship());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->For("title").rule, SurvivorshipRule::kSourcePriority);
+  EXPECT_EQ(s->For("title").sources, (std::vector<std::string>{"salesforce", "zendesk"}));
+  EXPECT_EQ(s->For("industry").sources, (std::vector<std::string>{"salesforce", "hubspot"}));
+  EXPECT_EQ(s->For("company").rule, SurvivorshipRule::kMostFrequent);
+  EXPECT_EQ(s->For("phone").rule, SurvivorshipRule::kMostRecent);
+}
+
+TEST(ConfigTest, SurvivorshipDefaultIsMostRecentAmongTheMostTrustedSources) {
+  hub::v1::SurvivorshipConfig config;
+  EXPECT_EQ(BuildSurvivorshipPolicy(config)->For("title").rule, SurvivorshipRule::kMostRecent);
+  config.add_source_trust("salesforce");
+  SurvivorshipPolicy p = *BuildSurvivorshipPolicy(config);
+  EXPECT_EQ(p.For("title").rule, SurvivorshipRule::kSourcePriority);
+  EXPECT_EQ(p.For("title").sources, std::vector<std::string>{"salesforce"});
+}
+
+TEST(ConfigTest, BadSurvivorshipIsRefusedNamingTheField) {
+  TempDir dir;
+  struct Case {
+    std::string text;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"survivorship { traits { name: \"title\" rule: MOST_POPULAR } }",
+       "Unknown enumeration value of \"MOST_POPULAR\" for field \"rule\""},
+      {"survivorship { default_rule: 42 }", "survivorship.default_rule: unknown rule 42"},
+      {"survivorship { traits { name: \"title\" } }", "survivorship.traits[0].rule: required"},
+      {"survivorship { traits { name: \"title\" rule: SOURCE_PRIORITY } }",
+       "survivorship.traits[0].sources: SOURCE_PRIORITY needs an ordered source list"},
+      {"survivorship { default_rule: SOURCE_PRIORITY }",
+       "survivorship.source_trust: default_rule SOURCE_PRIORITY needs at least one source"},
+      {"survivorship { traits { name: \"title\" rule: MOST_RECENT sources: \"crm\" } }",
+       "survivorship.traits[0].sources: only SOURCE_PRIORITY takes sources"},
+      {"survivorship { traits { rule: MOST_RECENT } }", "survivorship.traits[0].name: required"},
+      {"survivorship { traits { name: \"t\" rule: MOST_RECENT } traits { name: \"t\" rule: FIRST_SEEN } }",
+       "survivorship.traits[1].name: trait \"t\" has a rule already"},
+      {"survivorship { source_trust: [\"crm\", \"crm\"] }",
+       "survivorship.source_trust[1]: \"crm\" is listed twice"},
+      {"survivorship { traits { name: \"t\" rule: SOURCE_PRIORITY sources: \"\" } }",
+       "survivorship.traits[0].sources[0]: empty source name"},
+  };
+  for (const Case& c : cases) {
+    std::ofstream(dir.File("s.textproto"), std::ios::trunc) << c.text << "\n";
+    absl::StatusOr<hub::v1::HubConfig> bad = LoadConfig(dir.File("s.textproto"));
+    ASSERT_FALSE(bad.ok()) << c.text;
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_NE(bad.status().message().find(c.error), absl::string_view::npos)
+        << c.text << " -> " << bad.status();
+  }
 }
 
 TEST(ConfigTest, IdentityRulesAndBlockedPatterns) {

@@ -239,6 +239,69 @@ TEST_F(CliTest, ListAllFollowsPagesIntoOneJsonDocument) {
   EXPECT_EQ(err_.str(), "");
 }
 
+class StewardCliTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    hub::v1::Profile other;
+    other.set_name("profiles/15");
+    hub_.profiles().AddProfile(other);
+  }
+};
+
+TEST_F(StewardCliTest, MergeSendsBothNamesAndPrintsTheSurvivor) {
+  EXPECT_EQ(Run({"--token", "t", "profiles", "merge", "12", "profiles/15"}), 0);
+  EXPECT_EQ(hub_.profiles().log().methods, std::vector<std::string>{"MergeProfiles"});
+  EXPECT_EQ(hub_.profiles().log().last_request,
+            "name: \"profiles/12\" other_name: \"profiles/15\"");
+  EXPECT_EQ(out_.str(), "profiles/15 merged into profiles/12 (ledger entry 5)\n");
+  EXPECT_EQ(Run({"profiles", "merge", "12", "99"}), 3);
+  EXPECT_EQ(err_.str(), "hubctl: NOT_FOUND: profiles/99 not found\n");
+  EXPECT_EQ(Run({"profiles", "merge", "12"}), 2);
+  EXPECT_EQ(Run({"profiles", "merge", "12", "accounts/3"}), 2);
+  EXPECT_EQ(err_.str(),
+            "hubctl: invalid name \"accounts/3\": want profiles/{id} or a bare "
+            "{id}, a positive integer\n");
+}
+
+TEST_F(StewardCliTest, UnmergeNeedsAnEntryAndMapsPreconditionToFour) {
+  EXPECT_EQ(Run({"profiles", "unmerge", "12", "--entry", "5"}), 0);
+  EXPECT_EQ(hub_.profiles().log().last_request, "name: \"profiles/12\" merge_entry: 5");
+  EXPECT_EQ(out_.str(),
+            "profiles/15 split from profiles/12 (ledger entry 6 undoes 5); the two "
+            "are kept apart\n");
+  EXPECT_EQ(Run({"profiles", "unmerge", "12", "--entry", "4"}), 4);
+  EXPECT_EQ(err_.str(),
+            "hubctl: FAILED_PRECONDITION: merge ledger entry 4 is not part of profiles/12\n");
+  EXPECT_EQ(Run({"profiles", "unmerge", "12"}), 2);
+  EXPECT_EQ(err_.str(), "hubctl: --entry is required\nRun with --help for more information.\n");
+  EXPECT_EQ(Run({"profiles", "unmerge", "12", "--entry", "0"}), 2);
+  EXPECT_EQ(Run({"-o", "json", "profiles", "unmerge", "12", "--entry", "5"}), 0);
+  EXPECT_NE(out_.str().find("\"restored\": \"profiles/15\""), std::string::npos) << out_.str();
+}
+
+TEST_F(StewardCliTest, MergesListsTheLedgerAndPages) {
+  EXPECT_EQ(Run({"profiles", "merges", "12"}), 0);
+  EXPECT_EQ(hub_.profiles().log().last_request, "name: \"profiles/12\"");
+  EXPECT_NE(out_.str().find("\n5    2024-03-06T09:00:00Z  manual "), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"profiles", "merges", "12", "--page-size", "1"}), 0);
+  EXPECT_EQ(err_.str(), "hubctl: more results: --page-token 1 (or --all)\n");
+  EXPECT_EQ(Run({"-o", "json", "profiles", "merges", "12", "--page-size", "1", "--all"}), 0);
+  EXPECT_EQ(hub_.profiles().log().methods.size(), 5u);  // 1 + 1 + 3 pages
+  EXPECT_NE(out_.str().find("\"sequence\": \"2\""), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"profiles", "merges", "99"}), 3);
+}
+
+TEST_F(StewardCliTest, DoNotLinkKeepsTwoProfilesApart) {
+  EXPECT_EQ(Run({"profiles", "do-not-link", "profiles/12", "15"}), 0);
+  EXPECT_EQ(hub_.profiles().log().last_request,
+            "name: \"profiles/12\" other_name: \"profiles/15\"");
+  EXPECT_EQ(out_.str(), "profiles/12 and profiles/15 are kept apart\n");
+  hub_.profiles().FailWith(grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "analyst role"));
+  EXPECT_EQ(Run({"profiles", "do-not-link", "12", "15"}), 5);
+  EXPECT_EQ(Run({"profiles", "do-not-link", "12", "x"}), 2);
+}
+
 TEST_F(CliTest, SyncRunWithoutWaitPrintsTheStartedJob) {
   hub_.sync().SetJobScript({CrmJob(SyncJob::PENDING)});
   EXPECT_EQ(Run({"sync", "run", "crm", "--full"}), 0);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "tests/hubctl/test_protos.h"
 
 namespace hubctl::testing {
 namespace {
@@ -107,6 +108,82 @@ grpc::Status FakeProfileService::ListProfiles(
   if (start + size < profiles_.size()) {
     response->set_next_page_token(std::to_string(start + size));
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeProfileService::Known(const std::string& name) const {
+  absl::MutexLock lock(&mu_);
+  if (profiles_.count(name) > 0) return grpc::Status::OK;
+  return grpc::Status(grpc::StatusCode::NOT_FOUND, name + " not found");
+}
+
+grpc::Status FakeProfileService::MergeProfiles(
+    grpc::ServerContext* context, const hub::v1::MergeProfilesRequest* request,
+    hub::v1::MergeProfilesResponse* response) {
+  grpc::Status status = Record(context, "MergeProfiles", *request);
+  if (status.ok()) status = Known(request->name());
+  if (status.ok()) status = Known(request->other_name());
+  if (!status.ok()) return status;
+  response->set_survivor(request->name());
+  hub::v1::MergeLedgerEntry* e = response->mutable_entry();
+  e->set_sequence(5);
+  e->set_winner(request->name());
+  e->set_loser(request->other_name());
+  e->set_rule("manual");
+  e->set_actor("steward");
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeProfileService::UnmergeProfile(
+    grpc::ServerContext* context, const hub::v1::UnmergeProfileRequest* request,
+    hub::v1::UnmergeProfileResponse* response) {
+  grpc::Status status = Record(context, "UnmergeProfile", *request);
+  if (status.ok()) status = Known(request->name());
+  if (!status.ok()) return status;
+  if (request->merge_entry() != 5) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "merge ledger entry " + std::to_string(request->merge_entry()) +
+                            " is not part of " + request->name());
+  }
+  response->set_name(request->name());
+  response->set_restored("profiles/15");
+  response->mutable_entry()->set_sequence(6);
+  response->mutable_entry()->set_undoes(5);
+  response->mutable_entry()->set_rule("unmerge");
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeProfileService::ListMerges(
+    grpc::ServerContext* context, const hub::v1::ListMergesRequest* request,
+    hub::v1::ListMergesResponse* response) {
+  grpc::Status status = Record(context, "ListMerges", *request);
+  if (status.ok()) status = Known(request->name());
+  if (!status.ok()) return status;
+  hub::v1::ListMergesResponse all = LedgerPage();
+  size_t start = 0;
+  if (!request->page_token().empty() &&
+      !absl::SimpleAtoi(request->page_token(), &start)) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad page_token");
+  }
+  const size_t size = request->page_size() == 1 ? 1 : all.entries_size();
+  for (size_t i = start; i < start + size && i < static_cast<size_t>(all.entries_size()); ++i) {
+    *response->add_entries() = all.entries(static_cast<int>(i));
+  }
+  if (start + size < static_cast<size_t>(all.entries_size())) {
+    response->set_next_page_token(std::to_string(start + size));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeProfileService::AddDoNotLink(
+    grpc::ServerContext* context, const hub::v1::AddDoNotLinkRequest* request,
+    hub::v1::DoNotLink* response) {
+  grpc::Status status = Record(context, "AddDoNotLink", *request);
+  if (status.ok()) status = Known(request->name());
+  if (status.ok()) status = Known(request->other_name());
+  if (!status.ok()) return status;
+  response->set_name(request->name());
+  response->set_other_name(request->other_name());
   return grpc::Status::OK;
 }
 

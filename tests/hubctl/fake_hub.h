@@ -46,8 +46,30 @@ class FakeProfileService final : public hub::v1::ProfileService::Service {
   grpc::Status ListProfiles(grpc::ServerContext* context,
                             const hub::v1::ListProfilesRequest* request,
                             hub::v1::ListProfilesResponse* response) override;
+  // Merges two known profiles: the first named survives; the entry is
+  // sequence 5 by "steward". NOT_FOUND for an unknown name.
+  grpc::Status MergeProfiles(grpc::ServerContext* context,
+                             const hub::v1::MergeProfilesRequest* request,
+                             hub::v1::MergeProfilesResponse* response) override;
+  // Undoes entry 5 only (profiles/15 comes back, entry 6); any other entry
+  // is FAILED_PRECONDITION.
+  grpc::Status UnmergeProfile(grpc::ServerContext* context,
+                              const hub::v1::UnmergeProfileRequest* request,
+                              hub::v1::UnmergeProfileResponse* response) override;
+  // Pages through LedgerPage()'s entries, one entry per page when page_size
+  // is 1, with the next index as token.
+  grpc::Status ListMerges(grpc::ServerContext* context,
+                          const hub::v1::ListMergesRequest* request,
+                          hub::v1::ListMergesResponse* response) override;
+  // Echoes the two names. NOT_FOUND for an unknown name.
+  grpc::Status AddDoNotLink(grpc::ServerContext* context,
+                            const hub::v1::AddDoNotLinkRequest* request,
+                            hub::v1::DoNotLink* response) override;
 
  private:
+  // NOT_FOUND unless `name` is a known profile.
+  grpc::Status Known(const std::string& name) const;
+
   // Logs the call; returns the scripted failure or OK.
   grpc::Status Record(grpc::ServerContext* context, const char* method,
                       const google::protobuf::Message& request);

@@ -6,6 +6,7 @@
 
 #include "tests/hubctl/test_protos.h"
 #include "tools/hubctl/format.h"
+#include "tools/hubctl/merge_view.h"
 #include "tools/hubctl/profile_view.h"
 #include "tools/hubctl/sync_view.h"
 
@@ -109,6 +110,39 @@ TEST(ProfileViewTest, ListShowsOneRowPerProfile) {
             "2024-03-05T12:31:00Z\n"
             "profiles/13  -           -       -                      0       "
             "2024-04-01T00:00:00Z\n");
+}
+
+TEST(MergeViewTest, LedgerShowsOneRowPerEntryWithItsStatus) {
+  EXPECT_EQ(Render(testing::LedgerPage(), PrintMergeList),
+            "SEQ  WHEN                  RULE                 WINNER       "
+            "LOSER        SCORE  BY           RECORD                  STATUS\n"
+            "6    2024-03-07T10:00:00Z  unmerge              profiles/12  "
+            "profiles/15  -      steward-bo   -                       undoes 5\n"
+            "5    2024-03-06T09:00:00Z  manual               profiles/12  "
+            "profiles/15  -      steward-ana  -                       undone by 6\n"
+            "2    2024-03-05T12:31:00Z  deterministic:email  profiles/12  "
+            "profiles/19  0.75   ingest       mailchimp CONTACT m-77  in effect\n");
+}
+
+TEST(MergeViewTest, StewardActionsPrintOneLine) {
+  hub::v1::MergeProfilesResponse merged;
+  merged.set_survivor("profiles/12");
+  merged.mutable_entry()->set_loser("profiles/15");
+  merged.mutable_entry()->set_sequence(5);
+  EXPECT_EQ(Render(merged, PrintMergeResult),
+            "profiles/15 merged into profiles/12 (ledger entry 5)\n");
+  hub::v1::UnmergeProfileResponse unmerged;
+  unmerged.set_name("profiles/12");
+  unmerged.set_restored("profiles/15");
+  unmerged.mutable_entry()->set_sequence(6);
+  unmerged.mutable_entry()->set_undoes(5);
+  EXPECT_EQ(Render(unmerged, PrintUnmergeResult),
+            "profiles/15 split from profiles/12 (ledger entry 6 undoes 5); the "
+            "two are kept apart\n");
+  hub::v1::DoNotLink link;
+  link.set_name("profiles/12");
+  link.set_other_name("profiles/15");
+  EXPECT_EQ(Render(link, PrintDoNotLink), "profiles/12 and profiles/15 are kept apart\n");
 }
 
 TEST(SyncViewTest, ShowsEveryCounterAndTheError) {

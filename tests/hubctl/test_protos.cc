@@ -76,6 +76,37 @@ hub::v1::Profile AnaProfile() {
   return p;
 }
 
+hub::v1::ListMergesResponse LedgerPage() {
+  hub::v1::ListMergesResponse page;
+  hub::v1::MergeLedgerEntry* unmerge = page.add_entries();
+  unmerge->set_sequence(6);
+  unmerge->set_winner("profiles/12");
+  unmerge->set_loser("profiles/15");
+  unmerge->set_rule("unmerge");
+  unmerge->set_actor("steward-bo");
+  *unmerge->mutable_create_time() = Time("2024-03-07T10:00:00Z");
+  unmerge->set_undoes(5);
+  hub::v1::MergeLedgerEntry* manual = page.add_entries();
+  manual->set_sequence(5);
+  manual->set_winner("profiles/12");
+  manual->set_loser("profiles/15");
+  manual->set_rule("manual");
+  manual->set_actor("steward-ana");
+  *manual->mutable_create_time() = Time("2024-03-06T09:00:00Z");
+  manual->set_undone_by(6);
+  hub::v1::MergeLedgerEntry* ingest = page.add_entries();
+  ingest->set_sequence(2);
+  ingest->set_winner("profiles/12");
+  ingest->set_loser("profiles/19");
+  ingest->set_rule("deterministic:email");
+  ingest->set_score(0.75);
+  ingest->mutable_source_record()->set_source("mailchimp");
+  ingest->mutable_source_record()->set_entity(hub::v1::CONTACT);
+  ingest->mutable_source_record()->set_external_id("m-77");
+  *ingest->mutable_create_time() = Time("2024-03-05T12:31:00Z");
+  return page;
+}
+
 hub::v1::SyncJob CrmJob(hub::v1::SyncJob::State state) {
   hub::v1::SyncJob job;
   job.set_name("sources/crm/syncJobs/3");

@@ -363,6 +363,83 @@ TEST_F(IngesterTest, AJunkPhoneOnManyProfilesIsFlaggedHotAndStopsLinking) {
   EXPECT_EQ(store_->Counts()->persons, 8);
 }
 
+const hub::v1::Trait* FindTrait(const hub::v1::Profile& p, const std::string& name) {
+  for (const auto& t : p.traits()) {
+    if (t.name() == name) return &t;
+  }
+  return nullptr;
+}
+
+TEST_F(IngesterTest, AConfiguredRuleDrivesTheTraitAndItsLineage) {
+  SurvivorshipPolicy survivorship;
+  survivorship.Set("title", TraitRule{SurvivorshipRule::kSourcePriority, {"salesforce", "zendesk"}});
+  survivorship.Set("first_name", TraitRule{SurvivorshipRule::kNonEmpty, {}});
+  Ingester ingester(store_.get(), IdentityPolicy::Default(), {}, survivorship);
+  ASSERT_TRUE(ingester.IngestBatch({
+      SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CTO"),
+      MakeRecord("zendesk", hub::v1::CONTACT, "361", "2024-06-01T00:00:00Z",
+                 {{"email", "ana@acme.example"}}, {{"title", "Chief Technology Officer"}}),
+      MakeRecord("mailchimp", hub::v1::CONTACT, "m1", "2024-07-01T00:00:00Z",
+                 {{"email", "ana@acme.example"}},
+                 {{"title", "Head of Tech"}, {"first_name", ""}, {"last_name", ""}}),
+  }).ok());
+  hub::v1::Profile p = ByEmail("ana@acme.example");
+  const hub::v1::Trait* title = FindTrait(p, "title");
+  ASSERT_NE(title, nullptr);
+  EXPECT_EQ(title->value(), "CTO");
+  EXPECT_EQ(title->lineage().source(), "salesforce");
+  EXPECT_EQ(title->lineage().entity(), hub::v1::CONTACT);
+  EXPECT_EQ(title->lineage().external_id(), "003A");
+  EXPECT_EQ(title->lineage().observed_at().seconds(), 1714521600);
+  EXPECT_EQ(title->lineage().rule(), "source_priority");
+  // mailchimp cleared both names: non_empty keeps the older value; the
+  // default most_recent takes the clearing, so the trait is absent.
+  const hub::v1::Trait* first = FindTrait(p, "first_name");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->value(), "Ana");
+  EXPECT_EQ(first->lineage().rule(), "non_empty");
+  EXPECT_EQ(FindTrait(p, "last_name"), nullptr);
+}
+
+TEST_F(IngesterTest, MostFrequentCountsEachRecordOnceAcrossRevisionsAndDeletions) {
+  SurvivorshipPolicy survivorship;
+  survivorship.Set("company", TraitRule{SurvivorshipRule::kMostFrequent, {}});
+  Ingester ingester(store_.get(), IdentityPolicy::Default(), {}, survivorship);
+  auto contact = [](const std::string& source, const std::string& id,
+                    const std::string& updated, const std::string& company,
+                    const std::string& title) {
+    return MakeRecord(source, hub::v1::CONTACT, id, updated, {{"email", "ana@acme.example"}},
+                      {{"company", company}, {"title", title}});
+  };
+  auto company = [&]() {
+    hub::v1::Profile p = ByEmail("ana@acme.example");
+    const hub::v1::Trait* t = FindTrait(p, "company");
+    return t == nullptr ? std::optional<hub::v1::Trait>() : std::optional<hub::v1::Trait>(*t);
+  };
+  // Three revisions of one record asserting "Acme" against two records
+  // asserting "Acme Inc": a record counts once, so "Acme Inc" wins 2:1.
+  for (const char* updated : {"2024-05-01T00:00:00Z", "2024-06-01T00:00:00Z", "2024-07-01T00:00:00Z"}) {
+    ASSERT_TRUE(ingester.IngestBatch({contact("salesforce", "003A", updated, "Acme", updated)}).ok());
+  }
+  ASSERT_TRUE(ingester.IngestBatch({contact("zendesk", "z1", "2024-01-01T00:00:00Z", "Acme Inc", "x"),
+                                    contact("hubspot", "h1", "2024-02-01T00:00:00Z", "Acme Inc", "x")}).ok());
+  ASSERT_TRUE(company().has_value());
+  EXPECT_EQ(company()->value(), "Acme Inc");
+  EXPECT_EQ(company()->lineage().source(), "hubspot");  // its latest supporter
+  EXPECT_EQ(company()->lineage().rule(), "most_frequent");
+  // hubspot deletes its record: 1:1, and "Acme" was seen last.
+  SourceRecord gone = contact("hubspot", "h1", "2024-08-01T00:00:00Z", "Acme Inc", "x");
+  gone.set_deleted(true);
+  ASSERT_TRUE(ingester.IngestBatch({gone}).ok());
+  EXPECT_EQ(company()->value(), "Acme");
+  EXPECT_EQ(company()->lineage().observed_at().seconds(), 1719792000);  // 2024-07-01
+  // A revision moves the record's vote: salesforce now says "Acme Inc".
+  ASSERT_TRUE(ingester.IngestBatch({contact("salesforce", "003A", "2024-09-01T00:00:00Z",
+                                            "Acme Inc", "y")}).ok());
+  EXPECT_EQ(company()->value(), "Acme Inc");
+  EXPECT_EQ(company()->lineage().source(), "salesforce");
+}
+
 TEST(ContentHashTest, StableAndContentSensitive) {
   SourceRecord a = SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CTO");
   SourceRecord b = a;

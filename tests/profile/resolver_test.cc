@@ -143,3 +143,46 @@ TEST(ResolverTest, PreviousProfileOfTheRecordIsACandidate) {
 
 }  // namespace
 }  // namespace hub
+
+namespace hub {
+namespace {
+
+TEST(ResolverDoNotLinkTest, AKeptApartHolderIsRefusedAndTheRecordStaysWithTheHigherPriority) {
+  Counts counts;
+  int asked = 0;
+  auto apart = [&](int64_t a, int64_t b) {
+    ++asked;
+    return (a == 3 && b == 9) || (a == 9 && b == 3);
+  };
+  // email (60) is held by 9, phone (40) by 3, a cookie (10) by 4; 9 and 3
+  // are kept apart.
+  ResolveDecision d =
+      Resolve({M("phone", "+14155550101", 3), M("email", "a@x.example", 9),
+               M("segment.anonymous_id", "c1", 4)},
+              0, IdentityPolicy::Default(), [&](int64_t id) { return counts(id); }, apart);
+  EXPECT_EQ(d.target, 4);  // 9 and 4 join; the oldest survives
+  ASSERT_EQ(d.merge.size(), 1u);
+  EXPECT_EQ(d.merge[0].first, 9);
+  ASSERT_EQ(d.refusals.size(), 1u);
+  EXPECT_EQ(d.refusals[0].key.type, "phone");
+  EXPECT_EQ(d.refusals[0].holder, 3);
+  EXPECT_EQ(d.refusals[0].reason, "do_not_link");
+  ASSERT_TRUE(d.anchor.has_value());
+  EXPECT_EQ(d.anchor->type, "email");
+  EXPECT_EQ(asked, 2);  // the phone and the cookie holders, each against 9
+}
+
+TEST(ResolverDoNotLinkTest, NotAskedWhenOnlyOneProfileJoins) {
+  Counts counts;
+  int asked = 0;
+  ResolveDecision d = Resolve({M("email", "a@x.example", 9), M("phone", "+14155550101", 9)},
+                              0, IdentityPolicy::Default(),
+                              [&](int64_t id) { return counts(id); },
+                              [&](int64_t, int64_t) { return ++asked, false; });
+  EXPECT_EQ(d.target, 9);
+  EXPECT_TRUE(d.refusals.empty());
+  EXPECT_EQ(asked, 0);
+}
+
+}  // namespace
+}  // namespace hub

@@ -32,10 +32,16 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->FindIdentity(s, t, v);
   }
-  absl::Status AddIdentity(Side s, const std::string& t, const std::string& v,
-                           int64_t id, const std::string& src) override {
+  absl::StatusOr<std::optional<int64_t>> IdentityOrigin(
+      Side s, const std::string& t, const std::string& v) override {
     HUB_RETURN_IF_ERROR(Tick());
-    return base_->AddIdentity(s, t, v, id, src);
+    return base_->IdentityOrigin(s, t, v);
+  }
+  absl::Status AddIdentity(Side s, const std::string& t, const std::string& v,
+                           int64_t id, const std::string& src,
+                           int64_t origin) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddIdentity(s, t, v, id, src, origin);
   }
   absl::StatusOr<absl::flat_hash_map<std::string, int>> IdentityCounts(
       int64_t id) override {
@@ -65,9 +71,34 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->CreateProfile(s);
   }
+  absl::StatusOr<int64_t> ResolveId(Side s, int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->ResolveId(s, id);
+  }
   absl::Status Merge(const MergeEntry& e) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->Merge(e);
+  }
+  absl::StatusOr<MergeEntry> GetMergeEntry(int64_t seq) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->GetMergeEntry(seq);
+  }
+  absl::StatusOr<std::vector<MergeEntry>> ActiveMerges(Side s, int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->ActiveMerges(s, id);
+  }
+  absl::Status Split(const SplitPlan& plan) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->Split(plan);
+  }
+  absl::StatusOr<bool> IsDoNotLinked(Side s, int64_t a, int64_t b) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->IsDoNotLinked(s, a, b);
+  }
+  absl::Status AddDoNotLink(Side s, int64_t a, int64_t b,
+                            const std::string& who) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddDoNotLink(s, a, b, who);
   }
   absl::StatusOr<std::vector<NamedTrait>> GetTraits(int64_t id) override {
     HUB_RETURN_IF_ERROR(Tick());
@@ -82,9 +113,9 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->ReplaceTraits(id, t);
   }
-  absl::Status SetAccount(int64_t p, int64_t a, int64_t us) override {
+  absl::Status SetAccount(int64_t p, int64_t a, int64_t us, int64_t origin) override {
     HUB_RETURN_IF_ERROR(Tick());
-    return base_->SetAccount(p, a, us);
+    return base_->SetAccount(p, a, us, origin);
   }
   absl::StatusOr<bool> Quarantine(const QuarantineEntry& e) override {
     HUB_RETURN_IF_ERROR(Tick());

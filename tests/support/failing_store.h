@@ -80,6 +80,10 @@ class FailingStore : public Store {
     return base_->ListTokens();
   }
   absl::StatusOr<StoreCounts> Counts() override { return base_->Counts(); }
+  absl::StatusOr<std::vector<MergeEntry>> ListMerges(Side s, int64_t id, int64_t before,
+                                                     int l) override {
+    return base_->ListMerges(s, id, before, l);
+  }
   absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(int64_t a, int l) override {
     return base_->ListRefusals(a, l);
   }

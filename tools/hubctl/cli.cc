@@ -64,7 +64,8 @@ class Cli {
   std::string output_ = "table";
   double timeout_seconds_ = 30;
   // Command arguments; one command runs per process, so they are shared.
-  std::string name_;
+  std::string name_, other_;
+  int64_t entry_ = 0;
   std::string type_flag_, value_flag_, type_arg_, value_arg_;
   std::string kind_, path_, service_;
   ListOptions list_;
@@ -146,6 +147,33 @@ void Cli::AddProfiles() {
   AddListFlags(events);
   OnRun(events,
         [this](const auto& ctx) { return ProfilesEvents(ctx, name_, list_); });
+
+  CLI::App* merge = group->add_subcommand(
+      "merge", "Merge two profiles; the older survives (steward)");
+  merge->add_option("ID", name_, "profiles/{id} or {id}")->required();
+  merge->add_option("OTHER_ID", other_, "profiles/{id} or {id}")->required();
+  OnRun(merge, [this](const auto& ctx) { return ProfilesMerge(ctx, name_, other_); });
+
+  CLI::App* unmerge = group->add_subcommand(
+      "unmerge", "Undo one merge of a profile, named by its ledger entry");
+  unmerge->add_option("ID", name_, "profiles/{id} or {id}")->required();
+  unmerge->add_option("--entry", entry_, "Ledger entry (SEQ in `profiles merges`)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  OnRun(unmerge,
+        [this](const auto& ctx) { return ProfilesUnmerge(ctx, name_, entry_); });
+
+  CLI::App* merges = group->add_subcommand(
+      "merges", "List a profile's merge ledger entries, newest first");
+  merges->add_option("ID", name_, "profiles/{id} or {id}")->required();
+  AddListFlags(merges);
+  OnRun(merges, [this](const auto& ctx) { return ProfilesMerges(ctx, name_, list_); });
+
+  CLI::App* apart = group->add_subcommand(
+      "do-not-link", "Keep two profiles apart: resolution will not merge them");
+  apart->add_option("ID", name_, "profiles/{id} or {id}")->required();
+  apart->add_option("OTHER_ID", other_, "profiles/{id} or {id}")->required();
+  OnRun(apart, [this](const auto& ctx) { return ProfilesDoNotLink(ctx, name_, other_); });
 }
 
 // The flags --type and --value take precedence; positionals fill whichever

@@ -3,6 +3,7 @@
 #include "absl/status/statusor.h"
 #include "hub/v1/profile_service.grpc.pb.h"
 #include "tools/hubctl/exit_codes.h"
+#include "tools/hubctl/merge_view.h"
 #include "tools/hubctl/names.h"
 #include "tools/hubctl/profile_view.h"
 
@@ -158,6 +159,73 @@ int AccountsMembers(const CommandContext& ctx, std::string_view name_or_id,
   *as_list.mutable_profiles() = response.profiles();
   return EmitPage(ctx, response, response.next_page_token(),
                   [&](std::ostream& o) { PrintProfileList(as_list, o); });
+}
+
+int ProfilesMerge(const CommandContext& ctx, std::string_view first,
+                  std::string_view second) {
+  absl::StatusOr<std::string> name = ParseProfileName(first);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  absl::StatusOr<std::string> other = ParseProfileName(second);
+  if (!other.ok()) return ReportUsageError(ctx, other.status());
+  hub::v1::MergeProfilesRequest request;
+  request.set_name(*name);
+  request.set_other_name(*other);
+  hub::v1::MergeProfilesResponse response;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->MergeProfiles(&context, request, &response);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, response, [&](std::ostream& o) { PrintMergeResult(response, o); });
+}
+
+int ProfilesUnmerge(const CommandContext& ctx, std::string_view name_or_id,
+                    int64_t entry) {
+  absl::StatusOr<std::string> name = ParseProfileName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  hub::v1::UnmergeProfileRequest request;
+  request.set_name(*name);
+  request.set_merge_entry(entry);
+  hub::v1::UnmergeProfileResponse response;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->UnmergeProfile(&context, request, &response);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, response, [&](std::ostream& o) { PrintUnmergeResult(response, o); });
+}
+
+int ProfilesMerges(const CommandContext& ctx, std::string_view name_or_id,
+                   const ListOptions& options) {
+  absl::StatusOr<std::string> name = ParseProfileName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  auto stub = NewStub(ctx);
+  hub::v1::ListMergesRequest request;
+  request.set_name(*name);
+  hub::v1::ListMergesResponse response;
+  grpc::Status status =
+      FetchPages(ctx, options, request, &response,
+                 [&](grpc::ClientContext* c, const auto& req, auto* resp) {
+                   return stub->ListMerges(c, req, resp);
+                 });
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintMergeList(response, o); });
+}
+
+int ProfilesDoNotLink(const CommandContext& ctx, std::string_view first,
+                      std::string_view second) {
+  absl::StatusOr<std::string> name = ParseProfileName(first);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  absl::StatusOr<std::string> other = ParseProfileName(second);
+  if (!other.ok()) return ReportUsageError(ctx, other.status());
+  hub::v1::AddDoNotLinkRequest request;
+  request.set_name(*name);
+  request.set_other_name(*other);
+  hub::v1::DoNotLink response;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->AddDoNotLink(&context, request, &response);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, response, [&](std::ostream& o) { PrintDoNotLink(response, o); });
 }
 
 int IdentityReport(const CommandContext& ctx, const ListOptions& options) {

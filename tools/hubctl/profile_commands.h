@@ -48,6 +48,23 @@ int AccountsList(const CommandContext& ctx, const ListOptions& options);
 int AccountsMembers(const CommandContext& ctx, std::string_view name_or_id,
                     const ListOptions& options);
 
+// `profiles merge ID ID`: MergeProfiles; the older profile survives.
+// Malformed names are usage errors (kExitUsage) and make no call.
+int ProfilesMerge(const CommandContext& ctx, std::string_view first,
+                  std::string_view second);
+
+// `profiles unmerge ID --entry SEQ`: UnmergeProfile of ledger entry `entry`.
+int ProfilesUnmerge(const CommandContext& ctx, std::string_view name_or_id,
+                    int64_t entry);
+
+// `profiles merges ID`: ListMerges, the profile's ledger, newest first.
+int ProfilesMerges(const CommandContext& ctx, std::string_view name_or_id,
+                   const ListOptions& options);
+
+// `profiles do-not-link ID ID`: AddDoNotLink.
+int ProfilesDoNotLink(const CommandContext& ctx, std::string_view first,
+                      std::string_view second);
+
 // `identity report`: the identity links the guarded graph refused.
 int IdentityReport(const CommandContext& ctx, const ListOptions& options);
 
