@@ -105,12 +105,14 @@ void SyncRunner::Run(std::string source_id, int64_t job_id,
                      hub::v1::SyncJob job, bool full_resync) {
   job.set_state(hub::v1::SyncJob::RUNNING);
   store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
-  // Pages are prepared on this thread and committed on the sink's worker,
-  // which also records the progress after each page.
+  // Pages are prepared on this thread and committed on the sink's worker;
+  // the job's progress commits in each page's transaction, so after a crash
+  // it counts exactly the pages that committed.
   PipelinedIngestSink progress(
-      ingester_, source_id, [&](const IngestStats& stats, int64_t pages) {
+      ingester_, source_id,
+      [&](WriteTransaction* tx, const IngestStats& stats, int64_t pages) {
         CopyStats(stats, pages, &job);
-        store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
+        return tx->UpdateSyncJob(source_id, job_id, job);
       });
   absl::Status status = Pull(source_id, full_resync, &progress);
   CopyStats(progress.stats(), progress.pages(), &job);

@@ -309,7 +309,8 @@ PreparedBatch Ingester::Prepare(
 
 absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                             const std::string& source_id,
-                                            const std::string& cursor) {
+                                            const std::string& cursor,
+                                            const BatchHook& hook) {
   IngestStats stats;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
   RecordApplier applier(tx.get(), &policy_, &survivorship_, &stats);
@@ -342,6 +343,7 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
     ++stats.ingested;
   }
   if (!source_id.empty()) HUB_RETURN_IF_ERROR(tx->SaveCursor(source_id, cursor));
+  if (hook) HUB_RETURN_IF_ERROR(hook(tx.get(), stats));
   HUB_RETURN_IF_ERROR(tx->Commit());
   return stats;
 }

@@ -4,6 +4,7 @@
 #define HUB_PROFILE_INGEST_INGESTER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -76,11 +77,19 @@ class Ingester {
   // batch commits.
   PreparedBatch Prepare(std::vector<hub::v1::SourceRecord> records) const;
 
+  // Runs inside a batch's transaction, after its records and cursor and
+  // before the commit, with the batch's own stats: what a caller writes
+  // there (e.g. the sync job's progress) commits atomically with the batch.
+  // An error aborts the batch.
+  using BatchHook =
+      std::function<absl::Status(WriteTransaction*, const IngestStats&)>;
+
   // The store half: resolution, survivorship and persistence of a prepared
-  // batch in one transaction, as IngestBatch.
+  // batch in one transaction, as IngestBatch; `hook` (optional) as above.
   absl::StatusOr<IngestStats> Apply(PreparedBatch batch,
                                     const std::string& source_id,
-                                    const std::string& cursor);
+                                    const std::string& cursor,
+                                    const BatchHook& hook = nullptr);
 
  private:
   // Removes identifiers and links matching the policy's blocked patterns;

@@ -4,7 +4,9 @@ namespace hub {
 
 PipelinedIngestSink::PipelinedIngestSink(
     Ingester* ingester, std::string source_id,
-    std::function<void(const IngestStats&, int64_t)> on_page, int depth)
+    std::function<absl::Status(WriteTransaction*, const IngestStats&, int64_t)>
+        on_page,
+    int depth)
     : ingester_(ingester),
       source_id_(std::move(source_id)),
       on_page_(std::move(on_page)),
@@ -55,8 +57,16 @@ void PipelinedIngestSink::Work() {
       page = std::move(queue_.front());
       queue_.pop_front();
     }
+    Ingester::BatchHook hook;
+    if (on_page_) {
+      hook = [this](WriteTransaction* tx, const IngestStats& page_stats) {
+        IngestStats totals = stats_;
+        totals += page_stats;
+        return on_page_(tx, totals, pages_ + 1);
+      };
+    }
     absl::StatusOr<IngestStats> stats =
-        ingester_->Apply(std::move(page.first), source_id_, page.second);
+        ingester_->Apply(std::move(page.first), source_id_, page.second, hook);
     if (!stats.ok()) {
       absl::MutexLock lock(&mu_);
       error_ = stats.status();
@@ -65,7 +75,6 @@ void PipelinedIngestSink::Work() {
     }
     stats_ += *stats;
     ++pages_;
-    if (on_page_) on_page_(stats_, pages_);
   }
 }
 

@@ -27,14 +27,17 @@ namespace hub {
 // Write (or Finish) returns that error, so the adapter stops. Pages applied
 // before it stay committed with their cursors, so nothing is skipped.
 //
-// `on_page` (optional) runs on the worker after each committed page with the
-// totals so far and the pages committed. One producer thread calls Write and
-// then Finish; stats() and pages() are for after Finish.
+// `on_page` (optional) runs on the worker inside each page's transaction,
+// before it commits, with the totals and the page count including that page,
+// so progress it writes there is committed exactly with the page (an error
+// fails the page). One producer thread calls Write and then Finish; stats()
+// and pages() are for after Finish.
 class PipelinedIngestSink : public RecordSink {
  public:
   PipelinedIngestSink(
       Ingester* ingester, std::string source_id,
-      std::function<void(const IngestStats&, int64_t)> on_page = nullptr,
+      std::function<absl::Status(WriteTransaction*, const IngestStats&, int64_t)>
+          on_page = nullptr,
       int depth = 2);
   ~PipelinedIngestSink() override;  // calls Finish()
   PipelinedIngestSink(const PipelinedIngestSink&) = delete;
@@ -57,7 +60,8 @@ class PipelinedIngestSink : public RecordSink {
 
   Ingester* const ingester_;
   const std::string source_id_;
-  const std::function<void(const IngestStats&, int64_t)> on_page_;
+  const std::function<absl::Status(WriteTransaction*, const IngestStats&, int64_t)>
+      on_page_;
   const size_t depth_;
   absl::Mutex mu_;
   std::deque<std::pair<PreparedBatch, std::string>> queue_ ABSL_GUARDED_BY(mu_);

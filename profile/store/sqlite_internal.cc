@@ -77,5 +77,21 @@ absl::StatusOr<std::vector<NamedTrait>> ReadTraits(sqlite::Connection* conn,
   return out;
 }
 
+absl::Status UpdateSyncJobRow(sqlite::Connection* conn,
+                              const std::string& source_id, int64_t job_id,
+                              const hub::v1::SyncJob& job) {
+  HUB_ASSIGN_OR_RETURN(
+      sqlite::Statement * s,
+      conn->Prepare("UPDATE sync_jobs SET payload=? WHERE source_id=? AND job_id=?"));
+  sqlite::ScopedReset reset(s);
+  HUB_RETURN_IF_ERROR(
+      s->BindBlob(1, Serialize(job)).Bind(2, source_id).Bind(3, job_id).Run());
+  if (conn->Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("sync job sources/", source_id,
+                                            "/syncJobs/", job_id, " not found"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace sqlite_internal
 }  // namespace hub

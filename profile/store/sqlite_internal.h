@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message_lite.h"
 #include "hub/v1/records.pb.h"
+#include "hub/v1/sync_service.pb.h"
 #include "profile/store/sqlite_util.h"
 #include "profile/store/store.h"
 
@@ -49,6 +50,12 @@ absl::StatusOr<std::optional<IdentityRow>> LookupIdentity(
 // Reads every trait of profile/account `id`, ordered by name.
 absl::StatusOr<std::vector<NamedTrait>> ReadTraits(sqlite::Connection* conn,
                                                    int64_t id);
+
+// Replaces the payload of sync job (source_id, job_id) on `conn`, which the
+// caller holds for writing. NOT_FOUND if there is no such job.
+absl::Status UpdateSyncJobRow(sqlite::Connection* conn,
+                              const std::string& source_id, int64_t job_id,
+                              const hub::v1::SyncJob& job);
 
 // Parses a stored payload; DATA_LOSS naming `what` if it is corrupt.
 template <typename Proto>

@@ -204,19 +204,8 @@ class SqliteStore : public Store {
 
   absl::Status UpdateSyncJob(const std::string& source_id, int64_t job_id,
                              const hub::v1::SyncJob& job) override {
-    std::string payload = Serialize(job);
     absl::MutexLock lock(&writer_mu_);
-    HUB_ASSIGN_OR_RETURN(
-        Statement * s,
-        writer_->Prepare("UPDATE sync_jobs SET payload=? WHERE source_id=? "
-                         "AND job_id=?"));
-    ScopedReset reset(s);
-    HUB_RETURN_IF_ERROR(s->BindBlob(1, payload).Bind(2, source_id).Bind(3, job_id).Run());
-    if (writer_->Changes() == 0) {
-      return absl::NotFoundError(absl::StrCat("sync job sources/", source_id,
-                                              "/syncJobs/", job_id, " not found"));
-    }
-    return absl::OkStatus();
+    return sqlite_internal::UpdateSyncJobRow(writer_.get(), source_id, job_id, job);
   }
 
   absl::StatusOr<hub::v1::SyncJob> GetSyncJob(const std::string& source_id,

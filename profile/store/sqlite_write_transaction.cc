@@ -462,6 +462,11 @@ class SqliteWriteTransaction : public WriteTransaction {
     return absl::OkStatus();
   }
 
+  absl::Status UpdateSyncJob(const std::string& source_id, int64_t job_id,
+                             const hub::v1::SyncJob& job) override {
+    return UpdateSyncJobRow(conn_, source_id, job_id, job);
+  }
+
   absl::Status Commit() override {
     HUB_RETURN_IF_ERROR(WriteChanges());
     HUB_RETURN_IF_ERROR(conn_->Exec("COMMIT"));

@@ -287,6 +287,13 @@ class WriteTransaction {
   virtual absl::Status SaveCursor(const std::string& source_name,
                                   const std::string& cursor) = 0;
 
+  // Replaces a sync job's record (committed with everything else), so a
+  // job's progress counts exactly the pages committed with it. NOT_FOUND if
+  // the job does not exist.
+  virtual absl::Status UpdateSyncJob(const std::string& source_id,
+                                     int64_t job_id,
+                                     const hub::v1::SyncJob& job) = 0;
+
   // Makes every change durable and visible. After an error nothing was
   // committed.
   virtual absl::Status Commit() = 0;

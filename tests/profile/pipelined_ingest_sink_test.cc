@@ -43,18 +43,44 @@ class PipelinedIngestSinkTest : public ::testing::Test {
 TEST_F(PipelinedIngestSinkTest, AppliesEveryPageInOrderWithItsCursor) {
   Ingester ingester(store_.get());
   std::vector<std::string> seen;
-  PipelinedIngestSink sink(&ingester, "crm", [&](const IngestStats& s, int64_t pages) {
-    seen.push_back(absl::StrCat(pages, ":", s.ingested, ":", *store_->LoadCursor("crm")));
-  });
+  // The hook runs inside each page's transaction, before it commits: the
+  // store still shows the previous page's cursor.
+  PipelinedIngestSink sink(
+      &ingester, "crm", [&](WriteTransaction*, const IngestStats& s, int64_t pages) {
+        seen.push_back(absl::StrCat(pages, ":", s.ingested, ":", *store_->LoadCursor("crm")));
+        return absl::OkStatus();
+      });
   for (int i = 1; i <= 30; ++i) ASSERT_TRUE(sink.Write(Page(i), absl::StrCat("c", i)).ok());
   ASSERT_TRUE(sink.Finish().ok());
   ASSERT_EQ(seen.size(), 30u);
-  for (int i = 1; i <= 30; ++i) EXPECT_EQ(seen[i - 1], absl::StrCat(i, ":", 3 * i, ":c", i));
+  EXPECT_EQ(seen[0], "1:3:");
+  for (int i = 2; i <= 30; ++i) {
+    EXPECT_EQ(seen[i - 1], absl::StrCat(i, ":", 3 * i, ":c", i - 1));
+  }
+  EXPECT_EQ(*store_->LoadCursor("crm"), "c30");
   EXPECT_EQ(sink.stats().ingested, 90);
   EXPECT_EQ(sink.pages(), 30);
   EXPECT_EQ(store_->Counts()->persons, 90);
   EXPECT_TRUE(sink.Finish().ok());  // idempotent
   EXPECT_EQ(sink.Write(Page(31), "late").code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// What the hook writes commits with its page; a hook error rolls the page
+// back with its cursor.
+TEST_F(PipelinedIngestSinkTest, HookWritesCommitWithThePageAndItsErrorAbortsIt) {
+  Ingester ingester(store_.get());
+  PipelinedIngestSink sink(
+      &ingester, "crm", [&](WriteTransaction* tx, const IngestStats&, int64_t pages) {
+        if (pages == 3) return absl::AbortedError("hook refused page 3");
+        return tx->SaveCursor("crm", absl::StrCat("hook", pages));
+      });
+  ASSERT_TRUE(sink.Write(Page(1), "c1").ok());
+  ASSERT_TRUE(sink.Write(Page(2), "c2").ok());
+  ASSERT_TRUE(sink.Write(Page(3), "c3").ok());
+  EXPECT_EQ(sink.Finish().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(*store_->LoadCursor("crm"), "hook2");
+  EXPECT_EQ(store_->Counts()->persons, 6);
+  EXPECT_EQ(sink.pages(), 2);
 }
 
 TEST_F(PipelinedIngestSinkTest, AFailedPageStopsTheProducerAndKeepsEarlierPages) {

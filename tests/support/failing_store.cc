@@ -129,6 +129,11 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->SaveCursor(s, c);
   }
+  absl::Status UpdateSyncJob(const std::string& s, int64_t id,
+                             const hub::v1::SyncJob& j) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->UpdateSyncJob(s, id, j);
+  }
   absl::Status Commit() override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->Commit();
