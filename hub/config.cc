@@ -1,32 +1,16 @@
 #include "hub/config.h"
 
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "profile/base/status_macros.h"
+#include "profile/base/text_proto.h"
 #include "profile/identity/identifier.h"
 
 namespace hub {
 namespace {
-
-// Collects the text-format parser's first error.
-class ErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, int column, const std::string& message) override {
-    if (error_.empty()) {
-      error_ = absl::StrCat("line ", line + 1, " column ", column + 1, ": ", message);
-    }
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string error_;
-};
 
 std::optional<SurvivorshipRule> RuleOf(int rule) {
   switch (rule) {
@@ -202,17 +186,8 @@ absl::StatusOr<SurvivorshipPolicy> BuildSurvivorshipPolicy(
 }
 
 absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read config ", path));
-  std::stringstream text;
-  text << in.rdbuf();
   hub::v1::HubConfig config;
-  google::protobuf::TextFormat::Parser parser;
-  ErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text.str(), &config)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", errors.error()));
-  }
+  HUB_RETURN_IF_ERROR(ReadTextProto(path, &config));
   absl::Status status = FinishConfig(&config);
   if (status.ok()) status = BuildIdentityPolicy(config.identity()).status();
   if (status.ok()) status = BuildSurvivorshipPolicy(config.survivorship()).status();

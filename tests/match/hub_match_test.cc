@@ -88,7 +88,8 @@ TEST(HubMatchTest, BadInputFailsWithAClearMessage) {
   WriteFile(dir.File("bad.textproto"), "fields { column: \"name\" comparator: FUZZY }\n");
   run = HubMatch(dir, "--config " + dir.File("bad.textproto") + " " + dir.File("x.csv"));
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("bad.textproto:1:"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.rfind("hub-match: " + dir.File("bad.textproto") + ": line 1 column ", 0), 0u)
+      << run.err;
 
   WriteFile(dir.File("noblock.textproto"),
             "fields { column: \"name\" comparator: EXACT }\n");

@@ -1,47 +1,18 @@
 #include "tools/hub_match/csv_dataset.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "adapters/csv_reader.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
 #include "match/matcher.h"
 #include "profile/base/status_macros.h"
+#include "profile/base/text_proto.h"
 
 namespace hub::match {
-namespace {
-
-// Collects text-format parse errors with their position.
-class ErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, int column, const std::string& message) override {
-    if (first_.empty()) first_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
-  }
-  const std::string& first() const { return first_; }
-
- private:
-  std::string first_;
-};
-
-}  // namespace
-
 absl::StatusOr<hub::v1::MatchConfig> LoadMatchConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::stringstream text;
-  text << in.rdbuf();
   hub::v1::MatchConfig config;
-  google::protobuf::TextFormat::Parser parser;
-  ErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text.str(), &config)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", errors.first()));
-  }
+  HUB_RETURN_IF_ERROR(ReadTextProto(path, &config));
   absl::StatusOr<hub::v1::MatchConfig> finished = FinishMatchConfig(config);
   if (!finished.ok()) {
     return absl::InvalidArgumentError(
