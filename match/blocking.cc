@@ -28,14 +28,13 @@ std::vector<std::string> Tokens(const std::string& value) {
 
 absl::Status PreparePart(const std::string& spec, const Dataset& data,
                          KeyPart* part) {
-  std::pair<std::string, std::string> split =
-      absl::StrSplit(spec, absl::MaxSplits(':', 1));
-  part->column = data.column_index(split.first);
+  const KeySpec key = ParseKeySpec(spec);
+  part->column = data.column_index(key.column);
   if (part->column < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("blocking.keys: \"", spec, "\": no such column"));
   }
-  part->transform = split.second.empty() ? "exact" : split.second;
+  part->transform = key.transform;
   const Column& column = data.column(part->column);
   part->keys_by_value.resize(column.values.size());
   for (size_t v = 1; v < column.values.size(); ++v) {
@@ -111,12 +110,10 @@ absl::StatusOr<std::vector<std::string>> BlockKeys(absl::string_view transform,
   return absl::InvalidArgumentError("unknown transform");
 }
 
-std::vector<std::string> RuleColumns(const hub::v1::BlockingRule& rule) {
-  std::vector<std::string> columns;
-  for (const std::string& key : rule.keys()) {
-    columns.push_back(key.substr(0, key.find(':')));
-  }
-  return columns;
+KeySpec ParseKeySpec(const std::string& key) {
+  const size_t colon = key.find(':');
+  if (colon == std::string::npos) return {key, "exact"};
+  return {key.substr(0, colon), key.substr(colon + 1)};
 }
 
 absl::StatusOr<Candidates> CandidatePairs(
@@ -142,12 +139,14 @@ absl::StatusOr<Candidates> CandidatePairs(
     // parts' keys.
     std::vector<std::pair<uint64_t, uint32_t>> entries;
     entries.reserve(data.size());
+    const uint64_t rule_seed = Fnv1a64(absl::StrCat(r));
+    std::vector<uint64_t> combos, next;
     for (uint32_t rec = 0; rec < data.size(); ++rec) {
-      std::vector<uint64_t> combos = {Fnv1a64(absl::StrCat(r))};
+      combos.assign(1, rule_seed);
       for (const KeyPart& part : parts) {
         const std::vector<uint64_t>& keys =
             part.keys_by_value[data.column(part.column).ids[rec]];
-        std::vector<uint64_t> next;
+        next.clear();
         for (uint64_t c : combos) {
           for (uint64_t k : keys) next.push_back(c * 1099511628211ull ^ k);
         }

@@ -45,8 +45,12 @@ absl::StatusOr<Candidates> CandidatePairs(
     const std::vector<hub::v1::BlockingRule>& rules, const Dataset& data,
     int max_block_size, BlockingStats* stats);
 
-// The columns a rule's keys read.
-std::vector<std::string> RuleColumns(const hub::v1::BlockingRule& rule);
+// One part of a blocking key, written "column" or "column:transform".
+struct KeySpec {
+  std::string column;
+  std::string transform;  // "exact" when not written
+};
+KeySpec ParseKeySpec(const std::string& key);
 
 // The block keys of one value under a transform (e.g. "prefix3",
 // "soundex", "token"); empty if the value yields none. Exposed for tests.

@@ -212,15 +212,14 @@ Scorer::Scorer(const std::vector<FieldComparator>* fields, const Model* model)
   }
 }
 
-double Scorer::Weight(int field, int level, uint32_t a, uint32_t b) const {
+double Scorer::Weight(int field, int level, uint32_t a) const {
   const FieldComparator& fc = (*fields_)[field];
   if (level == fc.exact_level()) {
     // Term frequency: agreeing on a value held by a share s of records has
     // u = s (Winkler), so rare values weigh more than common ones.
-    std::optional<double> share = fc.ExactFrequency(a);
+    // At the exact level both records hold the same value: `a`'s share.
+    const std::optional<double> share = fc.ExactFrequency(a);
     if (share) {
-      const std::optional<double> other = fc.ExactFrequency(b);
-      if (other) share = std::max(*share, *other);
       const FieldParams& p = model_->fields[field];
       return std::log2(p.m[level] / Clamp(*share));
     }
@@ -228,11 +227,11 @@ double Scorer::Weight(int field, int level, uint32_t a, uint32_t b) const {
   return weights_[field][level];
 }
 
-double Scorer::LogOdds(uint32_t a, uint32_t b, Pattern pattern) const {
+double Scorer::LogOdds(uint32_t a, Pattern pattern) const {
   double odds = prior_;
   for (size_t f = 0; f < weights_.size(); ++f) {
     const int level = PatternLevel(pattern, static_cast<int>(f));
-    if (level != FieldComparator::kMissing) odds += Weight(f, level, a, b);
+    if (level != FieldComparator::kMissing) odds += Weight(f, level, a);
   }
   return odds;
 }
@@ -253,7 +252,7 @@ std::vector<Scorer::Contribution> Scorer::Explain(uint32_t a,
       c.level = "missing";
     } else {
       c.level = fc.level_name(level);
-      c.weight = Weight(f, level, a, b);
+      c.weight = Weight(f, level, a);
     }
     out.push_back(std::move(c));
   }

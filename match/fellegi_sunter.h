@@ -85,7 +85,9 @@ class Scorer {
   Scorer(const std::vector<FieldComparator>* fields, const Model* model);
 
   // log2 of the posterior odds of a match for a compared pair.
-  double LogOdds(uint32_t a, uint32_t b, Pattern pattern) const;
+  // `a` is the pair's first record (its values give the exact levels' term
+  // frequencies); `pattern` is ComparePair of the pair.
+  double LogOdds(uint32_t a, Pattern pattern) const;
   static double Probability(double log_odds);
 
   struct Contribution {
@@ -98,7 +100,8 @@ class Scorer {
   double prior_log_odds() const { return prior_; }
 
  private:
-  double Weight(int field, int level, uint32_t a, uint32_t b) const;
+  // The weight of `level` on `field` for a pair whose first record is `a`.
+  double Weight(int field, int level, uint32_t a) const;
 
   const std::vector<FieldComparator>* fields_;
   const Model* model_;

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <thread>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "profile/base/status_macros.h"
 
@@ -91,12 +90,12 @@ std::vector<uint32_t> Matcher::IgnoredFields(
   for (const hub::v1::BlockingRule& rule : rules) {
     uint32_t bits = 0;
     for (const std::string& key : rule.keys()) {
+      const KeySpec spec = ParseKeySpec(key);
       // A shared token leaves the field's similarity free to vary; every
       // other transform forces (near) agreement.
-      if (absl::EndsWith(key, ":token")) continue;
-      const std::string column = key.substr(0, key.find(':'));
+      if (spec.transform == "token") continue;
       for (size_t f = 0; f < fields_.size(); ++f) {
-        if (fields_[f].column_name() == column) bits |= 1u << f;
+        if (fields_[f].column_name() == spec.column) bits |= 1u << f;
       }
     }
     ignored.push_back(bits);
@@ -168,7 +167,7 @@ absl::StatusOr<MatchResult> Matcher::Run() {
     for (size_t i = begin; i < end; ++i) {
       const uint32_t a = PairFirst(pairs[i]), b = PairSecond(pairs[i]);
       result.pairs[i] = {a, b, static_cast<float>(Scorer::Probability(
-                                   scorer_->LogOdds(a, b, patterns[i])))};
+                                   scorer_->LogOdds(a, patterns[i])))};
     }
   });
   result.timings.em = Seconds(start);
@@ -177,7 +176,7 @@ absl::StatusOr<MatchResult> Matcher::Run() {
   auto score = [&](uint32_t a, uint32_t b) -> float {
     if (data_->is_link() && data_->source(a) == data_->source(b)) return 0;
     return static_cast<float>(Scorer::Probability(
-        scorer_->LogOdds(a, b, ComparePair(fields_, a, b))));
+        scorer_->LogOdds(a, ComparePair(fields_, a, b))));
   };
   result.cluster = AverageLinkage(static_cast<uint32_t>(data_->size()),
                                   result.pairs, config_.upper_threshold(), score,

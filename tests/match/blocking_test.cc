@@ -31,6 +31,13 @@ TEST(BlockKeysTest, Transforms) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(KeySpecTest, ColumnAndTransform) {
+  EXPECT_EQ(ParseKeySpec("surname").column, "surname");
+  EXPECT_EQ(ParseKeySpec("surname").transform, "exact");
+  EXPECT_EQ(ParseKeySpec("dob:year").column, "dob");
+  EXPECT_EQ(ParseKeySpec("dob:year").transform, "year");
+}
+
 TEST(CandidatePairsTest, UnionOfRulesWithTheirRulesAndOversizedBlocksSkipped) {
   Dataset data({"name", "city"}, {});
   data.Add("0", 0, {"ann", "paris"});

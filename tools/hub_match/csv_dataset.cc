@@ -3,7 +3,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "adapters/csv_reader.h"
 #include "match/matcher.h"
 #include "profile/base/status_macros.h"
@@ -33,7 +32,7 @@ std::vector<std::string> ConfigColumns(const hub::v1::MatchConfig& config) {
   }
   for (const hub::v1::BlockingRule& rule : config.blocking()) {
     for (const std::string& key : rule.keys()) {
-      add(key.substr(0, key.find(':')));
+      add(ParseKeySpec(key).column);
     }
   }
   return columns;
