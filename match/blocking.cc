@@ -110,6 +110,8 @@ absl::StatusOr<std::vector<std::string>> BlockKeys(absl::string_view transform,
   return absl::InvalidArgumentError("unknown transform");
 }
 
+uint64_t RuleSeed(size_t rule) { return Fnv1a64(absl::StrCat(rule)); }
+
 KeySpec ParseKeySpec(const std::string& key) {
   const size_t colon = key.find(':');
   if (colon == std::string::npos) return {key, "exact"};
@@ -139,7 +141,7 @@ absl::StatusOr<Candidates> CandidatePairs(
     // parts' keys.
     std::vector<std::pair<uint64_t, uint32_t>> entries;
     entries.reserve(data.size());
-    const uint64_t rule_seed = Fnv1a64(absl::StrCat(r));
+    const uint64_t rule_seed = RuleSeed(r);
     std::vector<uint64_t> combos, next;
     for (uint32_t rec = 0; rec < data.size(); ++rec) {
       combos.assign(1, rule_seed);
@@ -148,7 +150,7 @@ absl::StatusOr<Candidates> CandidatePairs(
             part.keys_by_value[data.column(part.column).ids[rec]];
         next.clear();
         for (uint64_t c : combos) {
-          for (uint64_t k : keys) next.push_back(c * 1099511628211ull ^ k);
+          for (uint64_t k : keys) next.push_back(ExtendBlockKey(c, k));
         }
         combos.swap(next);
       }

@@ -52,6 +52,13 @@ struct KeySpec {
 };
 KeySpec ParseKeySpec(const std::string& key);
 
+// Block keys are 64-bit hashes: rule `r`'s seed, extended by each key part's
+// hashed key (a record gets the product of its parts' keys).
+uint64_t RuleSeed(size_t rule);
+inline uint64_t ExtendBlockKey(uint64_t key, uint64_t part_key) {
+  return key * 1099511628211ull ^ part_key;
+}
+
 // The block keys of one value under a transform (e.g. "prefix3",
 // "soundex", "token"); empty if the value yields none. Exposed for tests.
 absl::StatusOr<std::vector<std::string>> BlockKeys(absl::string_view transform,

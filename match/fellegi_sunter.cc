@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 
 namespace hub::match {
 namespace {
@@ -200,6 +201,47 @@ void EstimateM(const std::vector<Pattern>& patterns,
   model->candidate_lambda = lambda;
 }
 
+absl::StatusOr<Model> ModelFromConfig(const hub::v1::MatchConfig& config,
+                                      const std::vector<FieldComparator>& fields) {
+  Model model;
+  if (!(config.prior() > 0 && config.prior() < 1)) {
+    return absl::InvalidArgumentError("prior: must be in (0, 1)");
+  }
+  model.lambda = config.prior();
+  for (size_t f = 0; f < fields.size(); ++f) {
+    const hub::v1::MatchField& field = config.fields(static_cast<int>(f));
+    const size_t levels = static_cast<size_t>(fields[f].num_levels());
+    FieldParams params;
+    params.m.assign(field.m().begin(), field.m().end());
+    params.u.assign(field.u().begin(), field.u().end());
+    for (const auto& [name, values] :
+         {std::pair<const char*, const std::vector<double>*>{"m", &params.m},
+          {"u", &params.u}}) {
+      bool valid = values->size() == levels;
+      for (double p : *values) valid = valid && p > 0 && p < 1;
+      if (!valid) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "fields[", field.column(), "].", name, ": needs ", levels,
+            " probabilities in (0, 1), one per level from else to exact"));
+      }
+    }
+    params.random = params.u;
+    model.fields.push_back(std::move(params));
+  }
+  return model;
+}
+
+void ModelToConfig(const Model& model, hub::v1::MatchConfig* config) {
+  for (size_t f = 0; f < model.fields.size(); ++f) {
+    hub::v1::MatchField* field = config->mutable_fields(static_cast<int>(f));
+    field->clear_m();
+    field->clear_u();
+    for (double m : model.fields[f].m) field->add_m(m);
+    for (double u : model.fields[f].u) field->add_u(u);
+  }
+  config->set_prior(model.lambda);
+}
+
 Scorer::Scorer(const std::vector<FieldComparator>* fields, const Model* model)
     : fields_(fields), model_(model) {
   prior_ = std::log2(model->lambda / (1 - model->lambda));
@@ -214,7 +256,7 @@ Scorer::Scorer(const std::vector<FieldComparator>* fields, const Model* model)
 
 double Scorer::Weight(int field, int level, uint32_t a) const {
   const FieldComparator& fc = (*fields_)[field];
-  if (level == fc.exact_level()) {
+  if (level == fc.exact_level() && model_->term_frequency) {
     // Term frequency: agreeing on a value held by a share s of records has
     // u = s (Winkler), so rare values weigh more than common ones.
     // At the exact level both records hold the same value: `a`'s share.

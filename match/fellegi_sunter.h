@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "hub/v1/match_config.pb.h"
 #include "match/dataset.h"
 #include "match/field_comparator.h"
 
@@ -46,7 +48,21 @@ struct Model {
   // all its fields' weights against this prior counts that evidence once.
   double lambda = 0;
   int em_iterations = 0;  // iterations EM ran
+  // Term-frequency weights for exact agreement. They need the value
+  // frequencies of a whole dataset: off when scoring a record against a
+  // handful of candidates (hubd's write path).
+  bool term_frequency = true;
 };
+
+// The model `config` carries (each field's m and u, the prior) for the
+// prepared `fields`. INVALID_ARGUMENT naming the field if its m or u does
+// not hold one probability in (0, 1) per level, or if the prior is not in
+// (0, 1).
+absl::StatusOr<Model> ModelFromConfig(const hub::v1::MatchConfig& config,
+                                      const std::vector<FieldComparator>& fields);
+
+// Writes `model`'s m, u (per field, in config order) and prior into `config`.
+void ModelToConfig(const Model& model, hub::v1::MatchConfig* config);
 
 // Estimates u from `sample_pairs` random pairs (random pairs are almost all
 // of different entities); in a linkage each pair spans the two sources.

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "profile/base/status_macros.h"
 
@@ -68,6 +69,38 @@ absl::StatusOr<hub::v1::MatchConfig> FinishMatchConfig(
   if (config.dense_cluster_limit() == 0) config.set_dense_cluster_limit(1000);
   if (config.seed() == 0) config.set_seed(1);
   return config;
+}
+
+std::vector<std::string> ConfigColumns(const hub::v1::MatchConfig& config) {
+  std::vector<std::string> columns;
+  absl::flat_hash_set<std::string> seen;
+  auto add = [&](const std::string& c) {
+    if (!c.empty() && seen.insert(c).second) columns.push_back(c);
+  };
+  for (const hub::v1::MatchField& f : config.fields()) {
+    add(f.column());
+    add(f.swapped_with());
+  }
+  for (const hub::v1::BlockingRule& rule : config.blocking()) {
+    for (const std::string& key : rule.keys()) {
+      add(ParseKeySpec(key).column);
+    }
+  }
+  return columns;
+}
+
+Dataset MakeDataset(const hub::v1::MatchConfig& config) {
+  std::vector<std::string> columns = ConfigColumns(config);
+  std::vector<absl::flat_hash_set<std::string>> missing(columns.size());
+  for (const hub::v1::MatchField& f : config.fields()) {
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (columns[c] != f.column()) continue;
+      for (const std::string& v : f.missing_values()) {
+        missing[c].insert(NormalizeValue(v));
+      }
+    }
+  }
+  return Dataset(std::move(columns), std::move(missing));
 }
 
 absl::StatusOr<std::unique_ptr<Matcher>> Matcher::Create(

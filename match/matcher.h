@@ -24,6 +24,14 @@ namespace hub::match {
 absl::StatusOr<hub::v1::MatchConfig> FinishMatchConfig(
     hub::v1::MatchConfig config);
 
+// The columns a configuration reads: its fields, swapped_with columns and
+// blocking key columns, each once, in first-use order.
+std::vector<std::string> ConfigColumns(const hub::v1::MatchConfig& config);
+
+// An empty dataset with ConfigColumns(config) and each field's
+// missing_values.
+Dataset MakeDataset(const hub::v1::MatchConfig& config);
+
 // Wall time of each stage, in seconds.
 struct MatchTimings {
   double blocking = 0;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "profile/base/hash.h"
@@ -24,6 +25,83 @@ int64_t Micros(const google::protobuf::Timestamp& ts) {
 
 RecordKey KeyOf(const hub::v1::SourceRecord& r) {
   return RecordKey{r.source(), r.entity(), r.external_id()};
+}
+
+// Loads the candidates of live person `id` (its block-key neighbours that
+// are live, not `id`, and not kept apart from it), with their values.
+absl::StatusOr<std::vector<ProfileMatcher::Candidate>> LoadCandidates(
+    WriteTransaction* tx, const ProfileMatcher& matcher, int64_t id,
+    const std::vector<uint64_t>& keys) {
+  HUB_ASSIGN_OR_RETURN(std::vector<int64_t> raw,
+                       tx->MatchCandidates(keys, matcher.max_block_size()));
+  std::vector<ProfileMatcher::Candidate> out;
+  std::vector<int64_t> seen = {id};
+  for (int64_t c : raw) {
+    HUB_ASSIGN_OR_RETURN(int64_t live, tx->ResolveId(Side::kPerson, c));
+    if (std::find(seen.begin(), seen.end(), live) != seen.end()) continue;
+    seen.push_back(live);
+    HUB_ASSIGN_OR_RETURN(bool apart, tx->IsDoNotLinked(Side::kPerson, id, live));
+    if (apart) continue;
+    HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> traits, tx->GetTraits(live));
+    out.push_back(ProfileMatcher::Candidate{live, matcher.ValuesOf(traits)});
+  }
+  return out;
+}
+
+// Refreshes live person `id`'s block keys; returns its values and keys.
+absl::StatusOr<std::pair<ProfileMatcher::Values, std::vector<uint64_t>>> RefreshKeys(
+    WriteTransaction* tx, const ProfileMatcher& matcher, int64_t id) {
+  HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> traits, tx->GetTraits(id));
+  ProfileMatcher::Values values = matcher.ValuesOf(traits);
+  std::vector<uint64_t> keys = matcher.BlockKeys(values);
+  HUB_RETURN_IF_ERROR(tx->SetMatchKeys(id, keys));
+  return std::make_pair(std::move(values), std::move(keys));
+}
+
+// The write-path probabilistic pass over the person profiles a batch
+// touched (see Ingester's constructor).
+absl::Status MatchProfiles(WriteTransaction* tx, const ProfileMatcher& matcher,
+                           const SurvivorshipPolicy& survivorship,
+                           const std::vector<int64_t>& touched, IngestStats* stats) {
+  absl::flat_hash_set<int64_t> done;
+  for (int64_t placed : touched) {
+    HUB_ASSIGN_OR_RETURN(int64_t id, tx->ResolveId(Side::kPerson, placed));
+    if (!done.insert(id).second) continue;
+    HUB_ASSIGN_OR_RETURN(auto mine, RefreshKeys(tx, matcher, id));
+    HUB_ASSIGN_OR_RETURN(std::vector<ProfileMatcher::Candidate> candidates,
+                         LoadCandidates(tx, matcher, id, mine.second));
+    if (candidates.empty()) continue;
+    std::vector<ProfileMatcher::Score> scores = matcher.ScoreAll(mine.first, candidates);
+    const ProfileMatcher::Score* best = nullptr;
+    for (const ProfileMatcher::Score& s : scores) {
+      if (best == nullptr || s.probability > best->probability) best = &s;
+    }
+    for (const ProfileMatcher::Score& s : scores) {
+      if (&s == best && s.probability >= matcher.upper_threshold()) continue;
+      if (s.probability < matcher.lower_threshold()) continue;
+      MergeSuggestion suggestion;
+      suggestion.a = std::min(id, s.id);
+      suggestion.b = std::max(id, s.id);
+      suggestion.score = s.probability;
+      suggestion.explanation = s.explanation;
+      HUB_ASSIGN_OR_RETURN(bool added, tx->AddMergeSuggestion(suggestion));
+      stats->suggested += added;
+    }
+    if (best->probability < matcher.upper_threshold()) continue;
+    MergeEntry entry;
+    entry.side = Side::kPerson;
+    entry.winner = std::min(id, best->id);
+    entry.loser = std::max(id, best->id);
+    entry.rule = "probabilistic";
+    entry.score = best->probability;
+    HUB_RETURN_IF_ERROR(ApplyMerge(tx, survivorship, entry));
+    HUB_RETURN_IF_ERROR(tx->SetMatchKeys(entry.loser, {}));
+    HUB_RETURN_IF_ERROR(RefreshKeys(tx, matcher, entry.winner).status());
+    ++stats->merges;
+    ++stats->matched;
+    done.insert(entry.winner);
+  }
+  return absl::OkStatus();
 }
 
 // Applies one record inside a transaction.
@@ -62,12 +140,19 @@ class RecordApplier {
       HUB_RETURN_IF_ERROR(ApplyRecordTraits(tx_, *survivorship_, stored.profile_id,
                                             r, previous.has_value()));
     }
+    if (role == RecordRole::kPerson && !IsActivity(r.entity()) && stored.profile_id != 0) {
+      touched_persons_.push_back(stored.profile_id);
+    }
     if (stored.profile_id != 0) {
       Side side = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
       HUB_RETURN_IF_ERROR(tx_->NoteChange(side, stored.profile_id, "updated"));
     }
     return absl::OkStatus();
   }
+
+  // The person profiles whose traits the applied records offered, in
+  // order (with repeats; ids as placed, possibly merged away since).
+  const std::vector<int64_t>& touched_persons() const { return touched_persons_; }
 
  private:
   // Where a record goes: a live profile, and the record's origin (the
@@ -239,6 +324,7 @@ class RecordApplier {
   const IdentityPolicy* policy_;
   const SurvivorshipPolicy* survivorship_;
   IngestStats* stats_;
+  std::vector<int64_t> touched_persons_;
 };
 
 }  // namespace
@@ -252,6 +338,8 @@ IngestStats& IngestStats::operator+=(const IngestStats& o) {
   accounts_created += o.accounts_created;
   merges += o.merges;
   refusals += o.refusals;
+  matched += o.matched;
+  suggested += o.suggested;
   return *this;
 }
 
@@ -341,6 +429,10 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
     HUB_RETURN_IF_ERROR(applier.Apply(r, *item.validated, std::move(item.payload),
                                       hash, previous));
     ++stats.ingested;
+  }
+  if (matcher_) {
+    HUB_RETURN_IF_ERROR(MatchProfiles(tx.get(), *matcher_, survivorship_,
+                                      applier.touched_persons(), &stats));
   }
   if (!source_id.empty()) HUB_RETURN_IF_ERROR(tx->SaveCursor(source_id, cursor));
   if (hook) HUB_RETURN_IF_ERROR(hook(tx.get(), stats));

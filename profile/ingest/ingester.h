@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "hub/v1/records.pb.h"
 #include "profile/identity/identity_policy.h"
+#include "profile/identity/profile_matcher.h"
 #include "profile/ingest/validator.h"
 #include "profile/store/store.h"
 #include "profile/survivorship/survivorship_policy.h"
@@ -27,6 +29,8 @@ struct IngestStats {
   int64_t accounts_created = 0;
   int64_t merges = 0;
   int64_t refusals = 0;     // identity links refused by the policy
+  int64_t matched = 0;      // merges by the probabilistic matcher (in merges too)
+  int64_t suggested = 0;    // merge suggestions queued for review
   IngestStats& operator+=(const IngestStats& o);
 };
 
@@ -54,14 +58,25 @@ struct PreparedBatch {
 class Ingester {
  public:
   // `survivorship` chooses each trait's value (default: most_recent).
+  // With `matcher`, after a batch's records are applied each person profile
+  // they touched is scored against the profiles sharing a block key with it
+  // (no deterministic identifier joined them, or they would be one): at or
+  // above the upper threshold the best candidate merges into it (ledger rule
+  // "probabilistic", with the score), between the thresholds the pair is
+  // queued for review; do-not-link pairs are never scored. Per profile this
+  // costs its traits' block keys, an indexed lookup per key (keys shared by
+  // more than max_block_size profiles are skipped) and one comparison per
+  // candidate: bounded, whatever the store's size.
   explicit Ingester(Store* store,
                     IdentityPolicy policy = IdentityPolicy::Default(),
                     ValidationLimits limits = {},
-                    SurvivorshipPolicy survivorship = {})
+                    SurvivorshipPolicy survivorship = {},
+                    std::optional<ProfileMatcher> matcher = std::nullopt)
       : store_(store),
         policy_(std::move(policy)),
         limits_(limits),
-        survivorship_(std::move(survivorship)) {}
+        survivorship_(std::move(survivorship)),
+        matcher_(std::move(matcher)) {}
 
   // Ingests `records` in order in one transaction and, if `source_id` is
   // non-empty, saves `cursor` as that source's cursor in the same
@@ -101,6 +116,9 @@ class Ingester {
   IdentityPolicy policy_;
   ValidationLimits limits_;
   SurvivorshipPolicy survivorship_;
+  // Probabilistic matching of the person profiles a batch touched; none:
+  // deterministic resolution only.
+  std::optional<ProfileMatcher> matcher_;
 };
 
 }  // namespace hub

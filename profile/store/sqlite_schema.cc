@@ -178,6 +178,29 @@ CREATE TABLE do_not_link(
   at_us INTEGER NOT NULL,
   PRIMARY KEY(a, b)) WITHOUT ROWID;
 )sql",
+      // 4: the write-path probabilistic matcher: each person profile's
+      // block keys (64-bit hashes), and the merges it suggests for review.
+      R"sql(
+CREATE TABLE match_keys(
+  key INTEGER NOT NULL,
+  profile_id INTEGER NOT NULL,
+  PRIMARY KEY(key, profile_id)) WITHOUT ROWID;
+CREATE INDEX match_keys_profile ON match_keys(profile_id);
+
+CREATE TABLE merge_suggestions(
+  seq INTEGER PRIMARY KEY,
+  side INTEGER NOT NULL,
+  a INTEGER NOT NULL,               -- a < b, ids when suggested
+  b INTEGER NOT NULL,
+  score REAL NOT NULL,
+  explanation TEXT NOT NULL,
+  state INTEGER NOT NULL,           -- 0 pending, 1 accepted, 2 rejected
+  who TEXT NOT NULL DEFAULT '',     -- who decided
+  at_us INTEGER NOT NULL,
+  decided_us INTEGER,
+  UNIQUE(side, a, b));
+CREATE INDEX merge_suggestions_state ON merge_suggestions(state, seq);
+)sql",
   };
   return *kMigrations;
 }

@@ -15,6 +15,7 @@
 #include "profile/base/time_util.h"
 #include "profile/store/key_filter.h"
 #include "profile/store/sqlite_internal.h"
+#include "profile/store/sqlite_matching.h"
 #include "profile/store/sqlite_ledger.h"
 #include "profile/store/sqlite_schema.h"
 #include "profile/store/sqlite_util.h"
@@ -309,6 +310,13 @@ class SqliteStore : public Store {
       out.push_back(std::move(e));
     }
     return out;
+  }
+
+  absl::StatusOr<std::vector<MergeSuggestion>> ListMergeSuggestions(
+      std::optional<MergeSuggestion::State> state, int64_t after_seq,
+      int limit) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::ReadMergeSuggestions(lease.conn, state, after_seq, limit);
   }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

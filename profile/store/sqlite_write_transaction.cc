@@ -14,6 +14,7 @@
 #include "profile/base/time_util.h"
 #include "profile/store/sqlite_internal.h"
 #include "profile/store/sqlite_ledger.h"
+#include "profile/store/sqlite_matching.h"
 
 namespace hub {
 namespace sqlite_internal {
@@ -460,6 +461,30 @@ class SqliteWriteTransaction : public WriteTransaction {
       return absl::NotFoundError(absl::StrCat("source ", source_name));
     }
     return absl::OkStatus();
+  }
+
+  absl::Status SetMatchKeys(int64_t id, const std::vector<uint64_t>& keys) override {
+    return sqlite_internal::SetMatchKeys(conn_, id, keys);
+  }
+  absl::StatusOr<std::vector<int64_t>> MatchCandidates(
+      const std::vector<uint64_t>& keys, int max_per_key) override {
+    return sqlite_internal::MatchCandidates(conn_, keys, max_per_key);
+  }
+  absl::StatusOr<bool> AddMergeSuggestion(const MergeSuggestion& s) override {
+    return sqlite_internal::AddMergeSuggestion(conn_, s, now_us_);
+  }
+  absl::StatusOr<MergeSuggestion> GetMergeSuggestion(int64_t seq) override {
+    HUB_ASSIGN_OR_RETURN(std::vector<MergeSuggestion> found,
+                         sqlite_internal::ReadMergeSuggestions(
+                             conn_, std::nullopt, 0, 1, seq));
+    if (found.empty()) {
+      return absl::NotFoundError(absl::StrCat("mergeSuggestions/", seq, " not found"));
+    }
+    return found.front();
+  }
+  absl::Status DecideMergeSuggestion(int64_t seq, MergeSuggestion::State state,
+                                     const std::string& who) override {
+    return sqlite_internal::DecideMergeSuggestion(conn_, seq, state, who, now_us_);
   }
 
   absl::Status UpdateSyncJob(const std::string& source_id, int64_t job_id,

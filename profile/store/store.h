@@ -125,6 +125,23 @@ struct RefusalEntry {
   int64_t at_us = 0;   // output only: when
 };
 
+// A merge the probabilistic matcher suggests for a steward's review: its
+// score fell between the matcher's lower and upper thresholds.
+struct MergeSuggestion {
+  enum class State { kPending = 0, kAccepted = 1, kRejected = 2 };
+  Side side = Side::kPerson;
+  int64_t a = 0;  // the two profiles when suggested, a < b
+  int64_t b = 0;
+  double score = 0;         // match probability
+  std::string explanation;  // per field: level and weight
+  State state = State::kPending;
+  std::string who;  // who decided; empty while pending
+  // Output only.
+  int64_t seq = 0;
+  int64_t at_us = 0;
+  int64_t decided_us = 0;
+};
+
 // A record refused by validation, with the reason.
 struct QuarantineEntry {
   hub::v1::SourceRecord record;
@@ -255,6 +272,25 @@ class WriteTransaction {
   virtual absl::Status AddDoNotLink(Side side, int64_t a, int64_t b,
                                     const std::string& who) = 0;
 
+  // --- Probabilistic matching -----------------------------------------------
+  // Replaces the block keys of profile `id` (an empty list removes them).
+  virtual absl::Status SetMatchKeys(int64_t id,
+                                    const std::vector<uint64_t>& keys) = 0;
+  // The profiles holding any of `keys`, each once, ascending; a key held by
+  // more than `max_per_key` profiles is too common to name candidates and is
+  // skipped. Ids are as stored: the caller resolves forwarding.
+  virtual absl::StatusOr<std::vector<int64_t>> MatchCandidates(
+      const std::vector<uint64_t>& keys, int max_per_key) = 0;
+  // Adds a pending suggestion unless the pair (either order) was suggested
+  // before on that side, whatever became of it; returns whether it was added.
+  virtual absl::StatusOr<bool> AddMergeSuggestion(const MergeSuggestion& s) = 0;
+  // NOT_FOUND if there is no suggestion `seq`.
+  virtual absl::StatusOr<MergeSuggestion> GetMergeSuggestion(int64_t seq) = 0;
+  // Records a steward's decision. NOT_FOUND if there is no suggestion `seq`.
+  virtual absl::Status DecideMergeSuggestion(int64_t seq,
+                                             MergeSuggestion::State state,
+                                             const std::string& who) = 0;
+
   // Returns every trait of `id`, ordered by name.
   virtual absl::StatusOr<std::vector<NamedTrait>> GetTraits(int64_t id) = 0;
   // Inserts or replaces the given traits of `id`.
@@ -384,6 +420,12 @@ class Store {
   // most `limit`.
   virtual absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(
       int64_t after_seq, int limit) = 0;
+
+  // Lists merge suggestions in `state` (all states if nullopt) with
+  // seq > `after_seq`, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<MergeSuggestion>> ListMergeSuggestions(
+      std::optional<MergeSuggestion::State> state, int64_t after_seq,
+      int limit) = 0;
 
   // Returns the quarantined records with their reasons, oldest first.
   virtual absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

@@ -129,6 +129,28 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->SaveCursor(s, c);
   }
+  absl::Status SetMatchKeys(int64_t id, const std::vector<uint64_t>& k) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->SetMatchKeys(id, k);
+  }
+  absl::StatusOr<std::vector<int64_t>> MatchCandidates(const std::vector<uint64_t>& k,
+                                                       int max) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->MatchCandidates(k, max);
+  }
+  absl::StatusOr<bool> AddMergeSuggestion(const MergeSuggestion& m) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddMergeSuggestion(m);
+  }
+  absl::StatusOr<MergeSuggestion> GetMergeSuggestion(int64_t seq) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->GetMergeSuggestion(seq);
+  }
+  absl::Status DecideMergeSuggestion(int64_t seq, MergeSuggestion::State st,
+                                     const std::string& who) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->DecideMergeSuggestion(seq, st, who);
+  }
   absl::Status UpdateSyncJob(const std::string& s, int64_t id,
                              const hub::v1::SyncJob& j) override {
     HUB_RETURN_IF_ERROR(Tick());

@@ -84,6 +84,10 @@ class FailingStore : public Store {
                                                      int l) override {
     return base_->ListMerges(s, id, before, l);
   }
+  absl::StatusOr<std::vector<MergeSuggestion>> ListMergeSuggestions(
+      std::optional<MergeSuggestion::State> s, int64_t a, int l) override {
+    return base_->ListMergeSuggestions(s, a, l);
+  }
   absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(int64_t a, int l) override {
     return base_->ListRefusals(a, l);
   }

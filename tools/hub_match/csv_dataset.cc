@@ -1,6 +1,5 @@
 #include "tools/hub_match/csv_dataset.h"
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/csv_reader.h"
@@ -18,38 +17,6 @@ absl::StatusOr<hub::v1::MatchConfig> LoadMatchConfig(const std::string& path) {
         absl::StrCat(path, ": ", finished.status().message()));
   }
   return finished;
-}
-
-std::vector<std::string> ConfigColumns(const hub::v1::MatchConfig& config) {
-  std::vector<std::string> columns;
-  absl::flat_hash_set<std::string> seen;
-  auto add = [&](const std::string& c) {
-    if (!c.empty() && seen.insert(c).second) columns.push_back(c);
-  };
-  for (const hub::v1::MatchField& f : config.fields()) {
-    add(f.column());
-    add(f.swapped_with());
-  }
-  for (const hub::v1::BlockingRule& rule : config.blocking()) {
-    for (const std::string& key : rule.keys()) {
-      add(ParseKeySpec(key).column);
-    }
-  }
-  return columns;
-}
-
-Dataset MakeDataset(const hub::v1::MatchConfig& config) {
-  std::vector<std::string> columns = ConfigColumns(config);
-  std::vector<absl::flat_hash_set<std::string>> missing(columns.size());
-  for (const hub::v1::MatchField& f : config.fields()) {
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (columns[c] != f.column()) continue;
-      for (const std::string& v : f.missing_values()) {
-        missing[c].insert(NormalizeValue(v));
-      }
-    }
-  }
-  return Dataset(std::move(columns), std::move(missing));
 }
 
 absl::Status LoadCsv(const std::string& path, int source,

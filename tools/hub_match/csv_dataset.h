@@ -16,14 +16,6 @@ namespace hub::match {
 // line:column or the bad field otherwise.
 absl::StatusOr<hub::v1::MatchConfig> LoadMatchConfig(const std::string& path);
 
-// The columns a configuration reads: its fields, swapped_with columns and
-// blocking key columns, each once, in first-use order.
-std::vector<std::string> ConfigColumns(const hub::v1::MatchConfig& config);
-
-// An empty dataset with ConfigColumns(config) and each field's
-// missing_values.
-Dataset MakeDataset(const hub::v1::MatchConfig& config);
-
 // Appends the rows of the CSV file at `path` (header first; RFC 4180 with
 // quoted fields spanning lines) to `data` as source `source`. A record's id
 // is its id_column value, or its 1-based row number when id_column is empty.

@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
   app.add_option("--min-probability", min_probability,
                  "Pairs written to --pairs have at least this probability "
                  "(default: the config's lower_threshold)");
+  std::string model_path;
+  app.add_option("--write-model", model_path,
+                 "Also write the config with the trained model (m, u, prior) "
+                 "to this file: hubd's matching section");
   app.add_option("--threads", threads, "Worker threads")->capture_default_str();
   app.add_flag("--quiet", quiet, "No summary on stderr");
   try {
@@ -48,6 +52,7 @@ int main(int argc, char** argv) {
   options.files = files;
   options.threads = threads;
   options.pairs_path = pairs_path;
+  options.model_path = model_path;
   options.min_probability =
       min_probability >= 0 ? min_probability : config->lower_threshold();
   options.summary = quiet ? nullptr : &std::cerr;

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "match/matcher.h"
@@ -106,6 +107,19 @@ absl::Status RunHubMatch(const hub::v1::MatchConfig& config,
   if (!options.pairs_path.empty()) {
     HUB_RETURN_IF_ERROR(WritePairs(options.pairs_path, data, *matcher, result,
                                    options.min_probability));
+  }
+  if (!options.model_path.empty()) {
+    hub::v1::MatchConfig trained = config;
+    ModelToConfig(matcher->model(), &trained);
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(trained, &text);
+    std::ofstream model(options.model_path);
+    model << "# Trained by hub-match on " << absl::StrJoin(options.files, ", ") << "\n"
+          << text;
+    if (!model) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(options.model_path, ": cannot write"));
+    }
   }
   if (options.summary != nullptr) {
     WriteSummary(data, *matcher, result, load_seconds, *options.summary);
