@@ -185,12 +185,25 @@ absl::StatusOr<SurvivorshipPolicy> BuildSurvivorshipPolicy(
   return policy;
 }
 
+absl::StatusOr<std::optional<ProfileMatcher>> BuildProfileMatcher(
+    const hub::v1::HubConfig& config) {
+  if (!config.has_person_matching()) return std::nullopt;
+  absl::StatusOr<ProfileMatcher> matcher =
+      ProfileMatcher::Create(config.person_matching());
+  if (!matcher.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("person_matching.", matcher.status().message()));
+  }
+  return std::optional<ProfileMatcher>(*std::move(matcher));
+}
+
 absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
   hub::v1::HubConfig config;
   HUB_RETURN_IF_ERROR(ReadTextProto(path, &config));
   absl::Status status = FinishConfig(&config);
   if (status.ok()) status = BuildIdentityPolicy(config.identity()).status();
   if (status.ok()) status = BuildSurvivorshipPolicy(config.survivorship()).status();
+  if (status.ok()) status = BuildProfileMatcher(config).status();
   if (!status.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
   }

@@ -2,11 +2,13 @@
 #ifndef HUB_HUB_CONFIG_H_
 #define HUB_HUB_CONFIG_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "hub/v1/config.pb.h"
 #include "profile/identity/identity_policy.h"
+#include "profile/identity/profile_matcher.h"
 #include "profile/survivorship/survivorship_policy.h"
 
 namespace hub {
@@ -35,6 +37,12 @@ absl::StatusOr<IdentityPolicy> BuildIdentityPolicy(
 // trait or source name.
 absl::StatusOr<SurvivorshipPolicy> BuildSurvivorshipPolicy(
     const hub::v1::SurvivorshipConfig& config);
+
+// The write-path matcher `config.person_matching` describes, or nullopt when
+// it is unset. INVALID_ARGUMENT "person_matching.<field>: ..." when it is
+// not a valid MatchConfig or lacks its model (m and u per field, prior).
+absl::StatusOr<std::optional<ProfileMatcher>> BuildProfileMatcher(
+    const hub::v1::HubConfig& config);
 
 }  // namespace hub
 

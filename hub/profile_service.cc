@@ -237,6 +237,57 @@ absl::Status KeepApart(MergeLedger* ledger, const hub::v1::AddDoNotLinkRequest& 
 
 }  // namespace
 
+hub::v1::MergeSuggestion ToProto(const MergeSuggestion& s) {
+  hub::v1::MergeSuggestion out;
+  out.set_name(absl::StrCat("mergeSuggestions/", s.seq));
+  out.set_profile(NameOf(s.side, s.a));
+  out.set_other_profile(NameOf(s.side, s.b));
+  out.set_score(s.score);
+  out.set_explanation(s.explanation);
+  out.set_state(static_cast<hub::v1::MergeSuggestion::State>(static_cast<int>(s.state) + 1));
+  out.set_actor(s.who);
+  *out.mutable_create_time() = ToProtoTime(absl::FromUnixMicros(s.at_us));
+  if (s.decided_us != 0) {
+    *out.mutable_decide_time() = ToProtoTime(absl::FromUnixMicros(s.decided_us));
+  }
+  return out;
+}
+
+absl::Status ListSuggestions(Store* store,
+                             const hub::v1::ListMergeSuggestionsRequest& req,
+                             hub::v1::ListMergeSuggestionsResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(int size, PageSize(req.page_size(), kDefaultEventPageSize, kMaxPageSize));
+  int64_t after = 0;
+  if (!req.page_token().empty()) {
+    HUB_ASSIGN_OR_RETURN(std::vector<int64_t> v,
+                         DecodePageToken(req.page_token(), "suggestions", 1));
+    after = v[0];
+  }
+  std::optional<MergeSuggestion::State> state;
+  if (!req.all_states()) {
+    const int wanted = req.state() == hub::v1::MergeSuggestion::STATE_UNSPECIFIED
+                           ? hub::v1::MergeSuggestion::PENDING
+                           : req.state();
+    state = static_cast<MergeSuggestion::State>(wanted - 1);
+  }
+  HUB_ASSIGN_OR_RETURN(std::vector<MergeSuggestion> rows,
+                       store->ListMergeSuggestions(state, after, size + 1));
+  const bool more = static_cast<int>(rows.size()) > size;
+  if (more) rows.pop_back();
+  for (const MergeSuggestion& s : rows) *resp->add_suggestions() = ToProto(s);
+  if (more) resp->set_next_page_token(EncodePageToken("suggestions", {rows.back().seq}));
+  return absl::OkStatus();
+}
+
+absl::Status Decide(MergeLedger* ledger, const hub::v1::DecideMergeSuggestionRequest& req,
+                    MergeSuggestion::State decision, const std::string& who,
+                    hub::v1::MergeSuggestion* resp) {
+  HUB_ASSIGN_OR_RETURN(int64_t seq, ParseIdName(req.name(), "mergeSuggestions", "name"));
+  HUB_ASSIGN_OR_RETURN(MergeSuggestion s, ledger->DecideSuggestion(seq, decision, who));
+  *resp = ToProto(s);
+  return absl::OkStatus();
+}
+
 grpc::Status ProfileServiceImpl::MergeProfiles(
     grpc::ServerContext* context, const hub::v1::MergeProfilesRequest* request,
     hub::v1::MergeProfilesResponse* response) {
@@ -267,6 +318,35 @@ grpc::Status ProfileServiceImpl::AddDoNotLink(grpc::ServerContext* context,
   absl::StatusOr<Principal> who = auth_->Authenticate(*context);
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(KeepApart(ledger_, *request, who->name, response));
+}
+
+grpc::Status ProfileServiceImpl::ListMergeSuggestions(
+    grpc::ServerContext* context,
+    const hub::v1::ListMergeSuggestionsRequest* request,
+    hub::v1::ListMergeSuggestionsResponse* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(ListSuggestions(store_, *request, response));
+}
+
+grpc::Status ProfileServiceImpl::AcceptMergeSuggestion(
+    grpc::ServerContext* context,
+    const hub::v1::DecideMergeSuggestionRequest* request,
+    hub::v1::MergeSuggestion* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(Decide(ledger_, *request, MergeSuggestion::State::kAccepted,
+                             who->name, response));
+}
+
+grpc::Status ProfileServiceImpl::RejectMergeSuggestion(
+    grpc::ServerContext* context,
+    const hub::v1::DecideMergeSuggestionRequest* request,
+    hub::v1::MergeSuggestion* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(Decide(ledger_, *request, MergeSuggestion::State::kRejected,
+                             who->name, response));
 }
 
 grpc::Status ProfileServiceImpl::ListAccountMembers(

@@ -56,6 +56,18 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
   grpc::Status AddDoNotLink(grpc::ServerContext* context,
                             const hub::v1::AddDoNotLinkRequest* request,
                             hub::v1::DoNotLink* response) override;
+  grpc::Status ListMergeSuggestions(
+      grpc::ServerContext* context,
+      const hub::v1::ListMergeSuggestionsRequest* request,
+      hub::v1::ListMergeSuggestionsResponse* response) override;
+  grpc::Status AcceptMergeSuggestion(
+      grpc::ServerContext* context,
+      const hub::v1::DecideMergeSuggestionRequest* request,
+      hub::v1::MergeSuggestion* response) override;
+  grpc::Status RejectMergeSuggestion(
+      grpc::ServerContext* context,
+      const hub::v1::DecideMergeSuggestionRequest* request,
+      hub::v1::MergeSuggestion* response) override;
 
  private:
   Store* store_;

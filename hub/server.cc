@@ -58,8 +58,11 @@ class ServerImpl : public Server {
                          BuildIdentityPolicy(config.identity()));
     HUB_ASSIGN_OR_RETURN(SurvivorshipPolicy survivorship,
                          BuildSurvivorshipPolicy(config.survivorship()));
+    HUB_ASSIGN_OR_RETURN(std::optional<ProfileMatcher> matcher,
+                         BuildProfileMatcher(config));
     ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy),
-                                           ValidationLimits{}, survivorship);
+                                           ValidationLimits{}, survivorship,
+                                           std::move(matcher));
     ledger_ = std::make_unique<MergeLedger>(store_.get(), survivorship);
     AdapterOptions adapter_options;
     adapter_options.page_size = config.max_batch_records();

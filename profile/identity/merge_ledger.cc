@@ -83,7 +83,18 @@ std::vector<int64_t> LoserSide(const std::vector<MergeEntry>& active,
 absl::StatusOr<MergeEntry> MergeLedger::Merge(Side side, int64_t a, int64_t b,
                                               const std::string& who) {
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
-  HUB_ASSIGN_OR_RETURN(auto live, TwoLive(tx.get(), side, a, b, "merge"));
+  HUB_ASSIGN_OR_RETURN(MergeEntry entry,
+                       MergeIn(tx.get(), side, a, b, "manual", std::nullopt, who));
+  HUB_RETURN_IF_ERROR(tx->Commit());
+  return entry;
+}
+
+absl::StatusOr<MergeEntry> MergeLedger::MergeIn(WriteTransaction* tx, Side side,
+                                                int64_t a, int64_t b,
+                                                const std::string& rule,
+                                                std::optional<double> score,
+                                                const std::string& who) {
+  HUB_ASSIGN_OR_RETURN(auto live, TwoLive(tx, side, a, b, "merge"));
   HUB_ASSIGN_OR_RETURN(bool apart, tx->IsDoNotLinked(side, live.first, live.second));
   if (apart) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -94,12 +105,12 @@ absl::StatusOr<MergeEntry> MergeLedger::Merge(Side side, int64_t a, int64_t b,
   entry.side = side;
   entry.winner = std::min(live.first, live.second);
   entry.loser = std::max(live.first, live.second);
-  entry.rule = "manual";
+  entry.rule = rule;
+  entry.score = score;
   entry.who = who;
-  HUB_RETURN_IF_ERROR(ApplyMerge(tx.get(), policy_, entry));
+  HUB_RETURN_IF_ERROR(ApplyMerge(tx, policy_, entry));
   HUB_ASSIGN_OR_RETURN(std::vector<MergeEntry> active,
                        tx->ActiveMerges(side, entry.winner));
-  HUB_RETURN_IF_ERROR(tx->Commit());
   for (const MergeEntry& e : active) {
     if (e.loser == entry.loser) return e;
   }
@@ -133,6 +144,29 @@ absl::StatusOr<UnmergeResult> MergeLedger::Unmerge(Side side, int64_t id,
   HUB_ASSIGN_OR_RETURN(MergeEntry entry, tx->GetMergeEntry(undone_now.undone_by));
   HUB_RETURN_IF_ERROR(tx->Commit());
   return UnmergeResult{root, undone.loser, std::move(entry)};
+}
+
+absl::StatusOr<MergeSuggestion> MergeLedger::DecideSuggestion(
+    int64_t seq, MergeSuggestion::State decision, const std::string& who) {
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
+  HUB_ASSIGN_OR_RETURN(MergeSuggestion s, tx->GetMergeSuggestion(seq));
+  if (s.state != MergeSuggestion::State::kPending) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "mergeSuggestions/", seq, " was ",
+        s.state == MergeSuggestion::State::kAccepted ? "accepted" : "rejected",
+        " already, by ", s.who));
+  }
+  if (decision == MergeSuggestion::State::kAccepted) {
+    HUB_RETURN_IF_ERROR(
+        MergeIn(tx.get(), s.side, s.a, s.b, "suggestion", s.score, who).status());
+  } else {
+    HUB_ASSIGN_OR_RETURN(auto live, TwoLive(tx.get(), s.side, s.a, s.b, "keep apart"));
+    HUB_RETURN_IF_ERROR(tx->AddDoNotLink(s.side, live.first, live.second, who));
+  }
+  HUB_RETURN_IF_ERROR(tx->DecideMergeSuggestion(seq, decision, who));
+  HUB_ASSIGN_OR_RETURN(MergeSuggestion decided, tx->GetMergeSuggestion(seq));
+  HUB_RETURN_IF_ERROR(tx->Commit());
+  return decided;
 }
 
 absl::StatusOr<std::pair<int64_t, int64_t>> MergeLedger::AddDoNotLink(

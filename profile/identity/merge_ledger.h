@@ -68,7 +68,24 @@ class MergeLedger {
   absl::StatusOr<std::pair<int64_t, int64_t>> AddDoNotLink(
       Side side, int64_t a, int64_t b, const std::string& who);
 
+  // Accepts (kAccepted: merges the two as Merge does, with rule
+  // "suggestion" and the suggestion's score) or rejects (kRejected: keeps
+  // them apart with a do-not-link constraint) pending merge suggestion
+  // `seq`, and records `who` decided. Returns the decided suggestion.
+  // NOT_FOUND if there is no such suggestion; FAILED_PRECONDITION if it was
+  // decided already, the two are one profile by now, or (accepting) a
+  // do-not-link constraint keeps them apart.
+  absl::StatusOr<MergeSuggestion> DecideSuggestion(int64_t seq,
+                                                   MergeSuggestion::State decision,
+                                                   const std::string& who);
+
  private:
+  // Merge inside `tx`, with the ledger's `rule` and `score`.
+  absl::StatusOr<MergeEntry> MergeIn(WriteTransaction* tx, Side side, int64_t a,
+                                     int64_t b, const std::string& rule,
+                                     std::optional<double> score,
+                                     const std::string& who);
+
   Store* store_;
   SurvivorshipPolicy policy_;
 };

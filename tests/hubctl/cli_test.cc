@@ -302,6 +302,39 @@ TEST_F(StewardCliTest, DoNotLinkKeepsTwoProfilesApart) {
   EXPECT_EQ(Run({"profiles", "do-not-link", "12", "x"}), 2);
 }
 
+TEST_F(StewardCliTest, MergesListShowsPendingSuggestionsWithTheirReasons) {
+  EXPECT_EQ(Run({"merges", "list"}), 0);
+  EXPECT_EQ(hub_.profiles().log().last_request, "state: PENDING");
+  EXPECT_EQ(out_.str(),
+            "SUGGESTION          WHEN                  PROFILE      OTHER        SCORE   "
+            "STATE    BY  WHY\n"
+            "mergeSuggestions/7  2024-03-06T09:00:00Z  profiles/12  profiles/15  0.4447  "
+            "pending  -   name=exact(+9.6) phone=missing(+0.0)\n");
+  EXPECT_EQ(Run({"merges", "list", "--state", "rejected"}), 0);
+  EXPECT_EQ(hub_.profiles().log().last_request, "state: REJECTED");
+  EXPECT_EQ(Run({"merges", "list", "--any-state"}), 0);
+  EXPECT_EQ(hub_.profiles().log().last_request, "state: PENDING all_states: true");
+  EXPECT_EQ(Run({"merges", "list", "--state", "maybe"}), 2);
+  EXPECT_EQ(err_.str(),
+            "hubctl: --state: expected pending, accepted or rejected, got \"maybe\"\n");
+}
+
+TEST_F(StewardCliTest, MergesAcceptAndRejectDecideASuggestion) {
+  EXPECT_EQ(Run({"merges", "accept", "7"}), 0);
+  EXPECT_EQ(hub_.profiles().log().methods,
+            std::vector<std::string>{"AcceptMergeSuggestion"});
+  EXPECT_EQ(hub_.profiles().log().last_request, "name: \"mergeSuggestions/7\"");
+  EXPECT_EQ(out_.str(),
+            "mergeSuggestions/7 accepted: profiles/12 and profiles/15 are merged\n");
+  EXPECT_EQ(Run({"merges", "reject", "mergeSuggestions/7"}), 0);
+  EXPECT_EQ(out_.str(),
+            "mergeSuggestions/7 rejected: profiles/12 and profiles/15 are kept apart\n");
+  EXPECT_EQ(Run({"merges", "accept", "8"}), 3);
+  EXPECT_EQ(err_.str(), "hubctl: NOT_FOUND: mergeSuggestions/8 not found\n");
+  EXPECT_EQ(Run({"merges", "reject", "profiles/7"}), 2);
+  EXPECT_EQ(Run({"merges", "accept"}), 2);
+}
+
 TEST_F(CliTest, SyncRunWithoutWaitPrintsTheStartedJob) {
   hub_.sync().SetJobScript({CrmJob(SyncJob::PENDING)});
   EXPECT_EQ(Run({"sync", "run", "crm", "--full"}), 0);

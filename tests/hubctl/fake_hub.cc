@@ -134,6 +134,61 @@ grpc::Status FakeProfileService::MergeProfiles(
   return grpc::Status::OK;
 }
 
+namespace {
+
+hub::v1::MergeSuggestion Suggestion7() {
+  hub::v1::MergeSuggestion s;
+  s.set_name("mergeSuggestions/7");
+  s.set_profile("profiles/12");
+  s.set_other_profile("profiles/15");
+  s.set_score(0.4447);
+  s.set_explanation("name=exact(+9.6) phone=missing(+0.0)");
+  s.set_state(hub::v1::MergeSuggestion::PENDING);
+  s.mutable_create_time()->set_seconds(1709715600);  // 2024-03-06T09:00:00Z
+  return s;
+}
+
+grpc::Status DecideSuggestion(const hub::v1::DecideMergeSuggestionRequest& request,
+                              hub::v1::MergeSuggestion::State state,
+                              hub::v1::MergeSuggestion* response) {
+  if (request.name() != "mergeSuggestions/7") {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, request.name() + " not found");
+  }
+  *response = Suggestion7();
+  response->set_state(state);
+  response->set_actor("steward");
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status FakeProfileService::ListMergeSuggestions(
+    grpc::ServerContext* context, const hub::v1::ListMergeSuggestionsRequest* request,
+    hub::v1::ListMergeSuggestionsResponse* response) {
+  grpc::Status status = Record(context, "ListMergeSuggestions", *request);
+  if (!status.ok()) return status;
+  if (request->all_states() || request->state() == hub::v1::MergeSuggestion::PENDING) {
+    *response->add_suggestions() = Suggestion7();
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeProfileService::AcceptMergeSuggestion(
+    grpc::ServerContext* context, const hub::v1::DecideMergeSuggestionRequest* request,
+    hub::v1::MergeSuggestion* response) {
+  grpc::Status status = Record(context, "AcceptMergeSuggestion", *request);
+  if (!status.ok()) return status;
+  return DecideSuggestion(*request, hub::v1::MergeSuggestion::ACCEPTED, response);
+}
+
+grpc::Status FakeProfileService::RejectMergeSuggestion(
+    grpc::ServerContext* context, const hub::v1::DecideMergeSuggestionRequest* request,
+    hub::v1::MergeSuggestion* response) {
+  grpc::Status status = Record(context, "RejectMergeSuggestion", *request);
+  if (!status.ok()) return status;
+  return DecideSuggestion(*request, hub::v1::MergeSuggestion::REJECTED, response);
+}
+
 grpc::Status FakeProfileService::UnmergeProfile(
     grpc::ServerContext* context, const hub::v1::UnmergeProfileRequest* request,
     hub::v1::UnmergeProfileResponse* response) {

@@ -65,6 +65,21 @@ class FakeProfileService final : public hub::v1::ProfileService::Service {
   grpc::Status AddDoNotLink(grpc::ServerContext* context,
                             const hub::v1::AddDoNotLinkRequest* request,
                             hub::v1::DoNotLink* response) override;
+  // One pending suggestion, mergeSuggestions/7 (profiles/12 and 15, score
+  // 0.4447), listed when the request asks for pending or all states.
+  grpc::Status ListMergeSuggestions(
+      grpc::ServerContext* context,
+      const hub::v1::ListMergeSuggestionsRequest* request,
+      hub::v1::ListMergeSuggestionsResponse* response) override;
+  // Decide mergeSuggestions/7 by "steward"; NOT_FOUND for another.
+  grpc::Status AcceptMergeSuggestion(
+      grpc::ServerContext* context,
+      const hub::v1::DecideMergeSuggestionRequest* request,
+      hub::v1::MergeSuggestion* response) override;
+  grpc::Status RejectMergeSuggestion(
+      grpc::ServerContext* context,
+      const hub::v1::DecideMergeSuggestionRequest* request,
+      hub::v1::MergeSuggestion* response) override;
 
  private:
   // NOT_FOUND unless `name` is a known profile.

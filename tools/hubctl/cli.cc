@@ -48,6 +48,7 @@ class Cli {
   void AddProfiles();
   void AddAccounts();
   void AddIdentity();
+  void AddMerges();
   void AddSources();
   void AddSync();
   void AddHealth();
@@ -68,6 +69,7 @@ class Cli {
   int64_t entry_ = 0;
   std::string type_flag_, value_flag_, type_arg_, value_arg_;
   std::string kind_, path_, service_;
+  bool all_states_ = false;
   ListOptions list_;
   SyncRunOptions sync_;
 };
@@ -85,6 +87,7 @@ Cli::Cli() {
   AddProfiles();
   AddAccounts();
   AddIdentity();
+  AddMerges();
   AddSources();
   AddSync();
   AddHealth();
@@ -209,6 +212,25 @@ void Cli::AddAccounts() {
   members->add_option("ID", name_, "accounts/{id} or {id}")->required();
   AddListFlags(members);
   OnRun(members, [this](const auto& ctx) { return AccountsMembers(ctx, name_, list_); });
+}
+
+void Cli::AddMerges() {
+  CLI::App* group = app_.add_subcommand(
+      "merges", "Merges the probabilistic matcher suggests for review");
+  CLI::App* list = group->add_subcommand("list", "List suggestions, oldest first");
+  list->add_option("--state", kind_, "pending (default), accepted or rejected");
+  list->add_flag("--any-state", all_states_, "Every suggestion, whatever its state");
+  AddListFlags(list);
+  OnRun(list, [this](const auto& ctx) {
+    return MergesList(ctx, kind_.empty() ? "pending" : kind_, all_states_, list_);
+  });
+  CLI::App* accept = group->add_subcommand("accept", "Merge the suggested pair");
+  accept->add_option("ID", name_, "mergeSuggestions/{id} or {id}")->required();
+  OnRun(accept, [this](const auto& ctx) { return MergesDecide(ctx, name_, true); });
+  CLI::App* reject = group->add_subcommand(
+      "reject", "Keep the suggested pair apart (do-not-link)");
+  reject->add_option("ID", name_, "mergeSuggestions/{id} or {id}")->required();
+  OnRun(reject, [this](const auto& ctx) { return MergesDecide(ctx, name_, false); });
 }
 
 void Cli::AddIdentity() {

@@ -2,7 +2,9 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "tools/hubctl/format.h"
 #include "tools/hubctl/table.h"
 
@@ -51,6 +53,26 @@ void PrintUnmergeResult(const hub::v1::UnmergeProfileResponse& response,
       << EscapeForTerminal(response.name()) << " (ledger entry "
       << response.entry().sequence() << " undoes " << response.entry().undoes()
       << "); the two are kept apart\n";
+}
+
+void PrintSuggestionList(const hub::v1::ListMergeSuggestionsResponse& response,
+                         std::ostream& out) {
+  Table table({"SUGGESTION", "WHEN", "PROFILE", "OTHER", "SCORE", "STATE", "BY",
+               "WHY"});
+  for (const auto& s : response.suggestions()) {
+    table.AddRow({s.name(), FormatTimestamp(s.create_time()), s.profile(),
+                  s.other_profile(), absl::StrFormat("%.4f", s.score()),
+                  absl::AsciiStrToLower(hub::v1::MergeSuggestion::State_Name(s.state())),
+                  s.actor().empty() ? "-" : s.actor(), s.explanation()});
+  }
+  table.Print(out);
+}
+
+void PrintDecidedSuggestion(const hub::v1::MergeSuggestion& s, std::ostream& out) {
+  const bool accepted = s.state() == hub::v1::MergeSuggestion::ACCEPTED;
+  out << EscapeForTerminal(s.name()) << (accepted ? " accepted: " : " rejected: ")
+      << EscapeForTerminal(s.profile()) << " and " << EscapeForTerminal(s.other_profile())
+      << (accepted ? " are merged\n" : " are kept apart\n");
 }
 
 void PrintDoNotLink(const hub::v1::DoNotLink& link, std::ostream& out) {

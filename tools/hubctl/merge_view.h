@@ -26,6 +26,13 @@ void PrintUnmergeResult(const hub::v1::UnmergeProfileResponse& response,
                         std::ostream& out);
 
 // "profiles/1 and profiles/3 are kept apart".
+// `merges list`: a table of suggestions.
+void PrintSuggestionList(const hub::v1::ListMergeSuggestionsResponse& response,
+                         std::ostream& out);
+
+// `merges accept|reject`: one line saying what was decided.
+void PrintDecidedSuggestion(const hub::v1::MergeSuggestion& s, std::ostream& out);
+
 void PrintDoNotLink(const hub::v1::DoNotLink& link, std::ostream& out);
 
 }  // namespace hubctl

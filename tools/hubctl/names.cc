@@ -60,6 +60,10 @@ absl::StatusOr<std::string> ParseAccountName(std::string_view arg) {
   return ParseNumericName(Absl(arg), "accounts");
 }
 
+absl::StatusOr<std::string> ParseSuggestionName(std::string_view arg) {
+  return ParseNumericName(Absl(arg), "mergeSuggestions");
+}
+
 absl::StatusOr<std::string> ParseSourceId(std::string_view arg) {
   absl::string_view id = Absl(arg);
   absl::ConsumePrefix(&id, "sources/");

@@ -17,6 +17,9 @@ absl::StatusOr<std::string> ParseProfileName(std::string_view arg);
 // As ParseProfileName, for "accounts/{id}".
 absl::StatusOr<std::string> ParseAccountName(std::string_view arg);
 
+// As ParseProfileName, for "mergeSuggestions/{id}".
+absl::StatusOr<std::string> ParseSuggestionName(std::string_view arg);
+
 // Returns "sources/{source_id}" for "sources/{source_id}" or a bare
 // "{source_id}", where source_id matches [a-z0-9-]{1,63}. Fails with
 // kInvalidArgument otherwise.

@@ -1,6 +1,8 @@
 #include "tools/hubctl/profile_commands.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "hub/v1/profile_service.grpc.pb.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/merge_view.h"
@@ -226,6 +228,49 @@ int ProfilesDoNotLink(const CommandContext& ctx, std::string_view first,
   grpc::Status status = NewStub(ctx)->AddDoNotLink(&context, request, &response);
   if (!status.ok()) return ReportRpcError(ctx, status);
   return Emit(ctx, response, [&](std::ostream& o) { PrintDoNotLink(response, o); });
+}
+
+int MergesList(const CommandContext& ctx, std::string_view state, bool all,
+               const ListOptions& options) {
+  hub::v1::ListMergeSuggestionsRequest request;
+  request.set_all_states(all);
+  hub::v1::MergeSuggestion::State wanted;
+  std::string upper = absl::AsciiStrToUpper(absl::string_view(state.data(), state.size()));
+  if (!hub::v1::MergeSuggestion::State_Parse(upper, &wanted) ||
+      wanted == hub::v1::MergeSuggestion::STATE_UNSPECIFIED) {
+    return ReportUsageError(
+        ctx, absl::InvalidArgumentError(absl::StrCat(
+                 "--state: expected pending, accepted or rejected, got \"",
+                 absl::string_view(state.data(), state.size()), "\"")));
+  }
+  request.set_state(wanted);
+  auto stub = NewStub(ctx);
+  hub::v1::ListMergeSuggestionsResponse response;
+  grpc::Status status =
+      FetchPages(ctx, options, request, &response,
+                 [&](grpc::ClientContext* c, const auto& req, auto* resp) {
+                   return stub->ListMergeSuggestions(c, req, resp);
+                 });
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintSuggestionList(response, o); });
+}
+
+int MergesDecide(const CommandContext& ctx, std::string_view name_or_id,
+                 bool accept) {
+  absl::StatusOr<std::string> name = ParseSuggestionName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  hub::v1::DecideMergeSuggestionRequest request;
+  request.set_name(*name);
+  hub::v1::MergeSuggestion response;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  auto stub = NewStub(ctx);
+  grpc::Status status =
+      accept ? stub->AcceptMergeSuggestion(&context, request, &response)
+             : stub->RejectMergeSuggestion(&context, request, &response);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, response, [&](std::ostream& o) { PrintDecidedSuggestion(response, o); });
 }
 
 int IdentityReport(const CommandContext& ctx, const ListOptions& options) {

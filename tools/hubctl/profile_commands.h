@@ -65,6 +65,16 @@ int ProfilesMerges(const CommandContext& ctx, std::string_view name_or_id,
 int ProfilesDoNotLink(const CommandContext& ctx, std::string_view first,
                       std::string_view second);
 
+// `merges list [--any-state | --state STATE]`: ListMergeSuggestions (pending by
+// default). `state` is "pending", "accepted" or "rejected"; another word is a
+// usage error.
+int MergesList(const CommandContext& ctx, std::string_view state, bool all,
+               const ListOptions& options);
+
+// `merges accept ID` / `merges reject ID`: Accept/RejectMergeSuggestion.
+int MergesDecide(const CommandContext& ctx, std::string_view name_or_id,
+                 bool accept);
+
 // `identity report`: the identity links the guarded graph refused.
 int IdentityReport(const CommandContext& ctx, const ListOptions& options);
 
