@@ -41,8 +41,10 @@ absl::StatusOr<ProfileMatcher> ProfileMatcher::Create(hub::v1::MatchConfig confi
 }
 
 ProfileMatcher::Values ProfileMatcher::ValuesOf(
-    const std::vector<NamedTrait>& traits) const {
+    const std::vector<NamedTrait>& traits, int64_t account) const {
+  const std::string account_name = account != 0 ? absl::StrCat("accounts/", account) : "";
   auto find = [&](const std::string& name) -> const std::string* {
+    if (name == "@account") return &account_name;
     auto it = std::lower_bound(
         traits.begin(), traits.end(), name,
         [](const NamedTrait& t, const std::string& n) { return t.name < n; });

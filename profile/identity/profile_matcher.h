@@ -20,7 +20,9 @@ namespace hub {
 // title; "first_name+last_name" joins two traits with a space (both must be
 // present); alternatives separated by "|" are tried in order, so
 // "first_name+last_name|name" reads a CRM's split name or a support desk's
-// full one. Term-frequency weights are off: a write compares one profile
+// full one. The column "@account" is the profile's current account
+// ("accounts/{id}"), which the write path supplies with the traits.
+// Term-frequency weights are off: a write compares one profile
 // with a handful of candidates, not a dataset.
 //
 // Immutable after Create: thread-safe.
@@ -30,9 +32,10 @@ class ProfileMatcher {
   // MatchConfig or carries no model (m, u for every field, prior).
   static absl::StatusOr<ProfileMatcher> Create(hub::v1::MatchConfig config);
 
-  // A profile's value for each column, from its traits.
+  // A profile's value for each column, from its traits (sorted by name) and
+  // its current account (0: none).
   using Values = std::vector<std::string>;
-  Values ValuesOf(const std::vector<NamedTrait>& traits) const;
+  Values ValuesOf(const std::vector<NamedTrait>& traits, int64_t account = 0) const;
 
   // The profile's block keys: a candidate shares at least one.
   std::vector<uint64_t> BlockKeys(const Values& values) const;

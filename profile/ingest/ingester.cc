@@ -43,7 +43,8 @@ absl::StatusOr<std::vector<ProfileMatcher::Candidate>> LoadCandidates(
     HUB_ASSIGN_OR_RETURN(bool apart, tx->IsDoNotLinked(Side::kPerson, id, live));
     if (apart) continue;
     HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> traits, tx->GetTraits(live));
-    out.push_back(ProfileMatcher::Candidate{live, matcher.ValuesOf(traits)});
+    HUB_ASSIGN_OR_RETURN(int64_t account, tx->CurrentAccount(live));
+    out.push_back(ProfileMatcher::Candidate{live, matcher.ValuesOf(traits, account)});
   }
   return out;
 }
@@ -52,7 +53,8 @@ absl::StatusOr<std::vector<ProfileMatcher::Candidate>> LoadCandidates(
 absl::StatusOr<std::pair<ProfileMatcher::Values, std::vector<uint64_t>>> RefreshKeys(
     WriteTransaction* tx, const ProfileMatcher& matcher, int64_t id) {
   HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> traits, tx->GetTraits(id));
-  ProfileMatcher::Values values = matcher.ValuesOf(traits);
+  HUB_ASSIGN_OR_RETURN(int64_t account, tx->CurrentAccount(id));
+  ProfileMatcher::Values values = matcher.ValuesOf(traits, account);
   std::vector<uint64_t> keys = matcher.BlockKeys(values);
   HUB_RETURN_IF_ERROR(tx->SetMatchKeys(id, keys));
   return std::make_pair(std::move(values), std::move(keys));

@@ -463,6 +463,18 @@ class SqliteWriteTransaction : public WriteTransaction {
     return absl::OkStatus();
   }
 
+  absl::StatusOr<int64_t> CurrentAccount(int64_t id) override {
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        conn_->Prepare("SELECT (SELECT COALESCE(a.forward_to, a.id) FROM profiles a "
+                       "WHERE a.id=p.account_id) FROM profiles p WHERE p.id=?"));
+    ScopedReset reset(s);
+    s->Bind(1, id);
+    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return absl::NotFoundError(absl::StrCat("profiles/", id, " not found"));
+    return s->IsNull(0) ? 0 : s->Int(0);
+  }
+
   absl::Status SetMatchKeys(int64_t id, const std::vector<uint64_t>& keys) override {
     return sqlite_internal::SetMatchKeys(conn_, id, keys);
   }

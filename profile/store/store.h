@@ -273,6 +273,9 @@ class WriteTransaction {
                                     const std::string& who) = 0;
 
   // --- Probabilistic matching -----------------------------------------------
+  // The live account person `id`'s current account link resolves to; 0 if
+  // it has none. NOT_FOUND if `id` is not a profile.
+  virtual absl::StatusOr<int64_t> CurrentAccount(int64_t id) = 0;
   // Replaces the block keys of profile `id` (an empty list removes them).
   virtual absl::Status SetMatchKeys(int64_t id,
                                     const std::vector<uint64_t>& keys) = 0;

@@ -72,6 +72,14 @@ TEST(ProfileMatcherTest, ColumnsReadJoinedTraitsOrAnAlternative) {
   EXPECT_EQ(matcher.ValuesOf(Traits({{"name", "Ann  LEE"}, {"first_name", "Ann"}})),
             (ProfileMatcher::Values{"ann lee", ""}));
   EXPECT_EQ(matcher.ValuesOf(Traits({{"title", "CTO"}})), (ProfileMatcher::Values{"", ""}));
+  hub::v1::MatchConfig config = Config();
+  config.mutable_fields(1)->set_column("@account");
+  config.mutable_blocking(1)->set_keys(0, "@account");
+  ProfileMatcher by_account = *ProfileMatcher::Create(config);
+  EXPECT_EQ(by_account.ValuesOf(Traits({{"name", "Ann Lee"}}), 42),
+            (ProfileMatcher::Values{"ann lee", "accounts/42"}));
+  EXPECT_EQ(by_account.ValuesOf(Traits({{"name", "Ann Lee"}})),
+            (ProfileMatcher::Values{"ann lee", ""}));
 }
 
 TEST(ProfileMatcherTest, ScoresWithTheConfiguredModelAndExplains) {

@@ -129,6 +129,10 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->SaveCursor(s, c);
   }
+  absl::StatusOr<int64_t> CurrentAccount(int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->CurrentAccount(id);
+  }
   absl::Status SetMatchKeys(int64_t id, const std::vector<uint64_t>& k) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->SetMatchKeys(id, k);
