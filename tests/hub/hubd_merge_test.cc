@@ -18,18 +18,10 @@ namespace {
 
 using testing_support::HubClient;
 using testing_support::HubdProcess;
+using testing_support::RunShell;
 using testing_support::TempDir;
 
 constexpr char kToken[] = "steward-test-token";
-
-int RunShell(const std::string& cmd, std::string* out) {
-  FILE* f = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out->append(buf, n);
-  int status = pclose(f);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 hub::v1::Profile Get(HubClient* client, const std::string& name) {
   hub::v1::GetProfileRequest req;

@@ -18,6 +18,7 @@ namespace {
 
 using testing_support::HubClient;
 using testing_support::HubdProcess;
+using testing_support::RunShell;
 using testing_support::TempDir;
 
 constexpr char kToken[] = "ops-test-token";
@@ -30,15 +31,6 @@ std::vector<std::string> Config(const TempDir& dir, const std::string& db,
                       << "tokens { principal: \"tests\" role: \"admin\" sha256: \""
                       << Sha256Hex(kToken) << "\" }\n";
   return {"--config", path};
-}
-
-int RunStatus(const std::string& cmd, std::string* out) {
-  FILE* f = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out->append(buf, n);
-  int status = pclose(f);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // Profiles and events visible through the API.
@@ -64,7 +56,7 @@ class HubdOpsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string out;
-    ASSERT_EQ(RunStatus(absl::StrCat(HUB_SAMPLE_BIN, " --out ", dir_.File("world"),
+    ASSERT_EQ(RunShell(absl::StrCat(HUB_SAMPLE_BIN, " --out ", dir_.File("world"),
                                      " --accounts 60 --seed 21 2>&1"), &out), 0) << out;
   }
   TempDir dir_;
@@ -156,45 +148,45 @@ TEST_F(HubdOpsTest, HubctlDrivesTheRealServer) {
   std::string ctl = absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN,
                                  " --server ", (*hubd)->address(), " ");
   std::string out;
-  ASSERT_EQ(RunStatus(ctl + "sources create crm --kind salesforce --path " +
+  ASSERT_EQ(RunShell(ctl + "sources create crm --kind salesforce --path " +
                           dir_.File("world/salesforce") + " 2>&1", &out), 0) << out;
   out.clear();
-  ASSERT_EQ(RunStatus(ctl + "sync run crm --wait 2>/dev/null", &out), 0) << out;
+  ASSERT_EQ(RunShell(ctl + "sync run crm --wait 2>/dev/null", &out), 0) << out;
   EXPECT_NE(out.find("SUCCEEDED"), std::string::npos) << out;
   out.clear();
-  ASSERT_EQ(RunStatus(ctl + "sources list --output json", &out), 0);
+  ASSERT_EQ(RunShell(ctl + "sources list --output json", &out), 0);
   EXPECT_NE(out.find("\"name\": \"sources/crm\""), std::string::npos) << out;
   out.clear();
-  ASSERT_EQ(RunStatus(ctl + "profiles list --page-size 1 --output json", &out), 0) << out;
+  ASSERT_EQ(RunShell(ctl + "profiles list --page-size 1 --output json", &out), 0) << out;
   size_t at = out.find("\"name\": \"profiles/");
   ASSERT_NE(at, std::string::npos) << out;
   std::string name = out.substr(at + 9, out.find('"', at + 9) - at - 9);
   out.clear();
-  ASSERT_EQ(RunStatus(ctl + "profiles get " + name, &out), 0) << out;
+  ASSERT_EQ(RunShell(ctl + "profiles get " + name, &out), 0) << out;
   EXPECT_EQ(out.substr(0, 9 + name.size()), "Profile " + name + "\n");
   out.clear();
-  ASSERT_EQ(RunStatus(ctl + "accounts list --page-size 1 --output json", &out), 0) << out;
+  ASSERT_EQ(RunShell(ctl + "accounts list --page-size 1 --output json", &out), 0) << out;
   at = out.find("\"name\": \"accounts/");
   ASSERT_NE(at, std::string::npos) << out;
   std::string account = out.substr(at + 9, out.find('"', at + 9) - at - 9);
   out.clear();
-  ASSERT_EQ(RunStatus(ctl + "accounts members " + account + " --output json", &out), 0) << out;
+  ASSERT_EQ(RunShell(ctl + "accounts members " + account + " --output json", &out), 0) << out;
   EXPECT_NE(out.find("\"account\": \"" + account + "\""), std::string::npos) << out;
   out.clear();
-  EXPECT_EQ(RunStatus(ctl + "profiles get profiles/999999 2>&1", &out), 3);
+  EXPECT_EQ(RunShell(ctl + "profiles get profiles/999999 2>&1", &out), 3);
   EXPECT_NE(out.find("NOT_FOUND"), std::string::npos) << out;
   out.clear();
-  EXPECT_EQ(RunStatus(ctl + "profiles lookup shoe_size 44 2>&1", &out), 4);
+  EXPECT_EQ(RunShell(ctl + "profiles lookup shoe_size 44 2>&1", &out), 4);
   out.clear();
-  EXPECT_EQ(RunStatus(absl::StrCat("HUB_TOKEN= ", HUBCTL_BIN, " --server ",
+  EXPECT_EQ(RunShell(absl::StrCat("HUB_TOKEN= ", HUBCTL_BIN, " --server ",
                                    (*hubd)->address(), " sources list 2>&1"), &out), 5);
   out.clear();
-  EXPECT_EQ(RunStatus(ctl + "health", &out), 0);
+  EXPECT_EQ(RunShell(ctl + "health", &out), 0);
   EXPECT_NE(out.find("SERVING"), std::string::npos) << out;
   out.clear();
-  EXPECT_EQ(RunStatus(absl::StrCat(HUBCTL_BIN, " --timeout 2 --server 127.0.0.1:1 health 2>&1"), &out), 6);
+  EXPECT_EQ(RunShell(absl::StrCat(HUBCTL_BIN, " --timeout 2 --server 127.0.0.1:1 health 2>&1"), &out), 6);
   out.clear();
-  EXPECT_EQ(RunStatus(ctl + "frobnicate 2>&1", &out), 2);
+  EXPECT_EQ(RunShell(ctl + "frobnicate 2>&1", &out), 2);
 }
 
 TEST_F(HubdOpsTest, ASharedSwitchboardPhoneIsRefusedAndReported) {
@@ -232,7 +224,7 @@ TEST_F(HubdOpsTest, ASharedSwitchboardPhoneIsRefusedAndReported) {
   EXPECT_NE(r.holder(), r.target());
 
   std::string out;
-  ASSERT_EQ(RunStatus(absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN, " --server ",
+  ASSERT_EQ(RunShell(absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN, " --server ",
                                    (*hubd)->address(), " identity report"),
                       &out),
             0);

@@ -32,12 +32,7 @@ const char* const kKinds[] = {"salesforce", "mailchimp", "segment", "ga4", "zend
 
 std::string RunCommand(const std::string& cmd) {
   std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
-  int rc = pclose(f);
-  EXPECT_EQ(rc, 0) << cmd << "\n" << out;
+  EXPECT_EQ(testing_support::RunShell(cmd, &out), 0) << cmd << "\n" << out;
   return out;
 }
 
@@ -112,6 +107,13 @@ std::string KeyOf(const std::string& source, const std::string& entity,
 struct PairScores {
   double precision = 0, recall = 0, true_pairs = 0;
 };
+
+void PrintScores(const char* label, const PairScores& all, const PairScores& identified) {
+  std::printf("%s: person records P %.4f R %.4f (%.0f pairs); contacts and leads "
+              "P %.4f R %.4f (%.0f pairs)\n",
+              label, all.precision, all.recall, all.true_pairs, identified.precision,
+              identified.recall, identified.true_pairs);
+}
 
 class HubdTest : public ::testing::Test {
  protected:
@@ -325,10 +327,7 @@ TEST_F(HubdTest, ProfilesMatchTheGroundTruthExactly) {
   // traits at all) and a few contacts under a personal address.
   const PairScores all = PersonPairScores(truth, placed, /*with_activity=*/true);
   const PairScores identified = PersonPairScores(truth, placed, /*with_activity=*/false);
-  std::printf("deterministic: person records P %.4f R %.4f (%.0f pairs); contacts and "
-              "leads P %.4f R %.4f (%.0f pairs)\n",
-              all.precision, all.recall, all.true_pairs, identified.precision,
-              identified.recall, identified.true_pairs);
+  PrintScores("deterministic", all, identified);
   EXPECT_EQ(all.precision, 1.0);
   EXPECT_EQ(identified.precision, 1.0);
   EXPECT_GE(all.recall, 0.9397);  // the measured floor
@@ -559,10 +558,7 @@ TEST_F(HubdMatchingTest, MatcherJoinsWhatIdentifiersCouldNotWithoutFalseMerges) 
   const std::map<std::string, std::string> placed = PlacedPersonRecords();
   const PairScores all = PersonPairScores(truth, placed, /*with_activity=*/true);
   const PairScores identified = PersonPairScores(truth, placed, /*with_activity=*/false);
-  std::printf("with matching: person records P %.4f R %.4f (%.0f pairs); contacts and "
-              "leads P %.4f R %.4f (%.0f pairs)\n",
-              all.precision, all.recall, all.true_pairs, identified.precision,
-              identified.recall, identified.true_pairs);
+  PrintScores("with matching", all, identified);
   EXPECT_GE(identified.precision, 0.99);
   EXPECT_GE(identified.recall, 0.99);
   EXPECT_GE(all.precision, 0.99);

@@ -41,6 +41,10 @@ class HubdProcess {
   std::string out_path_, err_path_;
 };
 
+// Runs `cmd` with /bin/sh, appending its standard output to `*out`;
+// returns its exit code (-1 if it did not exit normally).
+int RunShell(const std::string& cmd, std::string* out);
+
 }  // namespace testing_support
 }  // namespace hub
 
