@@ -54,6 +54,33 @@ bool OneDateSlip(const std::string& a, const std::string& b) {
          da.substr(4, 2) == db.substr(6, 2) && da.substr(6, 2) == db.substr(4, 2);
 }
 
+std::array<uint8_t, 27> Letters(const std::string& s) {
+  std::array<uint8_t, 27> counts{};
+  for (char c : s) {
+    const int slot = c >= 'a' && c <= 'z' ? c - 'a' : 26;
+    if (counts[slot] < 255) ++counts[slot];
+  }
+  return counts;
+}
+
+// An upper bound of JaroWinkler(a, b): the matching characters cannot
+// outnumber the characters the two share, transpositions only lower it, and
+// the prefix bonus is at most that of their actual common prefix.
+double JaroWinklerBound(const std::string& a, const std::string& b,
+                        const std::array<uint8_t, 27>& la,
+                        const std::array<uint8_t, 27>& lb) {
+  int common = 0;
+  for (int i = 0; i < 27; ++i) common += std::min(la[i], lb[i]);
+  if (common == 0) return 0;
+  const double jaro = (double(common) / a.size() + double(common) / b.size() + 1) / 3;
+  int prefix = 0;
+  while (prefix < 4 && prefix < static_cast<int>(std::min(a.size(), b.size())) &&
+         a[prefix] == b[prefix]) {
+    ++prefix;
+  }
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
 }  // namespace
 
 absl::StatusOr<FieldComparator> FieldComparator::Create(
@@ -176,6 +203,8 @@ void FieldComparator::PrepareTokens(const std::string& separator) {
     tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
     for (uint32_t t : tokens) doc_freq[t] += column_->counts[v];
   }
+  token_letters_.reserve(token_text_.size());
+  for (const std::string& token : token_text_) token_letters_.push_back(Letters(token));
   // Inverse document frequency, floored so a token on every record still
   // counts a little.
   const double n = std::max<double>(1, column_->present);
@@ -285,7 +314,8 @@ double FieldComparator::TokenOverlap(uint32_t va, uint32_t vb) const {
           std::binary_search(ta.begin(), ta.end(), u)) {
         continue;
       }
-      if (JaroWinkler(text, other) >= 0.9) {
+      if (JaroWinklerBound(text, other, token_letters_[t], token_letters_[u]) >= 0.9 &&
+          JaroWinkler(text, other) >= 0.9) {
         shared += token_weight_[t] + token_weight_[u];
         break;
       }

@@ -2,6 +2,7 @@
 #ifndef HUB_MATCH_FIELD_COMPARATOR_H_
 #define HUB_MATCH_FIELD_COMPARATOR_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,6 +62,9 @@ class FieldComparator {
   // TOKEN_SET: per token id, its text and inverse document frequency.
   std::vector<std::string> token_text_;
   std::vector<double> token_weight_;
+  // Per token: how often each letter a..z (and, in slot 26, anything else)
+  // occurs, to bound Jaro–Winkler before computing it.
+  std::vector<std::array<uint8_t, 27>> token_letters_;
 };
 
 }  // namespace hub::match
