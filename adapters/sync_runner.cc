@@ -23,6 +23,8 @@ void CopyStats(const IngestStats& s, int64_t pages, hub::v1::SyncJob* job) {
   job->set_accounts_created(s.accounts_created);
   job->set_merges(s.merges);
   job->set_identity_refusals(s.refusals);
+  job->set_probabilistic_merges(s.matched);
+  job->set_merge_suggestions(s.suggested);
   job->set_batches(pages);
 }
 

@@ -341,7 +341,7 @@ TEST_F(CliTest, SyncRunWithoutWaitPrintsTheStartedJob) {
   EXPECT_EQ(hub_.sync().log().last_request,
             "name: \"sources/crm\" full_resync: true");
   EXPECT_EQ(out_.str().rfind("Sync job sources/crm/syncJobs/3\n"
-                             "  state                PENDING\n",
+                             "  state                 PENDING\n",
                              0),
             0u);
   EXPECT_EQ(err_.str(), "");
@@ -367,7 +367,7 @@ TEST_F(CliTest, SyncRunWaitPollsUntilTheJobEndsAndShowsProgress) {
 TEST_F(CliTest, SyncRunWaitOnFailedJobExitsSeven) {
   hub_.sync().SetJobScript({CrmJob(SyncJob::RUNNING), CrmJob(SyncJob::FAILED)});
   EXPECT_EQ(Run({"sync", "run", "crm", "--wait"}), 7);
-  EXPECT_NE(out_.str().find("  error                Contact.csv: truncated\n"),
+  EXPECT_NE(out_.str().find("  error                 Contact.csv: truncated\n"),
             std::string::npos);
   const std::string err = err_.str();
   EXPECT_EQ(err.substr(err.rfind("hubctl:")),

@@ -148,19 +148,21 @@ TEST(MergeViewTest, StewardActionsPrintOneLine) {
 TEST(SyncViewTest, ShowsEveryCounterAndTheError) {
   EXPECT_EQ(Render(CrmJob(hub::v1::SyncJob::FAILED), PrintSyncJob),
             "Sync job sources/crm/syncJobs/3\n"
-            "  state                FAILED\n"
-            "  created              2024-05-02T09:15:00Z\n"
-            "  ended                2024-05-02T09:16:30.250Z\n"
-            "  records read         1200\n"
-            "  records ingested     1100\n"
-            "  records unchanged    90\n"
-            "  records quarantined  10\n"
-            "  profiles created     800\n"
-            "  accounts created     50\n"
-            "  merges               12\n"
-            "  identity refusals    2\n"
-            "  batches              3\n"
-            "  error                Contact.csv: truncated\n");
+            "  state                 FAILED\n"
+            "  created               2024-05-02T09:15:00Z\n"
+            "  ended                 2024-05-02T09:16:30.250Z\n"
+            "  records read          1200\n"
+            "  records ingested      1100\n"
+            "  records unchanged     90\n"
+            "  records quarantined   10\n"
+            "  profiles created      800\n"
+            "  accounts created      50\n"
+            "  merges                12\n"
+            "  identity refusals     2\n"
+            "  probabilistic merges  4\n"
+            "  merge suggestions     1\n"
+            "  batches               3\n"
+            "  error                 Contact.csv: truncated\n");
 }
 
 TEST(SyncViewTest, ListShowsOneRowPerJob) {
@@ -197,6 +199,8 @@ TEST(JsonTest, SyncJobUsesProto3JsonMappingWithEveryField) {
             " \"error\": \"\",\n"
             " \"accountsCreated\": \"50\",\n"
             " \"identityRefusals\": \"2\",\n"
+            " \"probabilisticMerges\": \"4\",\n"
+            " \"mergeSuggestions\": \"1\",\n"
             " \"createTime\": \"2024-05-02T09:15:00Z\",\n"
             " \"endTime\": \"2024-05-02T09:16:30.250Z\"\n"
             "}\n");

@@ -119,6 +119,8 @@ hub::v1::SyncJob CrmJob(hub::v1::SyncJob::State state) {
   job.set_accounts_created(50);
   job.set_merges(12);
   job.set_identity_refusals(2);
+  job.set_probabilistic_merges(4);
+  job.set_merge_suggestions(1);
   job.set_batches(3);
   *job.mutable_create_time() = Time("2024-05-02T09:15:00Z");
   if (state == hub::v1::SyncJob::SUCCEEDED ||

@@ -49,6 +49,8 @@ void PrintSyncJob(const hub::v1::SyncJob& job, std::ostream& out) {
       {"accounts created", absl::StrCat(job.accounts_created())},
       {"merges", absl::StrCat(job.merges())},
       {"identity refusals", absl::StrCat(job.identity_refusals())},
+      {"probabilistic merges", absl::StrCat(job.probabilistic_merges())},
+      {"merge suggestions", absl::StrCat(job.merge_suggestions())},
       {"batches", absl::StrCat(job.batches())},
   };
   if (!job.error().empty()) fields.push_back({"error", job.error()});
