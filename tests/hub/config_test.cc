@@ -134,6 +134,30 @@ TEST(ConfigTest, IdentityRulesAndBlockedPatterns) {
       << bad.status();
 }
 
+TEST(ConfigTest, PersonMatchingNeedsAModelAndTheExampleLoads) {
+  TempDir dir;
+  {
+    std::ifstream example(std::string(HUB_SOURCE_DIR) +
+                          "/docs/person_matching.example.textproto");
+    std::ofstream(dir.File("m.textproto")) << "person_matching {\n" << example.rdbuf() << "}\n";
+  }
+  absl::StatusOr<hub::v1::HubConfig> c = LoadConfig(dir.File("m.textproto"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  absl::StatusOr<std::optional<ProfileMatcher>> matcher = BuildProfileMatcher(*c);
+  ASSERT_TRUE(matcher.ok()) << matcher.status();
+  ASSERT_TRUE(matcher->has_value());
+  EXPECT_EQ((*matcher)->upper_threshold(), 0.5);
+  EXPECT_FALSE(BuildProfileMatcher(hub::v1::HubConfig())->has_value());
+
+  std::ofstream(dir.File("no_model.textproto"))
+      << "person_matching { fields { column: \"title\" comparator: EXACT } "
+         "blocking { keys: \"title\" } }\n";
+  absl::StatusOr<hub::v1::HubConfig> bad = LoadConfig(dir.File("no_model.textproto"));
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(),
+            dir.File("no_model.textproto") + ": person_matching.prior: must be in (0, 1)");
+}
+
 TEST(AuthTest, HashesAndTokens) {
   EXPECT_EQ(Sha256Hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
