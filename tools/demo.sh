@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Hub demo: installs what is missing, builds, generates a sample B2B
-# world, starts hubd on its embedded default (./hub.db, 127.0.0.1:50051, a
-# generated admin token), syncs every source, shows what was merged and one
-# unified profile with its lineage, and stops hubd.
+# world, starts hubd on its defaults (./hub.db, 127.0.0.1:50051, a generated
+# admin token) plus the write-path person matcher of
+# docs/person_matching.example.textproto, syncs every source, shows what was
+# merged (by identifiers and by the matcher), the merges left for review and
+# one unified profile with its lineage, and stops hubd.
 #
 # HUB_DEMO_DIR (default: a new temporary folder) holds the world and hub.db.
 # HUB_DEMO_ACCOUNTS (default 300) sizes the world.
@@ -23,8 +25,9 @@ accounts="${HUB_DEMO_ACCOUNTS:-300}"
 echo "== Generating a sample world of $accounts accounts in $work/world" >&2
 "$bin/hub-sample" --out world --accounts "$accounts" --seed 42
 
-echo "== Starting hubd (embedded default config) in $work" >&2
-"$bin/hubd" >hubd.out 2>hubd.log &
+echo "== Starting hubd (defaults + person matching) in $work" >&2
+{ echo "person_matching {"; cat "$root/docs/person_matching.example.textproto"; echo "}"; } > hub.textproto
+"$bin/hubd" --config hub.textproto >hubd.out 2>hubd.log &
 hubd_pid=$!
 trap 'kill -TERM $hubd_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -60,8 +63,10 @@ while pos < len(text.strip()):
     job = doc["syncJobs"][0]
     rows.append([job["name"].split("/")[1]] + [str(job.get(k, "0")) for k in (
         "recordsRead", "recordsIngested", "recordsQuarantined", "profilesCreated",
-        "accountsCreated", "merges", "identityRefusals")])
-head = ["source", "read", "ingested", "quarantined", "profiles+", "accounts+", "merges", "refused"]
+        "accountsCreated", "merges", "probabilisticMerges", "mergeSuggestions",
+        "identityRefusals")])
+head = ["source", "read", "ingested", "quarantined", "profiles+", "accounts+", "merges",
+        "by matcher", "for review", "refused"]
 widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
 for r in [head] + rows:
     print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
@@ -77,7 +82,11 @@ print(f"Their deterministic identifiers join them into {s['person_fragments']} p
 PY
 persons=$("$bin/hubctl" profiles list --all --output json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("profiles", [])))')
 accts=$("$bin/hubctl" accounts list --all --output json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("accounts", [])))')
-echo "Hub holds $persons unified person profiles and $accts accounts."
+echo "Hub holds $persons unified person profiles and $accts accounts: the matcher joined"
+echo "profiles no identifier linked (same name at the same account), and queued doubtful pairs:"
+echo
+echo "== Merges for review: hubctl merges list"
+"$bin/hubctl" merges list
 
 # One person known to the CRM, the support desk and the email list.
 email=$(/usr/bin/python3 - "$work/world" <<'PY'
