@@ -13,6 +13,7 @@
 #include "hub/auth.h"
 #include "hub/config.h"
 #include "hub/log.h"
+#include "hub/metrics_service.h"
 #include "hub/profile_service.h"
 #include "hub/sync_service.h"
 #include "profile/base/status_macros.h"
@@ -73,6 +74,7 @@ class ServerImpl : public Server {
                                                      auth_.get());
     syncs_ = std::make_unique<SyncServiceImpl>(store_.get(), &registry_,
                                                runner_.get(), auth_.get());
+    metrics_ = std::make_unique<MetricsServiceImpl>(store_.get(), auth_.get());
     return Listen(config.listen_address());
   }
 
@@ -132,6 +134,7 @@ class ServerImpl : public Server {
     builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(profiles_.get());
     builder.RegisterService(syncs_.get());
+    builder.RegisterService(metrics_.get());
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
@@ -140,6 +143,7 @@ class ServerImpl : public Server {
     health->SetServingStatus(true);
     health->SetServingStatus("hub.v1.ProfileService", true);
     health->SetServingStatus("hub.v1.SyncService", true);
+    health->SetServingStatus("hub.v1.MetricsService", true);
     return absl::OkStatus();
   }
 
@@ -151,6 +155,7 @@ class ServerImpl : public Server {
   std::unique_ptr<SyncRunner> runner_;
   std::unique_ptr<ProfileServiceImpl> profiles_;
   std::unique_ptr<SyncServiceImpl> syncs_;
+  std::unique_ptr<MetricsServiceImpl> metrics_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex mu_;

@@ -60,10 +60,18 @@ absl::Status CheckUndoable(WriteTransaction* tx, Side side, int64_t root,
 }  // namespace
 
 absl::Status ApplyMerge(WriteTransaction* tx, const SurvivorshipPolicy& policy,
-                        const MergeEntry& entry) {
+                        const MergeEntry& entry, StageTracker* stages) {
   HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> winner_traits, tx->GetTraits(entry.winner));
   HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> loser_traits, tx->GetTraits(entry.loser));
   HUB_RETURN_IF_ERROR(tx->Merge(entry));
+  if (stages != nullptr) {
+    stages->Retire(entry.loser);
+    if (entry.side == Side::kPerson) {
+      stages->Rebuild(entry.winner);
+    } else {
+      stages->TouchAccount(entry.winner);
+    }
+  }
   return ApplyMergedTraits(tx, policy, entry.winner, winner_traits, loser_traits);
 }
 
@@ -83,8 +91,10 @@ std::vector<int64_t> LoserSide(const std::vector<MergeEntry>& active,
 absl::StatusOr<MergeEntry> MergeLedger::Merge(Side side, int64_t a, int64_t b,
                                               const std::string& who) {
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
+  StageTracker stages(&stage_rules_);
   HUB_ASSIGN_OR_RETURN(MergeEntry entry,
-                       MergeIn(tx.get(), side, a, b, "manual", std::nullopt, who));
+                       MergeIn(tx.get(), side, a, b, "manual", std::nullopt, who, &stages));
+  HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
   HUB_RETURN_IF_ERROR(tx->Commit());
   return entry;
 }
@@ -93,7 +103,8 @@ absl::StatusOr<MergeEntry> MergeLedger::MergeIn(WriteTransaction* tx, Side side,
                                                 int64_t a, int64_t b,
                                                 const std::string& rule,
                                                 std::optional<double> score,
-                                                const std::string& who) {
+                                                const std::string& who,
+                                                StageTracker* stages) {
   HUB_ASSIGN_OR_RETURN(auto live, TwoLive(tx, side, a, b, "merge"));
   HUB_ASSIGN_OR_RETURN(bool apart, tx->IsDoNotLinked(side, live.first, live.second));
   if (apart) {
@@ -108,7 +119,7 @@ absl::StatusOr<MergeEntry> MergeLedger::MergeIn(WriteTransaction* tx, Side side,
   entry.rule = rule;
   entry.score = score;
   entry.who = who;
-  HUB_RETURN_IF_ERROR(ApplyMerge(tx, policy_, entry));
+  HUB_RETURN_IF_ERROR(ApplyMerge(tx, policy_, entry, stages));
   HUB_ASSIGN_OR_RETURN(std::vector<MergeEntry> active,
                        tx->ActiveMerges(side, entry.winner));
   for (const MergeEntry& e : active) {
@@ -140,6 +151,15 @@ absl::StatusOr<UnmergeResult> MergeLedger::Unmerge(Side side, int64_t id,
   HUB_RETURN_IF_ERROR(tx->AddDoNotLink(side, root, undone.loser, who));
   HUB_RETURN_IF_ERROR(RecomputeTraits(tx.get(), policy_, root));
   HUB_RETURN_IF_ERROR(RecomputeTraits(tx.get(), policy_, undone.loser));
+  StageTracker stages(&stage_rules_);
+  for (int64_t id : {root, undone.loser}) {
+    if (side == Side::kPerson) {
+      stages.Rebuild(id);
+    } else {
+      stages.TouchAccount(id);
+    }
+  }
+  HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
   HUB_ASSIGN_OR_RETURN(MergeEntry undone_now, tx->GetMergeEntry(seq));
   HUB_ASSIGN_OR_RETURN(MergeEntry entry, tx->GetMergeEntry(undone_now.undone_by));
   HUB_RETURN_IF_ERROR(tx->Commit());
@@ -157,8 +177,10 @@ absl::StatusOr<MergeSuggestion> MergeLedger::DecideSuggestion(
         " already, by ", s.who));
   }
   if (decision == MergeSuggestion::State::kAccepted) {
+    StageTracker stages(&stage_rules_);
     HUB_RETURN_IF_ERROR(
-        MergeIn(tx.get(), s.side, s.a, s.b, "suggestion", s.score, who).status());
+        MergeIn(tx.get(), s.side, s.a, s.b, "suggestion", s.score, who, &stages).status());
+    HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
   } else {
     HUB_ASSIGN_OR_RETURN(auto live, TwoLive(tx.get(), s.side, s.a, s.b, "keep apart"));
     HUB_RETURN_IF_ERROR(tx->AddDoNotLink(s.side, live.first, live.second, who));

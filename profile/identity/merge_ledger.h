@@ -9,16 +9,19 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "profile/lifecycle/stage_rules.h"
+#include "profile/lifecycle/stage_tracker.h"
 #include "profile/store/store.h"
 #include "profile/survivorship/survivorship_policy.h"
 
 namespace hub {
 
 // Merges `entry.loser` into `entry.winner` in `tx` (WriteTransaction::Merge)
-// and writes the winner's traits under `policy`. Shared by ingest and
-// stewards.
+// and writes the winner's traits under `policy`; with `stages`, notes the
+// merge for the lifecycle (the winner's facts are rebuilt, the loser's
+// history leaves the funnel). Shared by ingest and stewards.
 absl::Status ApplyMerge(WriteTransaction* tx, const SurvivorshipPolicy& policy,
-                        const MergeEntry& entry);
+                        const MergeEntry& entry, StageTracker* stages = nullptr);
 
 // The profiles on the loser's side when the entry that merged `loser` away
 // is undone: `loser` and every profile merged into it, directly or through
@@ -39,8 +42,10 @@ struct UnmergeResult {
 // Thread-safe (the store serialises writers); the store must outlive it.
 class MergeLedger {
  public:
-  MergeLedger(Store* store, SurvivorshipPolicy policy)
-      : store_(store), policy_(std::move(policy)) {}
+  // Merges and unmerges keep stage histories current under `stage_rules`.
+  MergeLedger(Store* store, SurvivorshipPolicy policy,
+              StageRules stage_rules = StageRules::Default())
+      : store_(store), policy_(std::move(policy)), stage_rules_(std::move(stage_rules)) {}
 
   // Merges the live profiles `a` and `b` resolve to: the older (smaller id)
   // survives, the other forwards to it, traits are re-survived, and the
@@ -84,10 +89,11 @@ class MergeLedger {
   absl::StatusOr<MergeEntry> MergeIn(WriteTransaction* tx, Side side, int64_t a,
                                      int64_t b, const std::string& rule,
                                      std::optional<double> score,
-                                     const std::string& who);
+                                     const std::string& who, StageTracker* stages);
 
   Store* store_;
   SurvivorshipPolicy policy_;
+  StageRules stage_rules_;
 };
 
 }  // namespace hub

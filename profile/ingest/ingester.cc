@@ -14,6 +14,7 @@
 #include "profile/identity/identifier.h"
 #include "profile/identity/merge_ledger.h"
 #include "profile/identity/resolver.h"
+#include "profile/lifecycle/stage_tracker.h"
 #include "profile/survivorship/trait_updates.h"
 
 namespace hub {
@@ -64,7 +65,8 @@ absl::StatusOr<std::pair<ProfileMatcher::Values, std::vector<uint64_t>>> Refresh
 // touched (see Ingester's constructor).
 absl::Status MatchProfiles(WriteTransaction* tx, const ProfileMatcher& matcher,
                            const SurvivorshipPolicy& survivorship,
-                           const std::vector<int64_t>& touched, IngestStats* stats) {
+                           const std::vector<int64_t>& touched, StageTracker* stages,
+                           IngestStats* stats) {
   absl::flat_hash_set<int64_t> done;
   for (int64_t placed : touched) {
     HUB_ASSIGN_OR_RETURN(int64_t id, tx->ResolveId(Side::kPerson, placed));
@@ -96,7 +98,7 @@ absl::Status MatchProfiles(WriteTransaction* tx, const ProfileMatcher& matcher,
     entry.loser = std::max(id, best->id);
     entry.rule = "probabilistic";
     entry.score = best->probability;
-    HUB_RETURN_IF_ERROR(ApplyMerge(tx, survivorship, entry));
+    HUB_RETURN_IF_ERROR(ApplyMerge(tx, survivorship, entry, stages));
     HUB_RETURN_IF_ERROR(tx->SetMatchKeys(entry.loser, {}));
     HUB_RETURN_IF_ERROR(RefreshKeys(tx, matcher, entry.winner).status());
     ++stats->merges;
@@ -110,8 +112,10 @@ absl::Status MatchProfiles(WriteTransaction* tx, const ProfileMatcher& matcher,
 class RecordApplier {
  public:
   RecordApplier(WriteTransaction* tx, const IdentityPolicy* policy,
-                const SurvivorshipPolicy* survivorship, IngestStats* stats)
-      : tx_(tx), policy_(policy), survivorship_(survivorship), stats_(stats) {}
+                const SurvivorshipPolicy* survivorship, StageTracker* stages,
+                IngestStats* stats)
+      : tx_(tx), policy_(policy), survivorship_(survivorship), stages_(stages),
+        stats_(stats) {}
 
   absl::Status Apply(const hub::v1::SourceRecord& r, const ValidatedRecord& v,
                      std::string payload, uint64_t hash,
@@ -138,6 +142,7 @@ class RecordApplier {
                            PersonAccount(stored, v, r, linked_account));
     }
     HUB_RETURN_IF_ERROR(tx_->PutRecord(r, stored));
+    NoteStages(role, r, stored, previous.has_value());
     if (role != RecordRole::kAccountEvent && !IsActivity(r.entity())) {
       HUB_RETURN_IF_ERROR(ApplyRecordTraits(tx_, *survivorship_, stored.profile_id,
                                             r, previous.has_value()));
@@ -150,6 +155,25 @@ class RecordApplier {
       HUB_RETURN_IF_ERROR(tx_->NoteChange(side, stored.profile_id, "updated"));
     }
     return absl::OkStatus();
+  }
+
+  // Tells the lifecycle what a stored record can change.
+  void NoteStages(RecordRole role, const hub::v1::SourceRecord& r,
+                  const RecordPlacement& stored, bool revision) {
+    switch (role) {
+      case RecordRole::kAccount:
+        stages_->TouchAccount(stored.profile_id);
+        break;
+      case RecordRole::kAccountEvent:
+        stages_->TouchAccount(stored.account_id);
+        break;
+      default:
+        if (revision || r.deleted()) {
+          stages_->Rebuild(stored.profile_id);
+        } else {
+          stages_->AddPersonRecord(stored.profile_id, &r);
+        }
+    }
   }
 
   // The person profiles whose traits the applied records offered, in
@@ -249,7 +273,7 @@ class RecordApplier {
     e.loser = loser;
     e.rule = absl::StrCat("deterministic:", type);
     e.record = KeyOf(r);
-    HUB_RETURN_IF_ERROR(ApplyMerge(tx_, *survivorship_, e));
+    HUB_RETURN_IF_ERROR(ApplyMerge(tx_, *survivorship_, e, stages_));
     ++stats_->merges;
     return absl::OkStatus();
   }
@@ -325,6 +349,7 @@ class RecordApplier {
   WriteTransaction* tx_;
   const IdentityPolicy* policy_;
   const SurvivorshipPolicy* survivorship_;
+  StageTracker* stages_;
   IngestStats* stats_;
   std::vector<int64_t> touched_persons_;
 };
@@ -403,7 +428,8 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                             const BatchHook& hook) {
   IngestStats stats;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
-  RecordApplier applier(tx.get(), &policy_, &survivorship_, &stats);
+  StageTracker stages(&stage_rules_);
+  RecordApplier applier(tx.get(), &policy_, &survivorship_, &stages, &stats);
   for (PreparedBatch::Item& item : batch.items) {
     ++stats.read;
     const hub::v1::SourceRecord& r = item.record;
@@ -434,8 +460,9 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
   }
   if (matcher_) {
     HUB_RETURN_IF_ERROR(MatchProfiles(tx.get(), *matcher_, survivorship_,
-                                      applier.touched_persons(), &stats));
+                                      applier.touched_persons(), &stages, &stats));
   }
+  HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
   if (!source_id.empty()) HUB_RETURN_IF_ERROR(tx->SaveCursor(source_id, cursor));
   if (hook) HUB_RETURN_IF_ERROR(hook(tx.get(), stats));
   HUB_RETURN_IF_ERROR(tx->Commit());

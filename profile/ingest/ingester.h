@@ -14,6 +14,7 @@
 #include "profile/identity/identity_policy.h"
 #include "profile/identity/profile_matcher.h"
 #include "profile/ingest/validator.h"
+#include "profile/lifecycle/stage_rules.h"
 #include "profile/store/store.h"
 #include "profile/survivorship/survivorship_policy.h"
 
@@ -119,6 +120,9 @@ class Ingester {
   // Probabilistic matching of the person profiles a batch touched; none:
   // deterministic resolution only.
   std::optional<ProfileMatcher> matcher_;
+  // Every batch keeps the stage histories of what it touched current
+  // (profile/lifecycle/stage_tracker.h).
+  StageRules stage_rules_ = StageRules::Default();
 };
 
 }  // namespace hub

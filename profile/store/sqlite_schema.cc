@@ -201,6 +201,34 @@ CREATE TABLE merge_suggestions(
   UNIQUE(side, a, b));
 CREATE INDEX merge_suggestions_state ON merge_suggestions(state, seq);
 )sql",
+      // 5: lifecycle stages (docs/lifecycle.md): each profile's stage facts
+      // and history, and the funnel counters maintained from the histories.
+      // Profiles ingested before this version get theirs when next touched.
+      R"sql(
+CREATE TABLE stage_state(
+  profile_id INTEGER PRIMARY KEY,
+  side INTEGER NOT NULL,
+  facts BLOB NOT NULL,
+  account_id INTEGER NOT NULL,      -- persons: live account the history used
+  segments TEXT NOT NULL);          -- funnel segments counted under
+CREATE TABLE stage_transitions(
+  profile_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  at_us INTEGER NOT NULL,           -- source event time
+  stage INTEGER NOT NULL,           -- hub::Stage
+  left_us INTEGER NOT NULL,         -- next transition; 0: none yet
+  reached_us INTEGER NOT NULL,      -- first move above the stage; 0: none yet
+  PRIMARY KEY(profile_id, seq)) WITHOUT ROWID;
+CREATE TABLE funnel_counts(
+  side INTEGER NOT NULL,
+  segment TEXT NOT NULL,            -- '' (all) or e.g. 'industry=Software'
+  day INTEGER NOT NULL,             -- UTC day of the entry (days since epoch)
+  stage INTEGER NOT NULL,
+  kind INTEGER NOT NULL,            -- 0 entries, 1 days to reach next, 2 days in stage
+  days INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY(side, segment, day, stage, kind, days)) WITHOUT ROWID;
+)sql",
   };
   return *kMigrations;
 }

@@ -15,6 +15,7 @@
 #include "profile/base/time_util.h"
 #include "profile/store/key_filter.h"
 #include "profile/store/sqlite_internal.h"
+#include "profile/store/sqlite_lifecycle.h"
 #include "profile/store/sqlite_matching.h"
 #include "profile/store/sqlite_ledger.h"
 #include "profile/store/sqlite_schema.h"
@@ -317,6 +318,16 @@ class SqliteStore : public Store {
       int limit) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
     return sqlite_internal::ReadMergeSuggestions(lease.conn, state, after_seq, limit);
+  }
+
+  absl::StatusOr<std::vector<StoredTransition>> ListTransitions(int64_t id) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::GetTransitions(lease.conn, id);
+  }
+  absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(
+      Side side, const std::string& segment, int64_t from_day, int64_t to_day) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::SumFunnelCounts(lease.conn, side, segment, from_day, to_day);
   }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

@@ -14,6 +14,7 @@
 #include "profile/base/time_util.h"
 #include "profile/store/sqlite_internal.h"
 #include "profile/store/sqlite_ledger.h"
+#include "profile/store/sqlite_lifecycle.h"
 #include "profile/store/sqlite_matching.h"
 
 namespace hub {
@@ -149,6 +150,37 @@ class SqliteWriteTransaction : public WriteTransaction {
       out.push_back(std::move(r));
     }
     return out;
+  }
+
+  absl::StatusOr<std::optional<StageState>> GetStageState(int64_t id) override {
+    return sqlite_internal::GetStageState(conn_, id);
+  }
+  absl::Status PutStageState(int64_t id, const StageState& state) override {
+    return sqlite_internal::PutStageState(conn_, id, state);
+  }
+  absl::Status DeleteStageState(int64_t id) override {
+    return sqlite_internal::DeleteStageState(conn_, id);
+  }
+  absl::StatusOr<std::vector<StoredTransition>> GetTransitions(int64_t id) override {
+    return sqlite_internal::GetTransitions(conn_, id);
+  }
+  absl::Status PutTransitions(int64_t id,
+                              const std::vector<StoredTransition>& history) override {
+    return sqlite_internal::PutTransitions(conn_, id, history);
+  }
+  absl::Status AddFunnelCounts(const std::vector<FunnelCount>& counts) override {
+    return sqlite_internal::AddFunnelCounts(conn_, counts);
+  }
+  absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(
+      int64_t id) override {
+    return sqlite_internal::PersonRecordsOf(conn_, id);
+  }
+  absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(
+      int64_t account_id) override {
+    return sqlite_internal::OpportunitiesOf(conn_, account_id);
+  }
+  absl::StatusOr<std::vector<int64_t>> MembersOf(int64_t account_id) override {
+    return sqlite_internal::MembersOf(conn_, account_id);
   }
 
   absl::StatusOr<std::optional<int64_t>> FindIdentity(

@@ -36,6 +36,46 @@ struct RecordInfo {
   int64_t origin_id = 0;   // see RecordPlacement::origin_id
 };
 
+// The lifecycle state of a profile (profile/lifecycle): what its stage
+// history was last computed from, so a batch recomputes only what changed.
+struct StageState {
+  Side side = Side::kPerson;
+  // Persons: PersonFacts::Serialize(). Accounts: the opportunities and
+  // member count their history used (StageTracker's encoding).
+  std::string facts;
+  int64_t account_id = 0;  // persons: the live account the history used
+  // The funnel segments the history is counted under ("" and e.g.
+  // "industry=Software"), '\n'-separated.
+  std::string segments;
+};
+
+// One stored stage transition (times in Unix microseconds; kNever-free:
+// left_us/reached_us are 0 when not (yet)).
+struct StoredTransition {
+  int64_t at_us = 0;
+  int stage = 0;  // hub::Stage
+  int64_t left_us = 0;
+  int64_t reached_us = 0;
+  bool operator==(const StoredTransition& o) const {
+    return at_us == o.at_us && stage == o.stage && left_us == o.left_us &&
+           reached_us == o.reached_us;
+  }
+};
+
+// A change to one funnel counter: (side, segment, UTC day, stage, kind,
+// days). kind 0 counts entries (days 0); kind 1 entries by whole days,
+// rounded up, until a higher stage was reached; kind 2 entries by whole
+// days, rounded down, until the stage was left.
+struct FunnelCount {
+  Side side = Side::kPerson;
+  std::string segment;
+  int64_t day = 0;
+  int stage = 0;
+  int kind = 0;
+  int64_t days = 0;
+  int64_t n = 0;
+};
+
 // How a revision of a source record is stored beside the record itself
 // (which is kept whole for lineage and trait recomputation).
 struct RecordPlacement {
@@ -333,6 +373,28 @@ class WriteTransaction {
                                      int64_t job_id,
                                      const hub::v1::SyncJob& job) = 0;
 
+  // --- Lifecycle stages (profile/lifecycle) ----------------------------------
+  // A profile's stage state; nullopt if it has none.
+  virtual absl::StatusOr<std::optional<StageState>> GetStageState(int64_t id) = 0;
+  virtual absl::Status PutStageState(int64_t id, const StageState& state) = 0;
+  // Deletes a profile's stage state and history (merged away).
+  virtual absl::Status DeleteStageState(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<StoredTransition>> GetTransitions(int64_t id) = 0;
+  virtual absl::Status PutTransitions(int64_t id,
+                                      const std::vector<StoredTransition>& history) = 0;
+  // Adds `n` of each count to its counter (rows reaching 0 are removed).
+  virtual absl::Status AddFunnelCounts(const std::vector<FunnelCount>& counts) = 0;
+  // The current revisions of a person's own person-side records, events
+  // included, opportunities not (for rebuilding its facts).
+  virtual absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(
+      int64_t id) = 0;
+  // The current revisions of the OPPORTUNITY records of a live account
+  // (through forwarding).
+  virtual absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(
+      int64_t account_id) = 0;
+  // The live persons whose current account is the live account `id`.
+  virtual absl::StatusOr<std::vector<int64_t>> MembersOf(int64_t account_id) = 0;
+
   // Makes every change durable and visible. After an error nothing was
   // committed.
   virtual absl::Status Commit() = 0;
@@ -429,6 +491,16 @@ class Store {
   virtual absl::StatusOr<std::vector<MergeSuggestion>> ListMergeSuggestions(
       std::optional<MergeSuggestion::State> state, int64_t after_seq,
       int limit) = 0;
+
+  // --- Lifecycle stages -------------------------------------------------------
+  // The stage history of a live profile or account, oldest first (empty if
+  // it has none).
+  virtual absl::StatusOr<std::vector<StoredTransition>> ListTransitions(
+      int64_t id) = 0;
+  // The funnel counters of `side` and `segment` for UTC days in
+  // [from_day, to_day), summed over the days (FunnelCount::day is 0).
+  virtual absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(
+      Side side, const std::string& segment, int64_t from_day, int64_t to_day) = 0;
 
   // Returns the quarantined records with their reasons, oldest first.
   virtual absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

@@ -27,6 +27,42 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->RecordsOf(id);
   }
+  absl::StatusOr<std::optional<StageState>> GetStageState(int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->GetStageState(id);
+  }
+  absl::Status PutStageState(int64_t id, const StageState& st) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PutStageState(id, st);
+  }
+  absl::Status DeleteStageState(int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->DeleteStageState(id);
+  }
+  absl::StatusOr<std::vector<StoredTransition>> GetTransitions(int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->GetTransitions(id);
+  }
+  absl::Status PutTransitions(int64_t id, const std::vector<StoredTransition>& h) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PutTransitions(id, h);
+  }
+  absl::Status AddFunnelCounts(const std::vector<FunnelCount>& c) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddFunnelCounts(c);
+  }
+  absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PersonRecordsOf(id);
+  }
+  absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(int64_t a) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->OpportunitiesOf(a);
+  }
+  absl::StatusOr<std::vector<int64_t>> MembersOf(int64_t a) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->MembersOf(a);
+  }
   absl::StatusOr<std::optional<int64_t>> FindIdentity(
       Side s, const std::string& t, const std::string& v) override {
     HUB_RETURN_IF_ERROR(Tick());

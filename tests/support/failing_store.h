@@ -91,6 +91,13 @@ class FailingStore : public Store {
   absl::StatusOr<std::vector<RefusalEntry>> ListRefusals(int64_t a, int l) override {
     return base_->ListRefusals(a, l);
   }
+  absl::StatusOr<std::vector<StoredTransition>> ListTransitions(int64_t id) override {
+    return base_->ListTransitions(id);
+  }
+  absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(Side s, const std::string& g,
+                                                           int64_t f, int64_t t) override {
+    return base_->SumFunnelCounts(s, g, f, t);
+  }
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(int l) override {
     return base_->ListQuarantine(l);
   }

@@ -1,0 +1,34 @@
+// The gRPC MetricsService: stage histories and the funnel, read from what
+// the write path maintains (profile/lifecycle).
+#ifndef HUB_HUB_METRICS_SERVICE_H_
+#define HUB_HUB_METRICS_SERVICE_H_
+
+#include "hub/auth.h"
+#include "hub/v1/metrics_service.grpc.pb.h"
+#include "profile/store/store.h"
+
+namespace hub {
+
+// Builds a funnel from summed counters (Store::SumFunnelCounts). Pure.
+hub::v1::Funnel FunnelFromCounts(const std::vector<FunnelCount>& counts, int window_days);
+
+// Thread-safe; the store and authenticator must outlive the service.
+class MetricsServiceImpl final : public hub::v1::MetricsService::Service {
+ public:
+  MetricsServiceImpl(Store* store, const Authenticator* auth) : store_(store), auth_(auth) {}
+
+  grpc::Status ListStageTransitions(
+      grpc::ServerContext* context, const hub::v1::ListStageTransitionsRequest* request,
+      hub::v1::ListStageTransitionsResponse* response) override;
+  grpc::Status GetFunnel(grpc::ServerContext* context,
+                         const hub::v1::GetFunnelRequest* request,
+                         hub::v1::Funnel* response) override;
+
+ private:
+  Store* store_;
+  const Authenticator* auth_;
+};
+
+}  // namespace hub
+
+#endif  // HUB_HUB_METRICS_SERVICE_H_

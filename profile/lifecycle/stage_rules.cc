@@ -1,0 +1,373 @@
+#include "profile/lifecycle/stage_rules.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "profile/base/time_util.h"
+
+namespace hub {
+namespace {
+
+int64_t Micros(const google::protobuf::Timestamp& ts) {
+  return ts.seconds() * 1000000 + ts.nanos() / 1000;
+}
+
+bool IsEvent(hub::v1::EntityType e) {
+  return e == hub::v1::EMAIL_ACTIVITY || e == hub::v1::WEB_EVENT ||
+         e == hub::v1::TICKET || e == hub::v1::SURVEY_RESPONSE ||
+         e == hub::v1::OPPORTUNITY;
+}
+
+int Rank(Stage s) { return static_cast<int>(s); }
+
+const std::string* Find(const google::protobuf::Map<std::string, std::string>& m,
+                        const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? nullptr : &it->second;
+}
+
+// Fixed-width little-endian encoding of the facts (version byte first).
+constexpr char kFactsVersion = 1;
+
+void PutInt(std::string* out, int64_t v) {
+  char buf[8];
+  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
+  out->append(buf, 8);
+}
+
+bool GetInt(absl::string_view* in, int64_t* v) {
+  if (in->size() < 8) return false;
+  uint64_t u = 0;
+  for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>((*in)[i])) << (8 * i);
+  *v = static_cast<int64_t>(u);
+  in->remove_prefix(8);
+  return true;
+}
+
+}  // namespace
+
+const char* StageName(Stage stage) {
+  switch (stage) {
+    case Stage::kAttract: return "ATTRACT";
+    case Stage::kCapture: return "CAPTURE";
+    case Stage::kNurture: return "NURTURE";
+    case Stage::kConvert: return "CONVERT";
+    case Stage::kExpand: return "EXPAND";
+    case Stage::kChurned: return "CHURNED";
+    case Stage::kNone: break;
+  }
+  return "";
+}
+
+StageRules StageRules::Default() {
+  StageRules r;
+  r.engagement_points = {{"email_opened", 1},   {"email_clicked", 3},
+                         {"page_view", 1},      {"form_submitted", 5},
+                         {"form_submit", 5},    {"demo_requested", 5},
+                         {"generate_lead", 5},  {"signed_up", 5}};
+  r.lead_status = {{"Marketing Qualified", Stage::kNurture},
+                   {"Sales Accepted", Stage::kNurture},
+                   {"Sales Qualified", Stage::kNurture}};
+  r.lifecycle_stage = {{"subscriber", Stage::kCapture},
+                       {"lead", Stage::kCapture},
+                       {"marketingqualifiedlead", Stage::kNurture},
+                       {"salesqualifiedlead", Stage::kNurture},
+                       {"opportunity", Stage::kConvert},
+                       {"customer", Stage::kExpand},
+                       {"evangelist", Stage::kExpand}};
+  return r;
+}
+
+int64_t RecordTime(const hub::v1::SourceRecord& r) {
+  if (IsEvent(r.entity())) return Micros(r.occurred_at());
+  if (r.entity() == hub::v1::CONTACT || r.entity() == hub::v1::LEAD) {
+    if (const std::string* created = Find(r.attributes(), "created_date")) {
+      absl::StatusOr<absl::Time> t = ParseTimestamp(*created);
+      if (t.ok()) return absl::ToUnixMicros(*t);
+    }
+  }
+  return Micros(r.updated_at());
+}
+
+int64_t PersonFacts::Declared(Stage s) const {
+  if (Rank(s) < Rank(Stage::kCapture) || Rank(s) > Rank(Stage::kExpand)) return kNever;
+  return declared[Rank(s) - Rank(Stage::kCapture)];
+}
+
+void PersonFacts::Fold(const hub::v1::SourceRecord& r, const StageRules& rules) {
+  const int64_t at = RecordTime(r);
+  first_seen = std::min(first_seen, at);
+  bool identifying = r.entity() == hub::v1::CONTACT || r.entity() == hub::v1::LEAD;
+  for (const hub::v1::Identifier& id : r.identifiers()) {
+    if (id.type() == "email") identifying = true;
+  }
+  if (identifying) identified = std::min(identified, at);
+  const int64_t updated = Micros(r.updated_at());
+  auto declare = [&](const absl::flat_hash_map<std::string, Stage>& map,
+                     const std::string& attribute) {
+    const std::string* value = Find(r.attributes(), attribute);
+    if (value == nullptr) return;
+    auto it = map.find(*value);
+    if (it == map.end()) return;
+    int64_t& d = declared[Rank(it->second) - Rank(Stage::kCapture)];
+    d = std::min(d, updated);
+  };
+  declare(rules.lead_status, "lead_status");
+  declare(rules.lifecycle_stage, "lifecyclestage");
+  if (IsEvent(r.entity()) && !r.event_type().empty()) {
+    auto it = rules.engagement_points.find(r.event_type());
+    if (it != rules.engagement_points.end() && it->second > 0) {
+      AddEngagement(at, it->second, rules);
+    }
+  }
+}
+
+void PersonFacts::AddEngagement(int64_t at, int32_t points, const StageRules& rules) {
+  if (at > engaged) return;  // the window reached the threshold before
+  const bool in_order = engagement.empty() || at >= engagement.back().first;
+  engagement.insert(std::upper_bound(engagement.begin(), engagement.end(),
+                                     std::make_pair(at, points)),
+                    {at, points});
+  if (in_order) {
+    // Only windows ending at `at` gained a point: check that one.
+    int64_t sum = 0;
+    for (auto it = engagement.rbegin(); it != engagement.rend(); ++it) {
+      if (it->first <= at - rules.engagement_window_us) break;
+      sum += it->second;
+    }
+    if (sum >= rules.engagement_threshold) engaged = at;
+  } else {
+    FindCrossing(rules);
+  }
+  if (engaged != kNever) {
+    engagement.erase(std::upper_bound(engagement.begin(), engagement.end(),
+                                      std::make_pair(engaged, INT32_MAX)),
+                     engagement.end());
+  }
+}
+
+void PersonFacts::FindCrossing(const StageRules& rules) {
+  engaged = kNever;
+  int64_t sum = 0;
+  size_t lo = 0;
+  for (size_t i = 0; i < engagement.size(); ++i) {
+    sum += engagement[i].second;
+    // Events at the same instant all belong to the window ending there.
+    if (i + 1 < engagement.size() && engagement[i + 1].first == engagement[i].first) continue;
+    const int64_t at = engagement[i].first;
+    while (engagement[lo].first <= at - rules.engagement_window_us) sum -= engagement[lo++].second;
+    if (sum >= rules.engagement_threshold) {
+      engaged = at;
+      return;
+    }
+  }
+}
+
+void PersonFacts::Absorb(const PersonFacts& other, const StageRules& rules) {
+  first_seen = std::min(first_seen, other.first_seen);
+  identified = std::min(identified, other.identified);
+  for (size_t i = 0; i < declared.size(); ++i) {
+    declared[i] = std::min(declared[i], other.declared[i]);
+  }
+  // Both lists hold every event up to their own crossing; the merged
+  // crossing is no later than either, so together they hold every event it
+  // can depend on.
+  std::vector<std::pair<int64_t, int32_t>> all = engagement;
+  all.insert(all.end(), other.engagement.begin(), other.engagement.end());
+  std::sort(all.begin(), all.end());
+  engagement = std::move(all);
+  FindCrossing(rules);
+  if (engaged != kNever) {
+    engagement.erase(std::upper_bound(engagement.begin(), engagement.end(),
+                                      std::make_pair(engaged, INT32_MAX)),
+                     engagement.end());
+  }
+}
+
+void PersonFacts::TakeEarliest(const PersonFacts& m) {
+  first_seen = std::min(first_seen, m.first_seen);
+  identified = std::min(identified, m.identified);
+  engaged = std::min(engaged, m.engaged);
+  for (size_t i = 0; i < declared.size(); ++i) declared[i] = std::min(declared[i], m.declared[i]);
+}
+
+bool PersonFacts::operator==(const PersonFacts& o) const {
+  return first_seen == o.first_seen && identified == o.identified &&
+         engaged == o.engaged && declared == o.declared && engagement == o.engagement;
+}
+
+std::string PersonFacts::Serialize() const {
+  std::string out(1, kFactsVersion);
+  PutInt(&out, first_seen);
+  PutInt(&out, identified);
+  PutInt(&out, engaged);
+  for (int64_t d : declared) PutInt(&out, d);
+  PutInt(&out, static_cast<int64_t>(engagement.size()));
+  for (const auto& [at, points] : engagement) {
+    PutInt(&out, at);
+    PutInt(&out, points);
+  }
+  return out;
+}
+
+absl::StatusOr<PersonFacts> PersonFacts::Parse(absl::string_view in) {
+  PersonFacts f;
+  int64_t n = 0;
+  bool ok = !in.empty() && in[0] == kFactsVersion;
+  if (ok) in.remove_prefix(1);
+  ok = ok && GetInt(&in, &f.first_seen) && GetInt(&in, &f.identified) &&
+       GetInt(&in, &f.engaged);
+  for (int64_t& d : f.declared) ok = ok && GetInt(&in, &d);
+  ok = ok && GetInt(&in, &n) && n >= 0 && static_cast<size_t>(n) * 16 == in.size();
+  if (!ok) return absl::DataLossError("stage facts: malformed");
+  f.engagement.resize(n);
+  for (auto& [at, points] : f.engagement) {
+    int64_t p = 0;
+    GetInt(&in, &at);
+    GetInt(&in, &p);
+    points = static_cast<int32_t>(p);
+  }
+  return f;
+}
+
+absl::StatusOr<Opportunity> OpportunityOf(const hub::v1::SourceRecord& r) {
+  Opportunity o;
+  if (!r.has_occurred_at()) {
+    return absl::InvalidArgumentError("opportunity: occurred_at missing");
+  }
+  o.created = Micros(r.occurred_at());
+  auto flag = [&](const char* name) {
+    const std::string* v = Find(r.properties(), name);
+    return v != nullptr && absl::AsciiStrToLower(*v) == "true";
+  };
+  if (flag("is_closed")) {
+    const std::string* close = Find(r.properties(), "close_date");
+    if (close == nullptr) {
+      return absl::InvalidArgumentError("opportunity: properties.close_date missing");
+    }
+    absl::StatusOr<absl::Time> t = ParseTimestamp(*close);
+    if (!t.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("opportunity: properties.close_date: ", t.status().message()));
+    }
+    o.closed = absl::ToUnixMicros(*t);
+    o.won = flag("is_won");
+  }
+  const std::string* type = Find(r.properties(), "type");
+  o.renewal = type != nullptr && *type == "renewal";
+  return o;
+}
+
+namespace {
+
+// Customer status at each closing, in time order (lost before won at one
+// instant): +1 customer, -1 former customer, 0 never a customer.
+struct StatusStep {
+  int64_t at;
+  int status;
+};
+
+std::vector<StatusStep> CustomerSteps(const std::vector<Opportunity>& opps) {
+  std::vector<const Opportunity*> closings;
+  for (const Opportunity& o : opps) {
+    if (o.closed != kNever) closings.push_back(&o);
+  }
+  std::sort(closings.begin(), closings.end(), [](const Opportunity* a, const Opportunity* b) {
+    if (a->closed != b->closed) return a->closed < b->closed;
+    return a->won < b->won;
+  });
+  std::vector<StatusStep> steps;
+  int status = 0;
+  for (const Opportunity* o : closings) {
+    if (o->won) {
+      status = 1;
+    } else if (o->renewal && status == 1) {
+      status = -1;
+    } else {
+      continue;
+    }
+    steps.push_back({o->closed, status});
+  }
+  return steps;
+}
+
+Stage StageAtInstant(const PersonFacts& f, const std::vector<Opportunity>& opps,
+                     const std::vector<StatusStep>& steps, int64_t t) {
+  int status = 0;
+  for (const StatusStep& s : steps) {
+    if (s.at > t) break;
+    status = s.status;
+  }
+  if (status == 1 || f.Declared(Stage::kExpand) <= t) return Stage::kExpand;
+  if (status == -1) return Stage::kChurned;
+  bool open = f.Declared(Stage::kConvert) <= t;
+  for (const Opportunity& o : opps) {
+    if (o.created <= t && t < o.closed) open = true;
+  }
+  if (open) return Stage::kConvert;
+  if (f.engaged <= t || f.Declared(Stage::kNurture) <= t) return Stage::kNurture;
+  if (f.identified <= t || f.Declared(Stage::kCapture) <= t) return Stage::kCapture;
+  return Stage::kAttract;
+}
+
+}  // namespace
+
+std::vector<Transition> History(const PersonFacts& facts,
+                                const std::vector<Opportunity>& opportunities,
+                                bool opportunities_seen) {
+  int64_t first = facts.first_seen;
+  if (opportunities_seen) {
+    for (const Opportunity& o : opportunities) first = std::min(first, o.created);
+  }
+  std::vector<Transition> out;
+  if (first == kNever) return out;
+  std::vector<int64_t> instants = {first, facts.identified, facts.engaged};
+  instants.insert(instants.end(), facts.declared.begin(), facts.declared.end());
+  for (const Opportunity& o : opportunities) {
+    instants.push_back(o.created);
+    instants.push_back(o.closed);
+  }
+  std::sort(instants.begin(), instants.end());
+  instants.erase(std::unique(instants.begin(), instants.end()), instants.end());
+  const std::vector<StatusStep> steps = CustomerSteps(opportunities);
+  Stage current = Stage::kNone;
+  for (int64_t t : instants) {
+    if (t < first || t == kNever) continue;
+    const Stage next = StageAtInstant(facts, opportunities, steps, t);
+    if (next == current) continue;
+    const int top = next == Stage::kChurned ? Rank(Stage::kConvert) : Rank(next) - 1;
+    if (current != Stage::kChurned) {
+      for (int r = Rank(current) + 1; r <= top; ++r) out.push_back({t, static_cast<Stage>(r)});
+    }
+    out.push_back({t, next});
+    current = next;
+  }
+  return out;
+}
+
+Stage StageAt(const std::vector<Transition>& history, int64_t t) {
+  Stage s = Stage::kNone;
+  for (const Transition& tr : history) {
+    if (tr.at > t) break;
+    s = tr.stage;
+  }
+  return s;
+}
+
+std::vector<TransitionOutcome> Outcomes(const std::vector<Transition>& history) {
+  std::vector<TransitionOutcome> out(history.size());
+  for (size_t i = 0; i < history.size(); ++i) {
+    if (i + 1 < history.size()) out[i].left = history[i + 1].at;
+    for (size_t j = i + 1; j < history.size(); ++j) {
+      if (Rank(history[j].stage) > Rank(history[i].stage)) {
+        out[i].reached_next = history[j].at;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace hub

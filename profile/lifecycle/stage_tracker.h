@@ -1,0 +1,85 @@
+// StageTracker: keeps stage histories and funnel counters current as a
+// write transaction changes records, identities and accounts.
+//
+// Callers note what changed while they work (a new record of a person, a
+// profile whose facts must be rebuilt, a merged-away profile, an account);
+// Apply, before the commit, recomputes what those changes can affect and
+// nothing else:
+//   - a person's facts are folded from its new records in O(1) each
+//     (amortised; see PersonFacts), or rebuilt from its records after a
+//     revision, tombstone, merge or unmerge;
+//   - an account's history is recomputed from its opportunities and its
+//     members' facts when a member's facts or the account changed: O(members
+//     + opportunities);
+//   - a person's history is recomputed when its facts, its account, or its
+//     account's opportunities or segments changed: O(its transitions);
+//   - the funnel counters change by the difference between a profile's old
+//     and new histories.
+// The per-record cost is thus independent of the store's size.
+#ifndef HUB_PROFILE_LIFECYCLE_STAGE_TRACKER_H_
+#define HUB_PROFILE_LIFECYCLE_STAGE_TRACKER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/status/status.h"
+#include "hub/v1/records.pb.h"
+#include "profile/lifecycle/stage_rules.h"
+#include "profile/store/store.h"
+
+namespace hub {
+
+// The account traits the funnel can be segmented by.
+inline constexpr const char* kSegmentTraits[] = {"industry", "tier", "region"};
+
+// Microseconds per day, and the UTC day of a time (floor division).
+inline constexpr int64_t kDayMicros = 86400LL * 1000000;
+int64_t DayOf(int64_t micros);
+
+class StageTracker {
+ public:
+  explicit StageTracker(const StageRules* rules) : rules_(rules) {}
+
+  // A record of person `id` whose key the store had never seen (not a
+  // revision, not a tombstone). `record` must outlive Apply.
+  void AddPersonRecord(int64_t id, const hub::v1::SourceRecord* record);
+  // Person `id`'s facts must be rebuilt from its records.
+  void Rebuild(int64_t id);
+  // `id` (person or account) was merged away: its history leaves the funnel.
+  void Retire(int64_t id);
+  // Account `id`'s opportunities, traits or members may have changed.
+  void TouchAccount(int64_t id);
+
+  // Recomputes and stores everything the noted changes affect.
+  absl::Status Apply(WriteTransaction* tx);
+
+ private:
+  struct AccountView {
+    std::vector<Opportunity> opportunities;
+    std::string segments;
+  };
+
+  absl::Status RetireAll(WriteTransaction* tx);
+  absl::StatusOr<PersonFacts> RebuildFacts(WriteTransaction* tx, int64_t id);
+  absl::StatusOr<AccountView> RecomputeAccount(WriteTransaction* tx, int64_t id,
+                                               absl::btree_set<int64_t>* dirty);
+  absl::Status StoreHistory(WriteTransaction* tx, int64_t id, Side side,
+                            const std::vector<Transition>& history,
+                            const std::string& segments,
+                            const std::string& old_segments);
+
+  const StageRules* rules_;
+  absl::btree_map<int64_t, std::vector<const hub::v1::SourceRecord*>> folds_;
+  absl::btree_set<int64_t> rebuild_;
+  absl::btree_set<int64_t> retired_;
+  absl::btree_set<int64_t> accounts_;
+  // Facts computed in this Apply (members of accounts read them here).
+  absl::btree_map<int64_t, PersonFacts> facts_;
+};
+
+}  // namespace hub
+
+#endif  // HUB_PROFILE_LIFECYCLE_STAGE_TRACKER_H_

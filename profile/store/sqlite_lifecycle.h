@@ -1,0 +1,45 @@
+// The SQLite store's lifecycle tables: stage state, stage histories and the
+// funnel counters. Internal to profile/store; every function runs on the
+// caller's connection (inside its transaction where it writes).
+#ifndef HUB_PROFILE_STORE_SQLITE_LIFECYCLE_H_
+#define HUB_PROFILE_STORE_SQLITE_LIFECYCLE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "profile/store/sqlite_util.h"
+#include "profile/store/store.h"
+
+namespace hub {
+namespace sqlite_internal {
+
+// As the WriteTransaction and Store methods of the same names.
+absl::StatusOr<std::optional<StageState>> GetStageState(sqlite::Connection* conn,
+                                                        int64_t id);
+absl::Status PutStageState(sqlite::Connection* conn, int64_t id, const StageState& state);
+absl::Status DeleteStageState(sqlite::Connection* conn, int64_t id);
+absl::StatusOr<std::vector<StoredTransition>> GetTransitions(sqlite::Connection* conn,
+                                                             int64_t id);
+absl::Status PutTransitions(sqlite::Connection* conn, int64_t id,
+                            const std::vector<StoredTransition>& history);
+absl::Status AddFunnelCounts(sqlite::Connection* conn,
+                             const std::vector<FunnelCount>& counts);
+absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(
+    sqlite::Connection* conn, int64_t id);
+absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(
+    sqlite::Connection* conn, int64_t account_id);
+absl::StatusOr<std::vector<int64_t>> MembersOf(sqlite::Connection* conn,
+                                               int64_t account_id);
+absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(sqlite::Connection* conn,
+                                                         Side side,
+                                                         const std::string& segment,
+                                                         int64_t from_day,
+                                                         int64_t to_day);
+
+}  // namespace sqlite_internal
+}  // namespace hub
+
+#endif  // HUB_PROFILE_STORE_SQLITE_LIFECYCLE_H_
