@@ -119,6 +119,14 @@ void AppendMillisTime(std::string* out, int64_t millis) {
   out->push_back('Z');
 }
 
+void AppendMicrosTime(std::string* out, int64_t micros) {
+  const int64_t seconds = FloorDiv(micros, 1000000);
+  AppendTime(out, seconds, TimeStyle::kZendesk);
+  out->back() = '.';
+  AppendDigits(out, micros - seconds * 1000000, 6);
+  out->push_back('Z');
+}
+
 std::string FormatTime(int64_t seconds, TimeStyle style) {
   std::string out;
   AppendTime(&out, seconds, style);

@@ -36,6 +36,8 @@ enum class TimeStyle {
 void AppendTime(std::string* out, int64_t seconds, TimeStyle style);
 // Segment's ISO-8601 with milliseconds: 2024-05-02T09:15:00.123Z.
 void AppendMillisTime(std::string* out, int64_t millis);
+// RFC 3339 UTC with microseconds: 2024-05-02T09:15:00.123456Z.
+void AppendMicrosTime(std::string* out, int64_t micros);
 std::string FormatTime(int64_t seconds, TimeStyle style);
 
 }  // namespace hub::sample

@@ -99,10 +99,14 @@ class Ga4Renderer {
     key_.push_back(':');
     key_.append(name);
     key_.append(":0");
+    RecordFacts facts;
+    facts.occurred = e.at_us;  // event_timestamp
+    facts.event_type = name;
     truth_->Add(Source::kGa4, Entity::kWebEvent, key_, e.person, p.account,
                 {{IdType::kPseudoId, device.pseudo_id},
                  {IdType::kUserId, user_id},
-                 {IdType::kContactId, crm}});
+                 {IdType::kContactId, crm}},
+                facts);
   }
 
  private:

@@ -109,7 +109,8 @@ absl::StatusOr<GeneratorReport> Generate(const GeneratorOptions& options) {
   o["end"] = FormatTime(world.end, TimeStyle::kDate);
   GeneratorReport report;
   if (absl::Status s = MakeDirectories(dir + "/truth"); !s.ok()) return s;
-  if (absl::Status s = truth.Write(dir + "/truth", o.dump(), &report.summary);
+  if (absl::Status s = truth.Write(dir + "/truth", o.dump(), world.start,
+                                   world.end, &report.summary);
       !s.ok())
     return s;
   Measure(dir, &report);

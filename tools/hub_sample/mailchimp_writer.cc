@@ -60,10 +60,14 @@ absl::Status WriteMembers(const World& w, const std::string& dir,
     j.Key("timestamp_opt").String(MailchimpTime(m.opt_in));
     j.Key("last_changed").String(MailchimpTime(m.last_changed));
     j.Key("list_id").String(w.list_id).EndObject();
+    RecordFacts facts;
+    facts.updated = Micros(m.last_changed);
+    facts.deleted = m.status == "archived";
     truth->Add(Source::kMailchimp, Entity::kContact, m.id, m.person, p.account,
                {{IdType::kMemberId, m.id},
                 {IdType::kEmail, m.email_text},
-                {IdType::kPhone, m.phone_text}});
+                {IdType::kPhone, m.phone_text}},
+               facts);
     file.MaybeFlush();
   }
   j.EndArray()
@@ -129,13 +133,17 @@ absl::Status WriteSentTo(const World& w, const Campaign& c,
     const IdRef ids[] = {{IdType::kEmail, m.email_text},
                          {IdType::kMemberId, m.id}};
     const int account = AccountOf(w, m.person);
+    RecordFacts facts;
+    facts.occurred = Micros(c.send_time);
+    facts.event_type = "email_sent";
     truth->Add(Source::kMailchimp, Entity::kEmailActivity,
                absl::StrCat(c.id, ":", m.id, ":sent"), m.person, account, ids,
-               2);
+               2, facts);
     if (s.status != 's') {
+      facts.event_type = "email_bounced";
       truth->Add(Source::kMailchimp, Entity::kEmailActivity,
                  absl::StrCat(c.id, ":", m.id, ":bounce"), m.person, account,
-                 ids, 2);
+                 ids, 2, facts);
     }
     file.MaybeFlush();
   }
@@ -180,9 +188,13 @@ absl::Status WriteActivity(const World& w, const Campaign& c,
                          "?utm_source=mailchimp&utm_campaign=", c.id));
       }
       j.Key("ip").String(Ip(s.member)).EndObject();
+      RecordFacts facts;
+      facts.occurred = Micros(e.at);
+      facts.event_type =
+          e.action == EmailAction::kClick ? "email_clicked" : "email_opened";
       truth->Add(Source::kMailchimp, Entity::kEmailActivity,
                  absl::StrCat(c.id, ":", m.id, ":", action, ":", at), m.person,
-                 account, ids, 2);
+                 account, ids, 2, facts);
     }
     j.EndArray().EndObject();
     ++total;
@@ -214,10 +226,14 @@ absl::Status WriteUnsubscribed(const World& w, const Campaign& c,
         .Key("list_id")
         .String(w.list_id)
         .EndObject();
+    RecordFacts facts;
+    facts.occurred = Micros(u.at);
+    facts.event_type = "email_unsubscribed";
     truth->Add(Source::kMailchimp, Entity::kEmailActivity,
                absl::StrCat(c.id, ":", m.id, ":unsubscribe"), m.person,
                AccountOf(w, m.person),
-               {{IdType::kEmail, m.email_text}, {IdType::kMemberId, m.id}});
+               {{IdType::kEmail, m.email_text}, {IdType::kMemberId, m.id}},
+               facts);
   }
   j.EndArray().Key("campaign_id").String(c.id);
   j.Key("total_items")

@@ -88,9 +88,14 @@ absl::Status WriteAccounts(const World& w, const std::string& dir,
         .Time(a.sf_modified)
         .Bool(false)
         .Field(a.street);
-    truth->Add(Source::kSalesforce, Entity::kAccount, a.sf_id, -1,
-               static_cast<int>(i),
-               {{IdType::kAccountId, a.sf_id}, {IdType::kDomain, a.website}});
+    RecordFacts facts;
+    facts.updated = Micros(a.sf_modified);
+    facts.industry = a.industry;
+    facts.tier = a.tier;
+    facts.region = a.region;
+    truth->Add(
+        Source::kSalesforce, Entity::kAccount, a.sf_id, -1, static_cast<int>(i),
+        {{IdType::kAccountId, a.sf_id}, {IdType::kDomain, a.website}}, facts);
     file.MaybeFlush();
   }
   return file.Close();
@@ -119,11 +124,15 @@ absl::Status WriteContacts(const World& w, const std::string& dir,
         .Time(c.created)
         .Modstamp(c.modified, c.broken)
         .Bool(false);
+    RecordFacts facts;
+    facts.created = Micros(c.created);   // CreatedDate
+    facts.updated = Micros(c.modified);  // SystemModstamp
+    facts.account = {IdType::kAccountId, w.accounts[c.account].sf_id};
     truth->Add(Source::kSalesforce, Entity::kContact, id, c.person, c.account,
                {{IdType::kContactId, id},
                 {IdType::kEmail, c.email},
                 {IdType::kPhone, c.phone}},
-               c.broken);
+               facts, c.broken);
     file.MaybeFlush();
   }
   return file.Close();
@@ -161,12 +170,18 @@ absl::Status WriteLeads(const World& w, const std::string& dir, Truth* truth) {
         .Modstamp(l.modified, l.broken)
         .Bool(l.deleted);
     const int account = w.persons[l.person].account;
+    RecordFacts facts;
+    facts.created = Micros(l.created);   // CreatedDate
+    facts.updated = Micros(l.modified);  // SystemModstamp
+    facts.lead_status = l.status;
+    facts.deleted = l.deleted;
+    facts.account = {IdType::kAccountId, account_id};  // ConvertedAccountId
     truth->Add(Source::kSalesforce, Entity::kLead, id, l.person, account,
                {{IdType::kLeadId, id},
                 {IdType::kEmail, l.email},
                 {IdType::kPhone, l.phone},
                 {IdType::kContactId, contact_id}},
-               l.broken);
+               facts, l.broken);
     file.MaybeFlush();
   }
   return file.Close();
@@ -196,7 +211,13 @@ absl::Status WriteOpportunities(const World& w, const std::string& dir,
         .Time(o.created)
         .Time(o.modified)
         .Bool(false);
-    truth->AddOpportunity(o.id, o.account, account_id);
+    OpportunityFacts facts;
+    facts.created = Micros(o.created);  // CreatedDate
+    // CloseDate is a date: closed at its 00:00 UTC when IsClosed.
+    if (o.closed) facts.closed = Micros(o.close - o.close % kDay);
+    facts.won = o.won;
+    facts.renewal = o.type == "Renewal";
+    truth->AddOpportunity(o.id, o.account, account_id, facts);
     file.MaybeFlush();
   }
   return file.Close();

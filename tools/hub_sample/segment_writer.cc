@@ -203,10 +203,29 @@ class SegmentRenderer {
     j.EndObject();
   }
 
+  // The event_type the adapter maps a track or page message to.
+  static const char* EventType(const SegmentMessage& m) {
+    if (m.type == SegmentType::kPage) return "page_view";
+    switch (m.event) {
+      case SegmentEvent::kFormSubmitted:
+        return "form_submitted";
+      case SegmentEvent::kDemoRequested:
+        return "demo_requested";
+      case SegmentEvent::kSignedUp:
+        return "signed_up";
+      case SegmentEvent::kSurveyResponded:
+        return "nps_response";
+      default:
+        return "report_exported";
+    }
+  }
+
   void AddTruth(const SegmentMessage& m, const Person& p,
                 const std::string& message_id, std::string_view anonymous_id,
                 std::string_view user_id, const std::string& email) {
     const int person = m.person;
+    RecordFacts facts;  // timestamp: updated_at and occurred_at
+    facts.updated = m.at_ms * 1000;
     switch (m.type) {
       case SegmentType::kIdentify: {
         const std::string phone =
@@ -217,20 +236,24 @@ class SegmentRenderer {
                      {IdType::kAnonymousId, anonymous_id},
                      {IdType::kEmail, email},
                      {IdType::kPhone, phone}},
-                    m.broken);
+                    facts, m.broken);
         break;
       }
       case SegmentType::kGroup: {
         const Account& a = w_.accounts[m.account];
+        RecordFacts group = facts;
+        group.industry = a.industry;
         truth_->Add(Source::kSegment, Entity::kAccount, a.group_id, -1,
                     m.account,
                     {{IdType::kGroupId, a.group_id},
-                     {IdType::kDomain, a.group_website}});
+                     {IdType::kDomain, a.group_website}},
+                    group);
         if (!user_id.empty()) {
+          facts.account = {IdType::kGroupId, a.group_id};
           truth_->Add(
               Source::kSegment, Entity::kContact,
               absl::StrCat("group:", std::string(user_id), ":", a.group_id),
-              person, p.account, {{IdType::kUserId, user_id}});
+              person, p.account, {{IdType::kUserId, user_id}}, facts);
         }
         break;
       }
@@ -238,11 +261,13 @@ class SegmentRenderer {
         const Entity entity = m.event == SegmentEvent::kSurveyResponded
                                   ? Entity::kSurveyResponse
                                   : Entity::kWebEvent;
+        facts.occurred = facts.updated;
+        facts.event_type = EventType(m);
         truth_->Add(Source::kSegment, entity, message_id, person, p.account,
                     {{IdType::kUserId, user_id},
                      {IdType::kAnonymousId, anonymous_id},
                      {IdType::kEmail, email}},
-                    m.broken);
+                    facts, m.broken);
       }
     }
   }

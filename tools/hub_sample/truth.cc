@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "tools/hub_sample/output.h"
+#include "tools/hub_sample/vocabulary.h"
 
 namespace hub::sample {
 namespace {
@@ -140,7 +141,8 @@ void Truth::Union(int32_t a, int32_t b) {
 
 void Truth::Add(Source source, Entity entity, std::string_view external_id,
                 int person, int account, const IdRef* ids, size_t id_count,
-                Broken broken) {
+                const RecordFacts& facts, Broken broken) {
+  const auto index = static_cast<uint32_t>(rows_.size());
   Row row{source,
           entity,
           broken,
@@ -150,11 +152,13 @@ void Truth::Add(Source source, Entity entity, std::string_view external_id,
           static_cast<uint32_t>(external_ids_.size()),
           static_cast<uint32_t>(external_id.size())};
   external_ids_.append(external_id);
+  std::string_view email;
   if (broken == Broken::kNone) {
     for (size_t i = 0; i < id_count; ++i) {
       if (ids[i].value.empty()) continue;
       const int32_t node = Node(ids[i].type, ids[i].value);
       if (node < 0) continue;
+      if (ids[i].type == IdType::kEmail) email = ids[i].value;
       if (row.node < 0) {
         row.node = node;
       } else {
@@ -163,10 +167,32 @@ void Truth::Add(Source source, Entity entity, std::string_view external_id,
     }
   }
   rows_.push_back(row);
+  if (broken != Broken::kNone) return;
+  if (entity == Entity::kAccount) {
+    lifecycle_.AddAccountRecord(index, facts);
+  } else if (!facts.deleted) {
+    const bool named = entity == Entity::kContact || entity == Entity::kLead;
+    lifecycle_.AddPersonRecord(index, entity, facts, !email.empty(),
+                               named ? AccountNode(facts.account, email) : -1);
+  }
+}
+
+int32_t Truth::AccountNode(const IdRef& link, std::string_view email) {
+  if (!link.value.empty()) return Node(link.type, link.value);
+  const std::string address = NormalizeEmail(email);
+  const size_t at = address.rfind('@');
+  if (at == std::string::npos) return -1;
+  const std::string_view domain = std::string_view(address).substr(at + 1);
+  for (const std::string& free_mail : GetVocabulary().free_mail_domains) {
+    if (domain == free_mail) return -1;
+  }
+  return Node(IdType::kDomain, domain);
 }
 
 void Truth::AddOpportunity(std::string_view external_id, int account,
-                           std::string_view account_id) {
+                           std::string_view account_id,
+                           const OpportunityFacts& facts) {
+  lifecycle_.AddOpportunity(static_cast<uint32_t>(rows_.size()), facts);
   Row row{Source::kSalesforce,
           Entity::kOpportunity,
           Broken::kNone,
@@ -180,8 +206,10 @@ void Truth::AddOpportunity(std::string_view external_id, int account,
   rows_.push_back(row);
 }
 
-void Truth::Resolve(std::vector<int32_t>* fragment, TruthSummary* summary) {
-  std::vector<int32_t> number(parent_.size(), 0);
+void Truth::Resolve(std::vector<int32_t>* fragment,
+                    std::vector<int32_t>* numbers, TruthSummary* summary) {
+  std::vector<int32_t>& number = *numbers;
+  number.assign(parent_.size(), 0);
   int32_t next[2] = {0, 0};  // person side, account side
   std::vector<int32_t> person_fragment;
   std::vector<bool> person_split, person_seen, account_seen;
@@ -236,11 +264,11 @@ void Truth::Resolve(std::vector<int32_t>* fragment, TruthSummary* summary) {
 }
 
 absl::Status Truth::Write(const std::string& dir,
-                          const std::string& options_json,
-                          TruthSummary* summary) {
+                          const std::string& options_json, int64_t start,
+                          int64_t end, TruthSummary* summary) {
   *summary = TruthSummary();
-  std::vector<int32_t> fragment;
-  Resolve(&fragment, summary);
+  std::vector<int32_t> fragment, number;
+  Resolve(&fragment, &number, summary);
 
   OutputFile records(dir + "/records.csv");
   std::string* out = records.buffer();
@@ -269,6 +297,17 @@ absl::Status Truth::Write(const std::string& dir,
     records.MaybeFlush();
   }
   if (absl::Status s = records.Close(); !s.ok()) return s;
+  FragmentMap fragments;
+  fragments.of_row = &fragment;
+  fragments.person_fragments = static_cast<int32_t>(summary->person_fragments);
+  fragments.account_fragments =
+      static_cast<int32_t>(summary->account_fragments);
+  fragments.account_of_node = [&](int32_t node) { return number[Find(node)]; };
+  if (absl::Status s =
+          lifecycle_.Write(dir, fragments, start, end, &summary->lifecycle);
+      !s.ok()) {
+    return s;
+  }
 
   nlohmann::ordered_json j;
   j["persons"] = summary->persons;
@@ -288,6 +327,11 @@ absl::Status Truth::Write(const std::string& dir,
     by_source[SourceName(static_cast<Source>(s))] = counts;
   }
   j["by_source"] = by_source;
+  const LifecycleSummary& l = summary->lifecycle;
+  j["stages"] = {{"person_profiles", l.person_profiles},
+                 {"person_transitions", l.person_transitions},
+                 {"account_profiles", l.account_profiles},
+                 {"account_transitions", l.account_transitions}};
   j["options"] = nlohmann::ordered_json::parse(options_json);
   OutputFile file(dir + "/summary.json");
   file.buffer()->append(j.dump(2));

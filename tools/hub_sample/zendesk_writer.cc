@@ -113,11 +113,19 @@ class ZendeskExport {
               .String(ZendeskTime(u.updated));
           j.Key("time_zone").String("UTC").EndObject();
           const int account = w_.persons[u.person].account;
+          const std::string org =
+              u.org_account < 0
+                  ? ""
+                  : absl::StrCat(w_.accounts[u.org_account].org_id);
+          RecordFacts facts;
+          facts.updated = Micros(u.updated);
+          facts.deleted = !u.active;
+          facts.account = {IdType::kOrganizationId, org};
           truth_->Add(Source::kZendesk, Entity::kContact, id, u.person, account,
                       {{IdType::kZendeskUserId, id},
                        {IdType::kEmail, u.email},
                        {IdType::kPhone, u.phone}},
-                      u.broken);
+                      facts, u.broken);
         },
         [&](JsonWriter& j, size_t last, bool end) {
           CursorTail(j, last == SIZE_MAX ? 0 : users[last].updated,
@@ -143,9 +151,12 @@ class ZendeskExport {
           if (!a.org_domain.empty()) j.String(a.org_domain);
           j.EndArray().Key("created_at").String(ZendeskTime(a.org_created));
           j.Key("updated_at").String(ZendeskTime(a.org_updated)).EndObject();
+          RecordFacts facts;
+          facts.updated = Micros(a.org_updated);
           truth_->Add(
               Source::kZendesk, Entity::kAccount, id, -1, index,
-              {{IdType::kOrganizationId, id}, {IdType::kDomain, a.org_domain}});
+              {{IdType::kOrganizationId, id}, {IdType::kDomain, a.org_domain}},
+              facts);
         },
         [&](JsonWriter& j, size_t, bool end) {
           j.Key("end_of_stream").Bool(end);
@@ -191,10 +202,14 @@ class ZendeskExport {
               .Key("updated_at")
               .String(ZendeskTime(r.created));
           j.EndObject();
+          RecordFacts facts;
+          facts.occurred = Micros(r.created);
+          facts.updated = facts.occurred;
+          facts.event_type = "csat_response";
           truth_->Add(Source::kZendesk, Entity::kSurveyResponse,
                       absl::StrCat("csat:", r.id), u.person,
                       w_.persons[u.person].account,
-                      {{IdType::kZendeskUserId, requester}});
+                      {{IdType::kZendeskUserId, requester}}, facts);
         },
         [&](JsonWriter& j, size_t last, bool end) {
           j.Key("meta")
@@ -260,9 +275,14 @@ class ZendeskExport {
       j.Key("comment").String(vocab_.csat_comments[r.comment]).EndObject();
     }
     j.Key("generated_timestamp").Int(t.updated).EndObject();
+    RecordFacts facts;
+    facts.occurred = Micros(t.created);
+    facts.updated = Micros(t.updated);
+    facts.event_type = "ticket";
+    facts.deleted = t.status == "deleted";
     truth_->Add(Source::kZendesk, Entity::kTicket, id, u.person,
                 w_.persons[u.person].account,
-                {{IdType::kZendeskUserId, requester}}, t.broken);
+                {{IdType::kZendeskUserId, requester}}, facts, t.broken);
   }
 
   const World& w_;
