@@ -2,12 +2,14 @@
 // in the same run.
 //
 //   ingest_bench --world DIR [--runs 5] [--batch 5000] [--tmp DIR]
-//                [--only pipeline|ingest|raw]
+//                [--only pipeline|ingest|nostages|raw]
 //
 // For each run, on fresh database files in --tmp:
 //   pipeline: every file adapter pulls DIR's exports through the Ingester
 //             (parse, validate, resolve, survive, persist, cursor per page);
 //   ingest:   the same records, already in memory, through the Ingester;
+//   nostages: the same, with lifecycle stage tracking off (its cost is the
+//             ratio of the two);
 //   raw:      the same records' serialized bytes INSERTed into one table with
 //             a unique (source, entity, external_id) index, WAL, one
 //             transaction per batch: what SQLite alone costs for the rows.
@@ -91,9 +93,10 @@ double RunPipeline(const std::string& world, const std::string& db, int batch,
 }
 
 double RunIngest(std::vector<std::vector<SourceRecord>> pages,
-                 const std::string& db) {
+                 const std::string& db, bool stages = true) {
   auto store = FreshStore(db);
   hub::Ingester ingester(store.get());
+  if (!stages) ingester.set_stage_rules(std::nullopt);
   auto start = std::chrono::steady_clock::now();
   for (auto& page : pages) {
     auto stats = ingester.IngestBatch(std::move(page));
@@ -181,26 +184,29 @@ int main(int argc, char** argv) {
                        all.all.begin() + std::min(all.all.size(), i + static_cast<size_t>(batch)));
   }
   std::string db = absl::StrCat(tmp, "/ingest_bench_", getpid(), ".db");
-  std::vector<double> pipeline, ingest, raw;
+  std::vector<double> pipeline, ingest, nostages, raw;
   for (int run = 0; run < runs; ++run) {
     int64_t count = 0;
     // --only NAME runs one of the three (for profiling); ratios then read 0.
     pipeline.push_back(only.empty() || only == "pipeline"
                            ? n / RunPipeline(world, db, batch, registry, &count) : 0);
     ingest.push_back(only.empty() || only == "ingest" ? n / RunIngest(pages, db) : 0);
+    nostages.push_back(only.empty() || only == "nostages" ? n / RunIngest(pages, db, false) : 0);
     raw.push_back(only.empty() || only == "raw" ? n / RunRaw(all.all, db + ".raw", batch) : 0);
-    fprintf(stderr, "run %d: pipeline %.0f/s ingest %.0f/s raw %.0f/s\n", run + 1,
-            pipeline.back(), ingest.back(), raw.back());
+    fprintf(stderr, "run %d: pipeline %.0f/s ingest %.0f/s without stages %.0f/s raw %.0f/s\n",
+            run + 1, pipeline.back(), ingest.back(), nostages.back(), raw.back());
   }
   for (const std::string& p : {db, db + ".raw"}) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
   }
-  double mp = Median(pipeline), mi = Median(ingest), mr = Median(raw);
+  double mp = Median(pipeline), mi = Median(ingest), mn = Median(nostages), mr = Median(raw);
   printf("records            %.0f\n", n);
   printf("batch              %d\n", batch);
   printf("runs               %d (medians below)\n", runs);
   printf("raw sqlite insert  %10.0f records/s\n", mr);
   printf("ingest (memory)    %10.0f records/s  = %.1f%% of raw\n", mi, 100 * mi / mr);
+  printf("ingest, no stages  %10.0f records/s  = %.1f%% of raw; stage tracking costs %.1f%%\n",
+         mn, 100 * mn / mr, mi > 0 ? 100 * (mn / mi - 1) : 0.0);
   printf("pipeline (files)   %10.0f records/s  = %.1f%% of raw\n", mp, 100 * mp / mr);
   printf("adapters alone     %10.0f records/s  (read + map, once, no store)\n", parse_rate);
   return 0;

@@ -125,11 +125,11 @@ hub::v1::Funnel FunnelFromCounts(const std::vector<FunnelCount>& counts, int win
   for (const FunnelCount& c : counts) {
     if (c.stage < 1 || c.stage > kFunnelStages) continue;  // CHURNED is no funnel stage
     PerStage& s = stages[c.stage];
-    if (c.kind == 0) s.entries += c.n;
-    if (c.kind == 1 && c.days <= window_days) s.converted += c.n;
-    if (c.kind == 2) {
+    s.entries += c.n;
+    if (c.reach_days >= 0 && c.reach_days <= window_days) s.converted += c.n;
+    if (c.stay_days >= 0) {
       s.left += c.n;
-      s.stay[c.days] += c.n;
+      s.stay[c.stay_days] += c.n;
     }
   }
   hub::v1::Funnel funnel;

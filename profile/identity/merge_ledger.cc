@@ -65,10 +65,10 @@ absl::Status ApplyMerge(WriteTransaction* tx, const SurvivorshipPolicy& policy,
   HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> loser_traits, tx->GetTraits(entry.loser));
   HUB_RETURN_IF_ERROR(tx->Merge(entry));
   if (stages != nullptr) {
-    stages->Retire(entry.loser);
     if (entry.side == Side::kPerson) {
-      stages->Rebuild(entry.winner);
+      stages->Absorb(entry.winner, entry.loser);
     } else {
+      stages->Retire(entry.loser);
       stages->TouchAccount(entry.winner);
     }
   }

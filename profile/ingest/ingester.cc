@@ -160,6 +160,7 @@ class RecordApplier {
   // Tells the lifecycle what a stored record can change.
   void NoteStages(RecordRole role, const hub::v1::SourceRecord& r,
                   const RecordPlacement& stored, bool revision) {
+    if (stages_ == nullptr) return;
     switch (role) {
       case RecordRole::kAccount:
         stages_->TouchAccount(stored.profile_id);
@@ -225,6 +226,7 @@ class RecordApplier {
     }
     if (d.target == 0) {
       HUB_ASSIGN_OR_RETURN(d.target, tx_->CreateProfile(side));
+      if (stages_ != nullptr && side == Side::kPerson) stages_->Created(d.target);
       ++(side == Side::kPerson ? stats_->profiles_created : stats_->accounts_created);
     }
     for (Refusal& refused : d.refusals) {
@@ -428,8 +430,10 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                             const BatchHook& hook) {
   IngestStats stats;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
-  StageTracker stages(&stage_rules_);
-  RecordApplier applier(tx.get(), &policy_, &survivorship_, &stages, &stats);
+  std::optional<StageTracker> stages;
+  if (stage_rules_) stages.emplace(&*stage_rules_);
+  RecordApplier applier(tx.get(), &policy_, &survivorship_, stages ? &*stages : nullptr,
+                        &stats);
   for (PreparedBatch::Item& item : batch.items) {
     ++stats.read;
     const hub::v1::SourceRecord& r = item.record;
@@ -460,9 +464,10 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
   }
   if (matcher_) {
     HUB_RETURN_IF_ERROR(MatchProfiles(tx.get(), *matcher_, survivorship_,
-                                      applier.touched_persons(), &stages, &stats));
+                                      applier.touched_persons(),
+                                      stages ? &*stages : nullptr, &stats));
   }
-  HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
+  if (stages) HUB_RETURN_IF_ERROR(stages->Apply(tx.get()));
   if (!source_id.empty()) HUB_RETURN_IF_ERROR(tx->SaveCursor(source_id, cursor));
   if (hook) HUB_RETURN_IF_ERROR(hook(tx.get(), stats));
   HUB_RETURN_IF_ERROR(tx->Commit());

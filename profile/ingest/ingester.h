@@ -88,6 +88,11 @@ class Ingester {
       std::vector<hub::v1::SourceRecord> records,
       const std::string& source_id = "", const std::string& cursor = "");
 
+  // Replaces the lifecycle stage rules; nullopt turns stage tracking off
+  // (histories and funnel counters are then not maintained: for measuring
+  // its cost). Not thread-safe: call before ingesting.
+  void set_stage_rules(std::optional<StageRules> rules) { stage_rules_ = std::move(rules); }
+
   // The store-free half: validation, normalisation, serialization, hashing.
   // Pure; callable from any thread, e.g. the adapter's while the previous
   // batch commits.
@@ -122,7 +127,7 @@ class Ingester {
   std::optional<ProfileMatcher> matcher_;
   // Every batch keeps the stage histories of what it touched current
   // (profile/lifecycle/stage_tracker.h).
-  StageRules stage_rules_ = StageRules::Default();
+  std::optional<StageRules> stage_rules_ = StageRules::Default();
 };
 
 }  // namespace hub

@@ -25,22 +25,18 @@ std::vector<StoredTransition> ToStored(const std::vector<Transition>& history) {
   return out;
 }
 
-using CountKey = std::tuple<std::string, int64_t, int, int, int64_t>;
+using CountKey = std::tuple<Side, std::string, int64_t, int, int64_t, int64_t>;
 
 // Adds `sign` times a history's funnel contributions under each segment.
-void Contribute(const std::vector<StoredTransition>& history, const std::string& segments,
-                int64_t sign, std::map<CountKey, int64_t>* counts) {
+void Contribute(Side side, const std::vector<StoredTransition>& history,
+                const std::string& segments, int64_t sign,
+                std::map<CountKey, int64_t>* counts) {
   for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
     const std::string seg(segment);
     for (const StoredTransition& t : history) {
-      const int64_t day = DayOf(t.at_us);
-      (*counts)[{seg, day, t.stage, 0, 0}] += sign;
-      if (t.reached_us != 0) {
-        (*counts)[{seg, day, t.stage, 1, CeilDays(t.reached_us - t.at_us)}] += sign;
-      }
-      if (t.left_us != 0) {
-        (*counts)[{seg, day, t.stage, 2, (t.left_us - t.at_us) / kDayMicros}] += sign;
-      }
+      const int64_t reach = t.reached_us == 0 ? -1 : CeilDays(t.reached_us - t.at_us);
+      const int64_t stay = t.left_us == 0 ? -1 : (t.left_us - t.at_us) / kDayMicros;
+      (*counts)[{side, seg, DayOf(t.at_us), t.stage, reach, stay}] += sign;
     }
   }
 }
@@ -76,6 +72,14 @@ void StageTracker::Rebuild(int64_t id) {
   if (id != 0) rebuild_.insert(id);
 }
 
+void StageTracker::Created(int64_t id) { created_.insert(id); }
+
+void StageTracker::Absorb(int64_t winner, int64_t loser) {
+  retired_.insert(loser);
+  absorbed_.insert(loser);
+  folds_[winner];  // the winner's facts change
+}
+
 void StageTracker::Retire(int64_t id) {
   if (id != 0) retired_.insert(id);
 }
@@ -91,19 +95,8 @@ absl::Status StageTracker::StoreHistory(WriteTransaction* tx, int64_t id, Side s
   HUB_ASSIGN_OR_RETURN(std::vector<StoredTransition> old, tx->GetTransitions(id));
   std::vector<StoredTransition> now = ToStored(history);
   if (old == now && segments == old_segments) return absl::OkStatus();
-  std::map<CountKey, int64_t> counts;
-  Contribute(old, old_segments, -1, &counts);
-  Contribute(now, segments, +1, &counts);
-  std::vector<FunnelCount> deltas;
-  for (const auto& [key, n] : counts) {
-    if (n == 0) continue;
-    FunnelCount c;
-    c.side = side;
-    std::tie(c.segment, c.day, c.stage, c.kind, c.days) = key;
-    c.n = n;
-    deltas.push_back(std::move(c));
-  }
-  HUB_RETURN_IF_ERROR(tx->AddFunnelCounts(deltas));
+  Contribute(side, old, old_segments, -1, &counts_);
+  Contribute(side, now, segments, +1, &counts_);
   if (old != now) HUB_RETURN_IF_ERROR(tx->PutTransitions(id, now));
   return absl::OkStatus();
 }
@@ -111,7 +104,24 @@ absl::Status StageTracker::StoreHistory(WriteTransaction* tx, int64_t id, Side s
 absl::Status StageTracker::RetireAll(WriteTransaction* tx) {
   for (int64_t id : retired_) {
     HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(id));
-    if (!state) continue;
+    if (!state) {
+      if (absorbed_.contains(id)) {
+        if (created_.contains(id)) {
+          // Created and merged away in this transaction: the records noted
+          // for it hold all its facts, and fold into the survivor.
+          retired_facts_[id];
+        } else {
+          // Never tracked (e.g. stored before stages were): the survivor
+          // must read everything back.
+          HUB_ASSIGN_OR_RETURN(int64_t live, tx->ResolveId(Side::kPerson, id));
+          rebuild_.insert(live);
+        }
+      }
+      continue;
+    }
+    if (absorbed_.contains(id)) {
+      HUB_ASSIGN_OR_RETURN(retired_facts_[id], PersonFacts::Parse(state->facts));
+    }
     HUB_RETURN_IF_ERROR(StoreHistory(tx, id, state->side, {}, "", state->segments));
     HUB_RETURN_IF_ERROR(tx->DeleteStageState(id));
     if (state->side == Side::kPerson && state->account_id != 0) {
@@ -191,16 +201,33 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     rebuild.insert(live);
     folds[live];
   }
+  // Merged-away persons' stored facts, by the live person absorbing them.
+  absl::btree_map<int64_t, std::vector<const PersonFacts*>> absorbed;
+  for (const auto& [id, facts] : retired_facts_) {
+    HUB_ASSIGN_OR_RETURN(int64_t live, tx->ResolveId(Side::kPerson, id));
+    absorbed[live].push_back(&facts);
+    folds[live];
+  }
   absl::btree_set<int64_t> dirty;  // persons whose history must be recomputed
   absl::btree_map<int64_t, StageState> states;
   absl::btree_set<int64_t> changed;  // persons whose state must be saved
   for (const auto& [id, records] : folds) {
     HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(id));
     PersonFacts facts;
-    if (!state || rebuild.contains(id)) {
+    // Without stored facts, only a person created in this transaction (its
+    // records are all noted here) and the persons merged into it can be
+    // folded; anything else is rebuilt from its records.
+    const bool fold = !rebuild.contains(id) && (state || created_.contains(id));
+    auto losers = absorbed.find(id);
+    if (!fold) {
       HUB_ASSIGN_OR_RETURN(facts, RebuildFacts(tx, id));
     } else {
-      HUB_ASSIGN_OR_RETURN(facts, PersonFacts::Parse(state->facts));
+      if (state) {
+        HUB_ASSIGN_OR_RETURN(facts, PersonFacts::Parse(state->facts));
+      }
+      if (losers != absorbed.end()) {
+        for (const PersonFacts* f : losers->second) facts.Absorb(*f, *rules_);
+      }
       for (const hub::v1::SourceRecord* r : records) facts.Fold(*r, *rules_);
     }
     HUB_ASSIGN_OR_RETURN(int64_t account, tx->CurrentAccount(id));
@@ -275,7 +302,16 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     if (!changed.contains(id)) continue;
     HUB_RETURN_IF_ERROR(tx->PutStageState(id, state));
   }
-  return absl::OkStatus();
+  std::vector<FunnelCount> deltas;
+  for (const auto& [key, n] : counts_) {
+    if (n == 0) continue;
+    FunnelCount c;
+    std::tie(c.side, c.segment, c.day, c.stage, c.reach_days, c.stay_days) = key;
+    c.n = n;
+    deltas.push_back(std::move(c));
+  }
+  counts_.clear();
+  return tx->AddFunnelCounts(deltas);
 }
 
 }  // namespace hub

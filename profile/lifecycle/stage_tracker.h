@@ -20,6 +20,8 @@
 #define HUB_PROFILE_LIFECYCLE_STAGE_TRACKER_H_
 
 #include <cstdint>
+#include <map>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,12 @@ class StageTracker {
   // A record of person `id` whose key the store had never seen (not a
   // revision, not a tombstone). `record` must outlive Apply.
   void AddPersonRecord(int64_t id, const hub::v1::SourceRecord* record);
+  // Person `id` was created in this transaction: its records are exactly
+  // those noted with AddPersonRecord (none need reading back).
+  void Created(int64_t id);
+  // Person `loser` was merged into `winner`: the winner's facts absorb the
+  // loser's stored ones, and the loser's history leaves the funnel.
+  void Absorb(int64_t winner, int64_t loser);
   // Person `id`'s facts must be rebuilt from its records.
   void Rebuild(int64_t id);
   // `id` (person or account) was merged away: its history leaves the funnel.
@@ -74,7 +82,13 @@ class StageTracker {
   const StageRules* rules_;
   absl::btree_map<int64_t, std::vector<const hub::v1::SourceRecord*>> folds_;
   absl::btree_set<int64_t> rebuild_;
+  absl::btree_set<int64_t> created_;
+  absl::btree_set<int64_t> absorbed_;  // merged-away persons
   absl::btree_set<int64_t> retired_;
+  // The stored facts of the persons retired in this Apply (merged away).
+  absl::btree_map<int64_t, PersonFacts> retired_facts_;
+  // Funnel counter changes, written once at the end of Apply.
+  std::map<std::tuple<Side, std::string, int64_t, int, int64_t, int64_t>, int64_t> counts_;
   absl::btree_set<int64_t> accounts_;
   // Facts computed in this Apply (members of accounts read them here).
   absl::btree_map<int64_t, PersonFacts> facts_;

@@ -1,5 +1,7 @@
 #include "profile/store/sqlite_lifecycle.h"
 
+#include <algorithm>
+
 #include "profile/base/status_macros.h"
 #include "profile/store/sqlite_internal.h"
 
@@ -110,27 +112,39 @@ absl::Status PutTransitions(Connection* conn, int64_t id,
 absl::Status AddFunnelCounts(Connection* conn, const std::vector<FunnelCount>& counts) {
   HUB_ASSIGN_OR_RETURN(
       Statement * upsert,
-      conn->Prepare("INSERT INTO funnel_counts(side, segment, day, stage, kind, days, n) "
-                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(side, segment, day, "
-                    "stage, kind, days) DO UPDATE SET n=n+?7"));
+      conn->Prepare("INSERT INTO funnel_counts(side, segment, day, stage, reach_days, "
+                    "stay_days, n) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(side, "
+                    "segment, day, stage, reach_days, stay_days) DO UPDATE SET n=n+?7 "
+                    "RETURNING n"));
   HUB_ASSIGN_OR_RETURN(
       Statement * prune,
       conn->Prepare("DELETE FROM funnel_counts WHERE side=?1 AND segment=?2 AND day=?3 "
-                    "AND stage=?4 AND kind=?5 AND days=?6 AND n=0"));
+                    "AND stage=?4 AND reach_days=?5 AND stay_days=?6"));
   for (const FunnelCount& c : counts) {
     if (c.n == 0) continue;
-    for (Statement* s : {upsert, prune}) {
-      ScopedReset reset(s);
-      s->Bind(1, static_cast<int64_t>(c.side))
+    int64_t now = 0;
+    {
+      ScopedReset reset(upsert);
+      upsert->Bind(1, static_cast<int64_t>(c.side))
           .Bind(2, c.segment)
           .Bind(3, c.day)
           .Bind(4, int64_t{c.stage})
-          .Bind(5, int64_t{c.kind})
-          .Bind(6, c.days);
-      if (s == upsert) s->Bind(7, c.n);
-      HUB_RETURN_IF_ERROR(s->Run());
-      if (c.n > 0) break;  // only a decrement can reach 0
+          .Bind(5, c.reach_days)
+          .Bind(6, c.stay_days)
+          .Bind(7, c.n);
+      HUB_ASSIGN_OR_RETURN(bool row, upsert->Step());
+      if (row) now = upsert->Int(0);
+      HUB_ASSIGN_OR_RETURN(row, upsert->Step());  // finish the statement
     }
+    if (now != 0) continue;
+    ScopedReset reset(prune);
+    HUB_RETURN_IF_ERROR(prune->Bind(1, static_cast<int64_t>(c.side))
+                            .Bind(2, c.segment)
+                            .Bind(3, c.day)
+                            .Bind(4, int64_t{c.stage})
+                            .Bind(5, c.reach_days)
+                            .Bind(6, c.stay_days)
+                            .Run());
   }
   return absl::OkStatus();
 }
@@ -160,9 +174,10 @@ absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(Connection* c
 absl::StatusOr<std::vector<int64_t>> MembersOf(Connection* conn, int64_t account_id) {
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
+      // "+side": look members up by account, never scan the live persons.
       conn->Prepare("SELECT id FROM profiles WHERE account_id IN (SELECT id FROM "
                     "profiles WHERE id=?1 OR forward_to=?1) AND forward_to IS NULL "
-                    "AND side=0 ORDER BY id"));
+                    "AND +side=0"));
   ScopedReset reset(s);
   s->Bind(1, account_id);
   std::vector<int64_t> out;
@@ -171,6 +186,7 @@ absl::StatusOr<std::vector<int64_t>> MembersOf(Connection* conn, int64_t account
     if (!row) break;
     out.push_back(s->Int(0));
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -180,9 +196,9 @@ absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(Connection* conn, Side 
                                                          int64_t to_day) {
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
-      conn->Prepare("SELECT stage, kind, days, sum(n) FROM funnel_counts WHERE side=? "
-                    "AND segment=? AND day>=? AND day<? GROUP BY stage, kind, days "
-                    "ORDER BY stage, kind, days"));
+      conn->Prepare("SELECT stage, reach_days, stay_days, sum(n) FROM funnel_counts "
+                    "WHERE side=? AND segment=? AND day>=? AND day<? GROUP BY stage, "
+                    "reach_days, stay_days ORDER BY stage, reach_days, stay_days"));
   ScopedReset reset(s);
   s->Bind(1, static_cast<int64_t>(side)).Bind(2, segment).Bind(3, from_day).Bind(4, to_day);
   std::vector<FunnelCount> out;
@@ -193,8 +209,8 @@ absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(Connection* conn, Side 
     c.side = side;
     c.segment = segment;
     c.stage = static_cast<int>(s->Int(0));
-    c.kind = static_cast<int>(s->Int(1));
-    c.days = s->Int(2);
+    c.reach_days = s->Int(1);
+    c.stay_days = s->Int(2);
     c.n = s->Int(3);
     if (c.n != 0) out.push_back(std::move(c));
   }

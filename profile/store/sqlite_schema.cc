@@ -224,10 +224,10 @@ CREATE TABLE funnel_counts(
   segment TEXT NOT NULL,            -- '' (all) or e.g. 'industry=Software'
   day INTEGER NOT NULL,             -- UTC day of the entry (days since epoch)
   stage INTEGER NOT NULL,
-  kind INTEGER NOT NULL,            -- 0 entries, 1 days to reach next, 2 days in stage
-  days INTEGER NOT NULL,
-  n INTEGER NOT NULL,
-  PRIMARY KEY(side, segment, day, stage, kind, days)) WITHOUT ROWID;
+  reach_days INTEGER NOT NULL,      -- whole days (up) to a higher stage; -1 not yet
+  stay_days INTEGER NOT NULL,       -- whole days (down) in the stage; -1 not left
+  n INTEGER NOT NULL,               -- entries
+  PRIMARY KEY(side, segment, day, stage, reach_days, stay_days)) WITHOUT ROWID;
 )sql",
   };
   return *kMigrations;

@@ -62,17 +62,17 @@ struct StoredTransition {
   }
 };
 
-// A change to one funnel counter: (side, segment, UTC day, stage, kind,
-// days). kind 0 counts entries (days 0); kind 1 entries by whole days,
-// rounded up, until a higher stage was reached; kind 2 entries by whole
-// days, rounded down, until the stage was left.
+// A change to one funnel counter: the entries into `stage` on a UTC `day`
+// under `segment` that reached a higher stage after `reach_days` (whole days,
+// rounded up; -1: not yet) and left the stage after `stay_days` (whole days,
+// rounded down; -1: not yet). One counter per transition and segment.
 struct FunnelCount {
   Side side = Side::kPerson;
   std::string segment;
   int64_t day = 0;
   int stage = 0;
-  int kind = 0;
-  int64_t days = 0;
+  int64_t reach_days = -1;
+  int64_t stay_days = -1;
   int64_t n = 0;
 };
 

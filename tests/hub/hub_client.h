@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/time/clock.h"
+#include "hub/v1/metrics_service.grpc.pb.h"
 #include "hub/v1/profile_service.grpc.pb.h"
 #include "hub/v1/sync_service.grpc.pb.h"
 
@@ -20,6 +21,7 @@ class HubClient {
       : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
         profiles_(hub::v1::ProfileService::NewStub(channel_)),
         sync_(hub::v1::SyncService::NewStub(channel_)),
+        metrics_(hub::v1::MetricsService::NewStub(channel_)),
         token_(std::move(token)) {}
 
   // A context carrying the token (none if `with_token` is false).
@@ -32,6 +34,7 @@ class HubClient {
 
   hub::v1::ProfileService::Stub* profiles() { return profiles_.get(); }
   hub::v1::SyncService::Stub* sync() { return sync_.get(); }
+  hub::v1::MetricsService::Stub* metrics() { return metrics_.get(); }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
 
   // Creates a source of `kind` reading `path`; returns the status.
@@ -74,6 +77,7 @@ class HubClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<hub::v1::ProfileService::Stub> profiles_;
   std::unique_ptr<hub::v1::SyncService::Stub> sync_;
+  std::unique_ptr<hub::v1::MetricsService::Stub> metrics_;
   std::string token_;
 };
 

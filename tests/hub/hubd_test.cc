@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "hub/auth.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "profile/base/time_util.h"
 #include "tests/hub/hub_client.h"
 #include "tests/support/hubd_process.h"
 #include "tests/support/temp_dir.h"
@@ -441,6 +442,172 @@ TEST_F(HubdTest, BadRequestsGetCanonicalCodesNamingTheField) {
   gj.set_name("sources/salesforce/jobs/1");
   s = client_->sync()->GetSyncJob(client_->Ctx().get(), gj, &job);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// Reads a truth CSV whose header is `header` into rows of fields.
+std::vector<std::vector<std::string>> ReadCsv(const std::string& path, const std::string& header) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, header) << path;
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) rows.push_back(SplitCsv(line));
+  return rows;
+}
+
+int64_t MicrosOf(const std::string& text) {
+  absl::StatusOr<absl::Time> t = ParseTimestamp(text);
+  EXPECT_TRUE(t.ok()) << text;
+  return t.ok() ? absl::ToUnixMicros(*t) : 0;
+}
+
+// The profile or account holding each fragment, from where its records landed.
+std::map<std::string, std::string> FragmentHolders(const std::vector<TruthRow>& truth,
+                                                   const std::map<std::string, std::string>& placed) {
+  std::map<std::string, std::string> out;
+  for (const TruthRow& row : truth) {
+    if (!row.invalid.empty() || row.fragment.empty() || row.entity == "OPPORTUNITY") continue;
+    auto it = placed.find(KeyOf(row.source, row.entity, row.external_id));
+    if (it != placed.end()) out[row.fragment] = it->second;
+  }
+  return out;
+}
+
+TEST_F(HubdTest, StageHistoriesMatchTheTruthExactly) {
+  std::vector<TruthRow> truth = ReadTruth(dir_->File("world/truth/records.csv"));
+  std::map<std::string, std::string> placed = PlacedPersonRecords();
+  for (const hub::v1::Account& a : AllAccounts()) {
+    for (const auto& r : a.source_records()) {
+      placed[KeyOf(r.source(), hub::v1::EntityType_Name(r.entity()), r.external_id())] = a.name();
+    }
+  }
+  const std::map<std::string, std::string> holder = FragmentHolders(truth, placed);
+  // Truth: fragment -> "time STAGE" lines.
+  std::map<std::string, std::string> expected;
+  for (const auto& f : ReadCsv(dir_->File("world/truth/stages.csv"), "side,fragment,seq,at,stage")) {
+    ASSERT_EQ(f.size(), 5u);
+    absl::StrAppend(&expected[f[1]], MicrosOf(f[3]), " ", f[4], "\n");
+  }
+  ASSERT_GT(expected.size(), 100u);
+  int mismatches = 0, compared = 0;
+  std::set<std::string> holders_with_history;
+  for (const auto& [fragment, want] : expected) {
+    auto h = holder.find(fragment);
+    ASSERT_NE(h, holder.end()) << "no profile holds " << fragment;
+    std::string got;
+    std::string token;
+    do {
+      hub::v1::ListStageTransitionsRequest req;
+      req.set_parent(h->second);
+      req.set_page_token(token);
+      req.set_page_size(3);
+      hub::v1::ListStageTransitionsResponse resp;
+      grpc::Status s = client_->metrics()->ListStageTransitions(client_->Ctx().get(), req, &resp);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      for (const auto& t : resp.transitions()) {
+        absl::StrAppend(&got, absl::ToUnixMicros(FromProtoTime(t.enter_time())), " ",
+                        hub::v1::Stage_Name(t.stage()), "\n");
+      }
+      token = resp.next_page_token();
+    } while (!token.empty());
+    ++compared;
+    holders_with_history.insert(h->second);
+    if (got != want && ++mismatches <= 5) {
+      ADD_FAILURE() << fragment << " (" << h->second << ")\nwant:\n" << want << "got:\n" << got;
+    }
+  }
+  EXPECT_EQ(mismatches, 0) << "of " << compared << " histories";
+  std::printf("stage histories: %d compared, %d differ\n", compared, mismatches);
+}
+
+TEST_F(HubdTest, FunnelMatchesTheTruthExactly) {
+  auto rows = ReadCsv(dir_->File("world/truth/funnel.csv"),
+                      "side,start,end,segment,stage,entries,conv_num,conv_den,median_days");
+  ASSERT_GT(rows.size(), 100u);
+  // One call per (side, period, segment); rows come grouped that way.
+  std::map<std::string, hub::v1::Funnel> funnels;
+  int compared = 0, mismatches = 0;
+  for (const auto& f : rows) {
+    ASSERT_EQ(f.size(), 9u);
+    const std::string key = absl::StrCat(f[0], "|", f[1], "|", f[2], "|", f[3]);
+    if (!funnels.count(key)) {
+      hub::v1::GetFunnelRequest req;
+      req.set_side(f[0] == "person" ? hub::v1::PERSONS : hub::v1::ACCOUNTS);
+      *req.mutable_period()->mutable_start_time() = ToProtoTime(absl::FromUnixMicros(MicrosOf(f[1])));
+      *req.mutable_period()->mutable_end_time() = ToProtoTime(absl::FromUnixMicros(MicrosOf(f[2])));
+      req.set_segment(f[3]);
+      req.set_conversion_window_days(90);
+      grpc::Status s = client_->metrics()->GetFunnel(client_->Ctx().get(), req, &funnels[key]);
+      ASSERT_TRUE(s.ok()) << key << ": " << s.error_message();
+    }
+    hub::v1::Stage stage;
+    ASSERT_TRUE(hub::v1::Stage_Parse(f[4], &stage)) << f[4];
+    const hub::v1::FunnelStage& got = funnels[key].stages(static_cast<int>(stage) - 1);
+    std::string want_text = absl::StrCat(f[5], ",", f[6], ",", f[7], ",", f[8]);
+    std::string got_text = absl::StrCat(got.entries(), ",");
+    if (got.has_conversion_to_next()) {
+      absl::StrAppend(&got_text, got.conversion_to_next().numerator(), ",",
+                      got.conversion_to_next().denominator());
+    } else {
+      absl::StrAppend(&got_text, ",");
+    }
+    absl::StrAppend(&got_text, ",");
+    if (got.has_median_days_in_stage()) absl::StrAppend(&got_text, got.median_days_in_stage());
+    ++compared;
+    if (got_text != want_text && ++mismatches <= 10) {
+      ADD_FAILURE() << key << " " << f[4] << ": want " << want_text << " got " << got_text;
+    }
+  }
+  EXPECT_EQ(mismatches, 0) << "of " << compared << " funnel rows";
+  std::printf("funnel rows: %d compared, %d differ\n", compared, mismatches);
+}
+
+TEST_F(HubdTest, MetricsRequestsAreValidated) {
+  hub::v1::GetFunnelRequest req;
+  hub::v1::Funnel funnel;
+  auto call = [&]() { return client_->metrics()->GetFunnel(client_->Ctx().get(), req, &funnel); };
+  grpc::Status s = call();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "side: required (PERSONS or ACCOUNTS)");
+  req.set_side(hub::v1::PERSONS);
+  EXPECT_EQ(call().error_message(), "period: required");
+  req.mutable_period()->mutable_start_time()->set_seconds(1704067200);  // 2024-01-01
+  EXPECT_EQ(call().error_message(), "period.end_time: required");
+  req.mutable_period()->mutable_end_time()->set_seconds(1704067200 + 3600);
+  EXPECT_EQ(call().error_message(),
+            "period.end_time: 2024-01-01T01:00:00.000000Z is not a UTC midnight (metrics are "
+            "kept per UTC day)");
+  req.mutable_period()->mutable_end_time()->set_seconds(1704067200);
+  EXPECT_EQ(call().error_message(), "period: end_time must be after start_time");
+  req.mutable_period()->mutable_end_time()->set_seconds(1704067200 + 86400);
+  req.set_segment("color=blue");
+  EXPECT_EQ(call().error_message(),
+            "segment: \"color=blue\" is not industry=<value>, tier=<value> or region=<value>");
+  req.set_segment("");
+  req.set_conversion_window_days(400);
+  EXPECT_EQ(call().error_message(), "conversion_window_days: 400 is outside 1..365");
+  req.set_conversion_window_days(0);
+  ASSERT_TRUE(call().ok());
+  EXPECT_EQ(funnel.conversion_window_days(), 90);
+  ASSERT_EQ(funnel.stages_size(), 5);
+
+  hub::v1::ListStageTransitionsRequest list;
+  hub::v1::ListStageTransitionsResponse resp;
+  list.set_parent("people/1");
+  s = client_->metrics()->ListStageTransitions(client_->Ctx().get(), list, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  list.set_parent("profiles/99999999");
+  s = client_->metrics()->ListStageTransitions(client_->Ctx().get(), list, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  list.set_parent("profiles/1");
+  s = client_->metrics()->ListStageTransitions(client_->Ctx(false).get(), list, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // As of before anything happened: no stage, no transitions.
+  list.mutable_as_of()->set_seconds(0);
+  s = client_->metrics()->ListStageTransitions(client_->Ctx().get(), list, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.stage(), hub::v1::STAGE_UNSPECIFIED);
+  EXPECT_EQ(resp.transitions_size(), 0);
 }
 
 TEST_F(HubdTest, AccountMembersAreThePersonsLinkedToIt) {

@@ -121,33 +121,31 @@ class StageTrackerTest : public ::testing::Test {
   }
 
   // Every funnel counter of a side and segment, over all time.
-  static std::map<std::tuple<int, int, int64_t>, int64_t> Counters(Hub* hub, Side side,
+  static std::map<std::tuple<int, int64_t, int64_t>, int64_t> Counters(Hub* hub, Side side,
                                                                     const std::string& segment) {
-    std::map<std::tuple<int, int, int64_t>, int64_t> out;
+    std::map<std::tuple<int, int64_t, int64_t>, int64_t> out;
     absl::StatusOr<std::vector<FunnelCount>> counts =
         hub->store->SumFunnelCounts(side, segment, -100000, 100000);
     EXPECT_TRUE(counts.ok()) << counts.status();
     if (!counts.ok()) return out;
     for (const FunnelCount& c : *counts) {
-      out[{c.stage, c.kind, c.days}] = c.n;
+      out[{c.stage, c.reach_days, c.stay_days}] = c.n;
     }
     return out;
   }
 
   // The counters re-derived from the stored histories of `ids`.
-  static std::map<std::tuple<int, int, int64_t>, int64_t> Derived(
+  static std::map<std::tuple<int, int64_t, int64_t>, int64_t> Derived(
       Hub* hub, const std::vector<int64_t>& ids) {
-    std::map<std::tuple<int, int, int64_t>, int64_t> out;
+    std::map<std::tuple<int, int64_t, int64_t>, int64_t> out;
     for (int64_t id : ids) {
       absl::StatusOr<std::vector<StoredTransition>> history = hub->store->ListTransitions(id);
       EXPECT_TRUE(history.ok()) << history.status();
       if (!history.ok()) continue;
       for (const StoredTransition& t : *history) {
-        ++out[{t.stage, 0, 0}];
-        if (t.reached_us != 0) {
-          ++out[{t.stage, 1, (t.reached_us - t.at_us + kDayMicros - 1) / kDayMicros}];
-        }
-        if (t.left_us != 0) ++out[{t.stage, 2, (t.left_us - t.at_us) / kDayMicros}];
+        ++out[{t.stage,
+               t.reached_us == 0 ? -1 : (t.reached_us - t.at_us + kDayMicros - 1) / kDayMicros,
+               t.left_us == 0 ? -1 : (t.left_us - t.at_us) / kDayMicros}];
       }
     }
     return out;
