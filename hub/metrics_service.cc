@@ -35,13 +35,14 @@ absl::Status ListTransitions(Store* store, const hub::v1::ListStageTransitionsRe
   HUB_ASSIGN_OR_RETURN(auto name, ParseProfileOrAccountName(req.parent(), "parent"));
   HUB_ASSIGN_OR_RETURN(int size, PageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
   int64_t offset = 0;
+  int64_t as_of = req.has_as_of() ? Micros(req.as_of()) : absl::ToUnixMicros(absl::Now());
   if (!req.page_token().empty()) {
+    // The token pins the first page's as_of, so one listing is one view.
     HUB_ASSIGN_OR_RETURN(std::vector<int64_t> v,
-                         DecodePageToken(req.page_token(), "stages", 1));
+                         DecodePageToken(req.page_token(), "stages", 2));
     offset = v[0];
+    as_of = v[1];
   }
-  const int64_t as_of =
-      req.has_as_of() ? Micros(req.as_of()) : absl::ToUnixMicros(absl::Now());
   HUB_ASSIGN_OR_RETURN(int64_t live, store->ResolveId(name.first, name.second));
   HUB_ASSIGN_OR_RETURN(std::vector<StoredTransition> history, store->ListTransitions(live));
   resp->set_parent(absl::StrCat(name.first == Side::kPerson ? "profiles/" : "accounts/", live));
@@ -57,7 +58,7 @@ absl::Status ListTransitions(Store* store, const hub::v1::ListStageTransitionsRe
     }
   }
   if (static_cast<size_t>(offset + size) < visible) {
-    resp->set_next_page_token(EncodePageToken("stages", {offset + size}));
+    resp->set_next_page_token(EncodePageToken("stages", {offset + size, as_of}));
   }
   return absl::OkStatus();
 }

@@ -143,6 +143,9 @@ class RecordApplier {
     }
     HUB_RETURN_IF_ERROR(tx_->PutRecord(r, stored));
     NoteStages(role, r, stored, previous.has_value());
+    if (role == RecordRole::kAccount && !r.deleted()) {
+      HUB_RETURN_IF_ERROR(LinkWaitingPersons(v));
+    }
     if (role != RecordRole::kAccountEvent && !IsActivity(r.entity())) {
       HUB_RETURN_IF_ERROR(ApplyRecordTraits(tx_, *survivorship_, stored.profile_id,
                                             r, previous.has_value()));
@@ -300,6 +303,25 @@ class RecordApplier {
     return 0;
   }
 
+  // Links the persons waiting for a domain this account record carries (their
+  // work email's domain had no holder when they arrived): the same link as
+  // if the account had come first.
+  absl::Status LinkWaitingPersons(const ValidatedRecord& v) {
+    for (const Key& k : v.identifiers) {
+      if (k.type != "domain") continue;
+      HUB_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+                           tx_->IdentityOrigin(Side::kAccount, "domain", k.value));
+      if (!holder) continue;  // refused by the policy: links nobody
+      HUB_ASSIGN_OR_RETURN(auto waits, tx_->TakeDomainWaits(k.value));
+      for (const auto& [origin, observed] : waits) {
+        HUB_ASSIGN_OR_RETURN(int64_t person, tx_->ResolveId(Side::kPerson, origin));
+        HUB_RETURN_IF_ERROR(tx_->SetAccount(person, *holder, observed, origin));
+        if (stages_ != nullptr) stages_->AccountChanged(person);
+      }
+    }
+    return absl::OkStatus();
+  }
+
   // The person named by a "person" link, if Hub knows it (never created),
   // with the origin of the linking identifier.
   absl::StatusOr<Placed> LinkedPerson(const ValidatedRecord& v) {
@@ -327,6 +349,7 @@ class RecordApplier {
                                         int64_t linked) {
     if (IsActivity(r.entity())) return linked;
     int64_t account = linked;
+    std::vector<std::string> unheld;  // work-email domains no account holds yet
     if (account == 0) {
       for (const Key& k : v.identifiers) {
         if (k.type != "email") continue;
@@ -339,6 +362,15 @@ class RecordApplier {
           account = *holder;
           break;
         }
+        unheld.emplace_back(domain);
+      }
+    }
+    if (account == 0 && !r.deleted()) {
+      // Linked when an account gains the domain (LinkWaitingPersons).
+      for (const std::string& domain : unheld) {
+        HUB_RETURN_IF_ERROR(tx_->AddDomainWait(
+            domain, person.origin_id != 0 ? person.origin_id : person.profile_id,
+            Micros(r.updated_at())));
       }
     }
     if (account != 0 && !r.deleted()) {

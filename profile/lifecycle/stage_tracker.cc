@@ -74,6 +74,10 @@ void StageTracker::Rebuild(int64_t id) {
 
 void StageTracker::Created(int64_t id) { created_.insert(id); }
 
+void StageTracker::AccountChanged(int64_t id) {
+  if (id != 0) folds_[id];
+}
+
 void StageTracker::Absorb(int64_t winner, int64_t loser) {
   retired_.insert(loser);
   absorbed_.insert(loser);

@@ -56,6 +56,8 @@ class StageTracker {
   void Absorb(int64_t winner, int64_t loser);
   // Person `id`'s facts must be rebuilt from its records.
   void Rebuild(int64_t id);
+  // Person `id`'s current account may have changed (its facts did not).
+  void AccountChanged(int64_t id);
   // `id` (person or account) was merged away: its history leaves the funnel.
   void Retire(int64_t id);
   // Account `id`'s opportunities, traits or members may have changed.

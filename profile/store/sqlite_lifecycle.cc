@@ -190,6 +190,38 @@ absl::StatusOr<std::vector<int64_t>> MembersOf(Connection* conn, int64_t account
   return out;
 }
 
+absl::Status AddDomainWait(Connection* conn, const std::string& domain, int64_t origin_id,
+                           int64_t observed_us) {
+  HUB_ASSIGN_OR_RETURN(
+      Statement * s,
+      conn->Prepare("INSERT INTO domain_waits(domain, person, observed_us) VALUES(?1, ?2, ?3) "
+                    "ON CONFLICT(domain, person) DO UPDATE SET observed_us=max(observed_us, ?3)"));
+  ScopedReset reset(s);
+  return s->Bind(1, domain).Bind(2, origin_id).Bind(3, observed_us).Run();
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
+    Connection* conn, const std::string& domain) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  {
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        conn->Prepare("SELECT person, observed_us FROM domain_waits WHERE domain=?"));
+    ScopedReset reset(s);
+    s->Bind(1, domain);
+    for (;;) {
+      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.emplace_back(s->Int(0), s->Int(1));
+    }
+  }
+  if (out.empty()) return out;
+  HUB_ASSIGN_OR_RETURN(Statement * s, conn->Prepare("DELETE FROM domain_waits WHERE domain=?"));
+  ScopedReset reset(s);
+  HUB_RETURN_IF_ERROR(s->Bind(1, domain).Run());
+  return out;
+}
+
 absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(Connection* conn, Side side,
                                                          const std::string& segment,
                                                          int64_t from_day,

@@ -33,6 +33,10 @@ absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(
     sqlite::Connection* conn, int64_t account_id);
 absl::StatusOr<std::vector<int64_t>> MembersOf(sqlite::Connection* conn,
                                                int64_t account_id);
+absl::Status AddDomainWait(sqlite::Connection* conn, const std::string& domain,
+                           int64_t origin_id, int64_t observed_us);
+absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
+    sqlite::Connection* conn, const std::string& domain);
 absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(sqlite::Connection* conn,
                                                          Side side,
                                                          const std::string& segment,

@@ -228,6 +228,14 @@ CREATE TABLE funnel_counts(
   stay_days INTEGER NOT NULL,       -- whole days (down) in the stage; -1 not left
   n INTEGER NOT NULL,               -- entries
   PRIMARY KEY(side, segment, day, stage, reach_days, stay_days)) WITHOUT ROWID;
+
+-- Persons whose work-email domain no account held when their record
+-- arrived: linked when an account gains the domain, whatever the order.
+CREATE TABLE domain_waits(
+  domain TEXT NOT NULL,
+  person INTEGER NOT NULL,          -- origin id of the person record
+  observed_us INTEGER NOT NULL,     -- the record's updated_at
+  PRIMARY KEY(domain, person)) WITHOUT ROWID;
 )sql",
   };
   return *kMigrations;

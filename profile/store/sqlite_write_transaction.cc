@@ -182,6 +182,14 @@ class SqliteWriteTransaction : public WriteTransaction {
   absl::StatusOr<std::vector<int64_t>> MembersOf(int64_t account_id) override {
     return sqlite_internal::MembersOf(conn_, account_id);
   }
+  absl::Status AddDomainWait(const std::string& domain, int64_t origin_id,
+                             int64_t observed_us) override {
+    return sqlite_internal::AddDomainWait(conn_, domain, origin_id, observed_us);
+  }
+  absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
+      const std::string& domain) override {
+    return sqlite_internal::TakeDomainWaits(conn_, domain);
+  }
 
   absl::StatusOr<std::optional<int64_t>> FindIdentity(
       Side side, const std::string& type, const std::string& value) override {

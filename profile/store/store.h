@@ -395,6 +395,17 @@ class WriteTransaction {
   // The live persons whose current account is the live account `id`.
   virtual absl::StatusOr<std::vector<int64_t>> MembersOf(int64_t account_id) = 0;
 
+  // --- Persons waiting for an account to hold their work-email domain --------
+  // Records that person `origin_id`'s record observed at `observed_us` has a
+  // work email at `domain` that no account holds yet (the latest observation
+  // per person is kept).
+  virtual absl::Status AddDomainWait(const std::string& domain, int64_t origin_id,
+                                     int64_t observed_us) = 0;
+  // Removes and returns the persons (origin id, observed time) waiting for
+  // `domain`.
+  virtual absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
+      const std::string& domain) = 0;
+
   // Makes every change durable and visible. After an error nothing was
   // committed.
   virtual absl::Status Commit() = 0;

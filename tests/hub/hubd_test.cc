@@ -599,7 +599,7 @@ TEST_F(HubdTest, MetricsRequestsAreValidated) {
   list.set_parent("profiles/99999999");
   s = client_->metrics()->ListStageTransitions(client_->Ctx().get(), list, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
-  list.set_parent("profiles/1");
+  list.set_parent(AllProfiles().front().name());
   s = client_->metrics()->ListStageTransitions(client_->Ctx(false).get(), list, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   // As of before anything happened: no stage, no transitions.

@@ -63,6 +63,15 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->MembersOf(a);
   }
+  absl::Status AddDomainWait(const std::string& d, int64_t o, int64_t t) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddDomainWait(d, o, t);
+  }
+  absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
+      const std::string& d) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->TakeDomainWaits(d);
+  }
   absl::StatusOr<std::optional<int64_t>> FindIdentity(
       Side s, const std::string& t, const std::string& v) override {
     HUB_RETURN_IF_ERROR(Tick());
