@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/hubctl/cli_fixture.h"
 #include "tests/hubctl/fake_hub.h"
 #include "tests/hubctl/test_protos.h"
 
@@ -19,32 +20,12 @@ using hub::v1::SyncJob;
 using testing::AnaProfile;
 using testing::CrmJob;
 
-class CliTest : public ::testing::Test {
+class CliTest : public testing::CliFixture {
  protected:
   void SetUp() override {
-    unsetenv("HUB_SERVER");
-    unsetenv("HUB_TOKEN");
+    CliFixture::SetUp();
     hub_.profiles().AddProfile(AnaProfile());
   }
-
-  // Runs hubctl with `args`; output lands in out_ and err_.
-  int Run(const std::vector<std::string>& args) {
-    out_.str("");
-    err_.str("");
-    CliEnvironment env;
-    env.out = &out_;
-    env.err = &err_;
-    env.poll_interval = absl::Milliseconds(1);
-    env.make_channel = [this](const std::string& server) {
-      servers_.push_back(server);
-      return hub_.NewChannel();
-    };
-    return RunCli(args, env);
-  }
-
-  testing::FakeHub hub_;
-  std::ostringstream out_, err_;
-  std::vector<std::string> servers_;  // --server values channels were made for
 };
 
 TEST_F(CliTest, UnknownCommandIsUsageError) {

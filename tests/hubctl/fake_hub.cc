@@ -279,6 +279,89 @@ grpc::Status FakeSyncService::GetSyncJob(
   return grpc::Status::OK;
 }
 
+void FakeMetricsService::SetStages(
+    const std::string& name, hub::v1::ListStageTransitionsResponse history) {
+  absl::MutexLock lock(&mu_);
+  histories_[name] = std::move(history);
+}
+
+void FakeMetricsService::SetFunnel(hub::v1::Funnel funnel) {
+  absl::MutexLock lock(&mu_);
+  funnel_ = std::move(funnel);
+}
+
+void FakeMetricsService::FailWith(grpc::Status status) {
+  absl::MutexLock lock(&mu_);
+  failure_ = std::move(status);
+}
+
+CallLog FakeMetricsService::log() const {
+  absl::MutexLock lock(&mu_);
+  return log_;
+}
+
+std::vector<hub::v1::ListStageTransitionsRequest>
+FakeMetricsService::stage_requests() const {
+  absl::MutexLock lock(&mu_);
+  return stage_requests_;
+}
+
+std::vector<hub::v1::GetFunnelRequest> FakeMetricsService::funnel_requests()
+    const {
+  absl::MutexLock lock(&mu_);
+  return funnel_requests_;
+}
+
+grpc::Status FakeMetricsService::ListStageTransitions(
+    grpc::ServerContext* context,
+    const hub::v1::ListStageTransitionsRequest* request,
+    hub::v1::ListStageTransitionsResponse* response) {
+  absl::MutexLock lock(&mu_);
+  Log(&log_, context, "ListStageTransitions", *request);
+  stage_requests_.push_back(*request);
+  if (!failure_.ok()) return failure_;
+  auto it = histories_.find(request->parent());
+  if (it == histories_.end()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        request->parent() + " not found");
+  }
+  size_t start = 0;
+  if (!request->page_token().empty() &&
+      !absl::SimpleAtoi(request->page_token(), &start)) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad page_token");
+  }
+  const size_t size =
+      request->page_size() > 0 ? request->page_size() : kDefaultPageSize;
+  const auto& all = it->second.transitions();
+  const size_t count = static_cast<size_t>(all.size());
+  *response = it->second;
+  response->clear_transitions();
+  for (size_t i = start; i < start + size && i < count; ++i) {
+    *response->add_transitions() = all[static_cast<int>(i)];
+  }
+  if (start + size < count) {
+    response->set_next_page_token(std::to_string(start + size));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeMetricsService::GetFunnel(
+    grpc::ServerContext* context, const hub::v1::GetFunnelRequest* request,
+    hub::v1::Funnel* response) {
+  absl::MutexLock lock(&mu_);
+  Log(&log_, context, "GetFunnel", *request);
+  funnel_requests_.push_back(*request);
+  if (!failure_.ok()) return failure_;
+  *response = funnel_;
+  response->set_side(request->side());
+  *response->mutable_period() = request->period();
+  response->set_segment(request->segment());
+  response->set_conversion_window_days(
+      request->conversion_window_days() == 0 ? 90
+                                             : request->conversion_window_days());
+  return grpc::Status::OK;
+}
+
 FakeHub::FakeHub() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -287,6 +370,7 @@ FakeHub::FakeHub() {
                            &port);
   builder.RegisterService(&profiles_);
   builder.RegisterService(&sync_);
+  builder.RegisterService(&metrics_);
   server_ = builder.BuildAndStart();
   address_ = "127.0.0.1:" + std::to_string(port);
 }

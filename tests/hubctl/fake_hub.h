@@ -1,5 +1,6 @@
-// An in-process Hub server on loopback with scripted ProfileService and
-// SyncService fakes and the standard health service, for hubctl tests.
+// An in-process Hub server on loopback with scripted ProfileService,
+// SyncService and MetricsService fakes and the standard health service, for
+// hubctl tests.
 #ifndef HUB_TESTS_HUBCTL_FAKE_HUB_H_
 #define HUB_TESTS_HUBCTL_FAKE_HUB_H_
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "hub/v1/metrics_service.grpc.pb.h"
 #include "hub/v1/profile_service.grpc.pb.h"
 #include "hub/v1/sync_service.grpc.pb.h"
 
@@ -116,7 +118,48 @@ class FakeSyncService final : public hub::v1::SyncService::Service {
   CallLog log_ ABSL_GUARDED_BY(mu_);
 };
 
-// The server: both fakes plus grpc.health.v1 on 127.0.0.1 at a free port.
+// Serves canned stage histories and a canned funnel, and keeps every request
+// it received. Thread-safe.
+class FakeMetricsService final : public hub::v1::MetricsService::Service {
+ public:
+  // ListStageTransitions answers `history` to requests for `name` (history's
+  // parent may differ: a survivor answering for a merged-away name).
+  void SetStages(const std::string& name,
+                 hub::v1::ListStageTransitionsResponse history);
+  // GetFunnel answers `funnel` with the request's side, period and segment,
+  // and its window (0 as 90).
+  void SetFunnel(hub::v1::Funnel funnel);
+  // Makes every call fail with `status` (OK restores normal answers).
+  void FailWith(grpc::Status status);
+  CallLog log() const;
+  // Every request received, in order.
+  std::vector<hub::v1::ListStageTransitionsRequest> stage_requests() const;
+  std::vector<hub::v1::GetFunnelRequest> funnel_requests() const;
+
+  // Pages through the history's transitions, page_size (default 2) at a
+  // time, with the next index as token; NOT_FOUND for an unknown name. Does
+  // not apply as_of.
+  grpc::Status ListStageTransitions(
+      grpc::ServerContext* context,
+      const hub::v1::ListStageTransitionsRequest* request,
+      hub::v1::ListStageTransitionsResponse* response) override;
+  grpc::Status GetFunnel(grpc::ServerContext* context,
+                         const hub::v1::GetFunnelRequest* request,
+                         hub::v1::Funnel* response) override;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, hub::v1::ListStageTransitionsResponse> histories_
+      ABSL_GUARDED_BY(mu_);
+  hub::v1::Funnel funnel_ ABSL_GUARDED_BY(mu_);
+  grpc::Status failure_ ABSL_GUARDED_BY(mu_);
+  CallLog log_ ABSL_GUARDED_BY(mu_);
+  std::vector<hub::v1::ListStageTransitionsRequest> stage_requests_
+      ABSL_GUARDED_BY(mu_);
+  std::vector<hub::v1::GetFunnelRequest> funnel_requests_ ABSL_GUARDED_BY(mu_);
+};
+
+// The server: the three fakes plus grpc.health.v1 on 127.0.0.1 at a free port.
 // Shuts down when destroyed. Not copyable.
 class FakeHub {
  public:
@@ -130,12 +173,14 @@ class FakeHub {
   std::shared_ptr<grpc::Channel> NewChannel() const;
   FakeProfileService& profiles() { return profiles_; }
   FakeSyncService& sync() { return sync_; }
+  FakeMetricsService& metrics() { return metrics_; }
   // Sets the overall ("") health status.
   void SetServing(bool serving);
 
  private:
   FakeProfileService profiles_;
   FakeSyncService sync_;
+  FakeMetricsService metrics_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };

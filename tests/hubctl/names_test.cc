@@ -37,6 +37,19 @@ TEST(NamesTest, AccountNameAcceptsOnlyAccounts) {
   EXPECT_FALSE(ParseAccountName("acme").ok());
 }
 
+TEST(NamesTest, ProfileOrAccountNameNeedsTheCollection) {
+  EXPECT_EQ(ParseProfileOrAccountName("profiles/012").value(), "profiles/12");
+  EXPECT_EQ(ParseProfileOrAccountName("accounts/3").value(), "accounts/3");
+  EXPECT_EQ(ParseProfileOrAccountName("12").status().message(),
+            "invalid name \"12\": want profiles/{id} or accounts/{id}, a "
+            "positive integer id");
+  EXPECT_EQ(ParseProfileOrAccountName("accounts/x").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  for (const char* bad : {"", "profiles/", "accounts/0", "sources/crm"}) {
+    EXPECT_FALSE(ParseProfileOrAccountName(bad).ok()) << bad;
+  }
+}
+
 TEST(NamesTest, SourceNameAcceptsBareIdAndFullName) {
   EXPECT_EQ(ParseSourceName("crm").value(), "sources/crm");
   EXPECT_EQ(ParseSourceName("sources/sf-eu-2").value(), "sources/sf-eu-2");

@@ -132,4 +132,63 @@ hub::v1::SyncJob CrmJob(hub::v1::SyncJob::State state) {
   return job;
 }
 
+namespace {
+
+void AddTransition(hub::v1::ListStageTransitionsResponse* r,
+                   hub::v1::Stage stage, const std::string& entered,
+                   const std::string& left) {
+  hub::v1::StageTransition* t = r->add_transitions();
+  t->set_stage(stage);
+  *t->mutable_enter_time() = Time(entered);
+  if (!left.empty()) *t->mutable_leave_time() = Time(left);
+}
+
+void AddStage(hub::v1::Funnel* f, hub::v1::Stage stage, int64_t entries,
+              int64_t converted, double median, int64_t left) {
+  hub::v1::FunnelStage* s = f->add_stages();
+  s->set_stage(stage);
+  s->set_entries(entries);
+  s->set_left(left);
+  if (stage != hub::v1::EXPAND) {
+    s->mutable_conversion_to_next()->set_numerator(converted);
+    s->mutable_conversion_to_next()->set_denominator(entries);
+    if (entries > 0) {
+      s->mutable_conversion_to_next()->set_value(
+          static_cast<double>(converted) / entries);
+    }
+  }
+  if (left > 0) s->set_median_days_in_stage(median);
+}
+
+}  // namespace
+
+hub::v1::ListStageTransitionsResponse AnaStages() {
+  hub::v1::ListStageTransitionsResponse r;
+  r.set_parent("profiles/12");
+  r.set_stage(hub::v1::CONVERT);
+  AddTransition(&r, hub::v1::ATTRACT, "2024-01-10T08:00:00Z",
+                "2024-01-10T08:00:00Z");
+  AddTransition(&r, hub::v1::CAPTURE, "2024-01-10T08:00:00Z",
+                "2024-02-01T09:00:00Z");
+  AddTransition(&r, hub::v1::NURTURE, "2024-02-01T09:00:00Z",
+                "2024-03-01T21:00:00Z");
+  AddTransition(&r, hub::v1::CONVERT, "2024-03-01T21:00:00Z", "");
+  return r;
+}
+
+hub::v1::Funnel MarchFunnel() {
+  hub::v1::Funnel f;
+  f.set_side(hub::v1::PERSONS);
+  *f.mutable_period()->mutable_start_time() = Time("2024-03-01T00:00:00Z");
+  *f.mutable_period()->mutable_end_time() = Time("2024-04-01T00:00:00Z");
+  f.set_segment("industry=Software & <Services>");
+  f.set_conversion_window_days(90);
+  AddStage(&f, hub::v1::ATTRACT, 1200, 800, 2, 1100);
+  AddStage(&f, hub::v1::CAPTURE, 800, 240, 12.5, 700);
+  AddStage(&f, hub::v1::NURTURE, 240, 60, 30, 200);
+  AddStage(&f, hub::v1::CONVERT, 0, 0, 0, 0);
+  AddStage(&f, hub::v1::EXPAND, 45, 0, 0, 0);
+  return f;
+}
+
 }  // namespace hubctl::testing

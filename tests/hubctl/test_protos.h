@@ -1,9 +1,10 @@
-// Hand-built Profile and SyncJob messages shared by the hubctl tests.
+// Hand-built Profile, SyncJob, stage and funnel messages shared by the hubctl tests.
 #ifndef HUB_TESTS_HUBCTL_TEST_PROTOS_H_
 #define HUB_TESTS_HUBCTL_TEST_PROTOS_H_
 
 #include <string>
 
+#include "hub/v1/metrics_service.pb.h"
 #include "hub/v1/profile_service.pb.h"
 #include "hub/v1/resources.pb.h"
 #include "hub/v1/sync_service.pb.h"
@@ -25,6 +26,17 @@ hub::v1::ListMergesResponse LedgerPage();
 
 // A job of source "crm" with every counter set, in `state`.
 hub::v1::SyncJob CrmJob(hub::v1::SyncJob::State state);
+
+// The stage history of profiles/12, now in CONVERT: ATTRACT and CAPTURE
+// entered together on 2024-01-10T08:00:00Z (ATTRACT left at once), NURTURE on
+// 2024-02-01T09:00:00Z, CONVERT on 2024-03-01T21:00:00Z and not left.
+hub::v1::ListStageTransitionsResponse AnaStages();
+
+// A persons' funnel over March 2024 for segment "industry=Software &
+// <Services>", window 90 days: ATTRACT 1200 (800/1200, median 2 days),
+// CAPTURE 800 (240/800, median 12.5), NURTURE 240 (60/240, median 30),
+// CONVERT 0 (0/0: rate and median absent), EXPAND 45 (median absent).
+hub::v1::Funnel MarchFunnel();
 
 }  // namespace hubctl::testing
 

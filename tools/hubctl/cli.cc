@@ -12,6 +12,7 @@
 #include "tools/hubctl/command_context.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/health_command.h"
+#include "tools/hubctl/metrics_commands.h"
 #include "tools/hubctl/profile_commands.h"
 #include "tools/hubctl/sync_commands.h"
 
@@ -51,6 +52,8 @@ class Cli {
   void AddMerges();
   void AddSources();
   void AddSync();
+  void AddStages();
+  void AddMetrics();
   void AddHealth();
   void AddListFlags(CLI::App* command);
   void OnRun(CLI::App* command, Action action);
@@ -72,6 +75,9 @@ class Cli {
   bool all_states_ = false;
   ListOptions list_;
   SyncRunOptions sync_;
+  std::string as_of_;
+  FunnelFlags funnel_;
+  int window_days_ = 0;  // copied into funnel_ only when --window is given
 };
 
 Cli::Cli() {
@@ -90,6 +96,8 @@ Cli::Cli() {
   AddMerges();
   AddSources();
   AddSync();
+  AddStages();
+  AddMetrics();
   AddHealth();
   app_.footer(std::string("Environment: HUB_SERVER (--server), HUB_TOKEN "
                           "(--token).\n\n") +
@@ -273,6 +281,61 @@ void Cli::AddSync() {
   CLI::App* list = group->add_subcommand("list", "List a source's jobs");
   list->add_option("SOURCE_ID", name_, "sources/{id} or {id}")->required();
   OnRun(list, [this](const auto& ctx) { return SyncList(ctx, name_); });
+}
+
+void Cli::AddStages() {
+  CLI::App* stages = app_.add_subcommand(
+      "stages", "Show the lifecycle stage history of a person or account");
+  stages->add_option("NAME", name_, "profiles/{id} or accounts/{id}")
+      ->required();
+  stages
+      ->add_option("--as-of", as_of_,
+                   "The stage as of this time: RFC 3339, or YYYY-MM-DD for "
+                   "00:00 UTC that day (default: now)")
+      ->type_name("TIME");
+  OnRun(stages, [this](const auto& ctx) { return Stages(ctx, name_, as_of_); });
+}
+
+void Cli::AddMetrics() {
+  CLI::App* group = app_.add_subcommand("metrics", "Lifecycle metrics");
+  CLI::App* funnel = group->add_subcommand(
+      "funnel",
+      "Entries, conversion to a higher stage and median days per lifecycle "
+      "stage over [--from, --to)");
+  funnel
+      ->add_option("--from", funnel_.from,
+                   "First day: YYYY-MM-DD (00:00 UTC) or an RFC 3339 time on "
+                   "a UTC midnight")
+      ->type_name("DATE")
+      ->required();
+  funnel
+      ->add_option("--to", funnel_.to,
+                   "End day, EXCLUSIVE (as --from): --from 2024-03-01 --to "
+                   "2024-04-01 is March")
+      ->type_name("DATE")
+      ->required();
+  funnel
+      ->add_option("--segment", funnel_.segment,
+                   "Only profiles whose account has industry=VALUE, "
+                   "tier=VALUE or region=VALUE (a person's current account)")
+      ->type_name("KEY=VALUE");
+  funnel->add_flag("--accounts", funnel_.accounts,
+                   "The accounts' funnel (default: persons)");
+  CLI::Option* window =
+      funnel
+          ->add_option("--window", window_days_,
+                       "Days after entering a stage within which a higher "
+                       "one counts as converted, 1..365 (default: 90)")
+          ->type_name("DAYS");
+  funnel
+      ->add_option("--svg", funnel_.svg_path,
+                   "Also write the funnel as an SVG chart to FILE")
+      ->type_name("FILE");
+  OnRun(funnel, [this, window](const auto& ctx) {
+    FunnelFlags flags = funnel_;
+    if (window->count() > 0) flags.window_days = window_days_;
+    return MetricsFunnel(ctx, flags);
+  });
 }
 
 void Cli::AddHealth() {

@@ -13,9 +13,19 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& t) {
   return google::protobuf::util::TimeUtil::ToString(t);
 }
 
+std::string FormatDateOrTimestamp(const google::protobuf::Timestamp& t) {
+  if (t.nanos() != 0 || t.seconds() % 86400 != 0) return FormatTimestamp(t);
+  return FormatTimestamp(t).substr(0, 10);  // "2024-03-01T00:00:00Z"
+}
+
 std::string EntityTypeName(hub::v1::EntityType entity) {
   const std::string& name = hub::v1::EntityType_Name(entity);
   return name.empty() ? absl::StrCat(static_cast<int>(entity)) : name;
+}
+
+std::string StageName(hub::v1::Stage stage) {
+  const std::string& name = hub::v1::Stage_Name(stage);
+  return name.empty() ? absl::StrCat(static_cast<int>(stage)) : name;
 }
 
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {

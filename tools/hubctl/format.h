@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "hub/v1/metrics_service.pb.h"
 #include "hub/v1/records.pb.h"
 
 namespace hubctl {
@@ -16,8 +17,14 @@ namespace hubctl {
 // non-zero); "-" for an unset (zero) timestamp.
 std::string FormatTimestamp(const google::protobuf::Timestamp& t);
 
+// "2024-03-01" for a UTC midnight; otherwise as FormatTimestamp.
+std::string FormatDateOrTimestamp(const google::protobuf::Timestamp& t);
+
 // The enum value's name ("CONTACT"), or the number for an unknown value.
 std::string EntityTypeName(hub::v1::EntityType entity);
+
+// As EntityTypeName, for a lifecycle stage ("CAPTURE").
+std::string StageName(hub::v1::Stage stage);
 
 // Returns `message` in the proto3 JSON mapping (lowerCamelCase names, int64 as
 // strings, enums by name), indented, with fields at their default values

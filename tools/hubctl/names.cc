@@ -60,6 +60,18 @@ absl::StatusOr<std::string> ParseAccountName(std::string_view arg) {
   return ParseNumericName(Absl(arg), "accounts");
 }
 
+absl::StatusOr<std::string> ParseProfileOrAccountName(std::string_view arg) {
+  const absl::string_view name = Absl(arg);
+  absl::StatusOr<std::string> parsed = absl::InvalidArgumentError("");
+  if (absl::StartsWith(name, "profiles/")) parsed = ParseProfileName(arg);
+  if (absl::StartsWith(name, "accounts/")) parsed = ParseAccountName(arg);
+  if (parsed.ok()) return parsed;
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid name \"", name,
+                   "\": want profiles/{id} or accounts/{id}, a positive "
+                   "integer id"));
+}
+
 absl::StatusOr<std::string> ParseSuggestionName(std::string_view arg) {
   return ParseNumericName(Absl(arg), "mergeSuggestions");
 }

@@ -17,6 +17,10 @@ absl::StatusOr<std::string> ParseProfileName(std::string_view arg);
 // As ParseProfileName, for "accounts/{id}".
 absl::StatusOr<std::string> ParseAccountName(std::string_view arg);
 
+// Returns "profiles/{id}" or "accounts/{id}" canonicalised as above. A bare
+// {id} is refused (it could be either). Fails with kInvalidArgument.
+absl::StatusOr<std::string> ParseProfileOrAccountName(std::string_view arg);
+
 // As ParseProfileName, for "mergeSuggestions/{id}".
 absl::StatusOr<std::string> ParseSuggestionName(std::string_view arg);
 

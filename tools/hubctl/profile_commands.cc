@@ -14,32 +14,6 @@ namespace {
 
 using hub::v1::ProfileService;
 
-// Fetches pages starting at options.page_token into `out`: one page, or every
-// page if options.all. `call` makes one RPC: (ClientContext*, const Request&,
-// Response*) -> grpc::Status.
-template <typename Request, typename Response, typename Call>
-grpc::Status FetchPages(const CommandContext& ctx, const ListOptions& options,
-                        Request request, Response* out, Call call) {
-  request.set_page_size(options.page_size);
-  request.set_page_token(options.page_token);
-  for (;;) {
-    Response page;
-    grpc::ClientContext context;
-    PrepareCall(ctx, &context);
-    grpc::Status status = call(&context, request, &page);
-    if (!status.ok()) return status;
-    std::string next = page.next_page_token();
-    out->MergeFrom(page);
-    out->set_next_page_token(next);
-    if (!options.all || next.empty()) return grpc::Status::OK;
-    if (next == request.page_token()) {
-      return grpc::Status(grpc::StatusCode::INTERNAL,
-                          "server returned the same page token twice");
-    }
-    request.set_page_token(std::move(next));
-  }
-}
-
 // Emits a list response and, in table format, notes a remaining page.
 int EmitPage(const CommandContext& ctx, const google::protobuf::Message& page,
              const std::string& next_page_token,

@@ -5,22 +5,12 @@
 #define HUB_TOOLS_HUBCTL_PROFILE_COMMANDS_H_
 
 #include <cstdint>
-#include <string>
 #include <string_view>
 
 #include "tools/hubctl/command_context.h"
+#include "tools/hubctl/paging.h"
 
 namespace hubctl {
-
-// Paging flags of the list commands.
-struct ListOptions {
-  // Page size sent to the server; 0 lets the server choose.
-  int32_t page_size = 0;
-  // Token of the page to start at; empty for the first page.
-  std::string page_token;
-  // Follow next_page_token to the end and print every item as one list.
-  bool all = false;
-};
 
 // `profiles get NAME_OR_ID`: GetProfile, printed as the unified view.
 // A malformed name is a usage error (kExitUsage) and makes no call.

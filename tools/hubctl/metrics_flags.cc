@@ -1,0 +1,133 @@
+#include "tools/hubctl/metrics_flags.h"
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace hubctl {
+namespace {
+
+constexpr int kMaxWindowDays = 365;
+constexpr const char* kSegmentKeys[] = {"industry", "tier", "region"};
+
+// Debian's abseil has its own string_view; convert at the boundary.
+absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
+
+// "YYYY-MM-DD" with every digit present (absl's %Y-%m-%d alone would also
+// take "2024-3-1").
+bool IsDateShape(absl::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+bool InTimestampRange(absl::Time t) {
+  static const absl::Time kMin =
+      absl::FromCivil(absl::CivilDay(1, 1, 1), absl::UTCTimeZone());
+  static const absl::Time kEnd =
+      absl::FromCivil(absl::CivilDay(10000, 1, 1), absl::UTCTimeZone());
+  return t >= kMin && t < kEnd;
+}
+
+// Rejects days that do not exist (2023-02-29) rather than normalising them.
+bool ParseDay(absl::string_view s, absl::Time* out) {
+  std::string error;
+  return absl::ParseTime("%Y-%m-%d", s, absl::UTCTimeZone(), out, &error) &&
+         absl::FormatTime("%Y-%m-%d", *out, absl::UTCTimeZone()) == s;
+}
+
+bool IsUtcMidnight(absl::Time t) {
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  return t == absl::FromUnixSeconds(seconds) && seconds % 86400 == 0;
+}
+
+absl::StatusOr<absl::Time> MidnightFlag(const char* flag,
+                                        const std::string& text) {
+  absl::StatusOr<absl::Time> t = ParseTimeFlag(text);
+  if (!t.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", t.status().message()));
+  }
+  if (!IsUtcMidnight(*t)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", text,
+                     " is not a UTC midnight (the funnel counts whole UTC "
+                     "days; use YYYY-MM-DD)"));
+  }
+  return t;
+}
+
+absl::Status CheckSegment(const std::string& segment) {
+  if (segment.empty()) return absl::OkStatus();
+  const size_t eq = segment.find('=');
+  const absl::string_view key = absl::string_view(segment).substr(0, eq);
+  bool known = false;
+  for (const char* k : kSegmentKeys) known = known || key == k;
+  if (!known || eq == std::string::npos || eq + 1 == segment.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--segment: want industry=VALUE, tier=VALUE or "
+                     "region=VALUE, got \"",
+                     segment, "\""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Time> ParseTimeFlag(std::string_view text) {
+  const absl::string_view s = Absl(text);
+  absl::Time t;
+  std::string error;
+  const bool ok = IsDateShape(s)
+                      ? ParseDay(s, &t)
+                      : absl::ParseTime(absl::RFC3339_full, s, &t, &error);
+  if (!ok || !InTimestampRange(t)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "want YYYY-MM-DD or an RFC 3339 time such as 2024-03-01T00:00:00Z, "
+        "got \"",
+        s, "\""));
+  }
+  return t;
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  ts.set_seconds(seconds);
+  ts.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  return ts;
+}
+
+absl::StatusOr<hub::v1::GetFunnelRequest> BuildFunnelRequest(
+    const FunnelFlags& flags) {
+  absl::StatusOr<absl::Time> from = MidnightFlag("--from", flags.from);
+  if (!from.ok()) return from.status();
+  absl::StatusOr<absl::Time> to = MidnightFlag("--to", flags.to);
+  if (!to.ok()) return to.status();
+  if (*to <= *from) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--to: ", flags.to, " is not after --from ", flags.from,
+                     " (the period is [--from, --to), --to exclusive)"));
+  }
+  if (absl::Status s = CheckSegment(flags.segment); !s.ok()) return s;
+  if (flags.window_days &&
+      (*flags.window_days < 1 || *flags.window_days > kMaxWindowDays)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--window: want a number of days in 1..365, got ", *flags.window_days));
+  }
+  hub::v1::GetFunnelRequest request;
+  request.set_side(flags.accounts ? hub::v1::ACCOUNTS : hub::v1::PERSONS);
+  *request.mutable_period()->mutable_start_time() = ToTimestamp(*from);
+  *request.mutable_period()->mutable_end_time() = ToTimestamp(*to);
+  request.set_segment(flags.segment);
+  request.set_conversion_window_days(flags.window_days.value_or(0));
+  return request;
+}
+
+}  // namespace hubctl
