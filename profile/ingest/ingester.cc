@@ -166,10 +166,10 @@ class RecordApplier {
     if (stages_ == nullptr) return;
     switch (role) {
       case RecordRole::kAccount:
-        stages_->TouchAccount(stored.profile_id);
+        stages_->TouchAccountTraits(stored.profile_id);
         break;
       case RecordRole::kAccountEvent:
-        stages_->TouchAccount(stored.account_id);
+        stages_->TouchAccountOpportunities(stored.account_id);
         break;
       default:
         if (revision || r.deleted()) {

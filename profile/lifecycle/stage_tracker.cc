@@ -5,13 +5,12 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "profile/base/status_macros.h"
 
 namespace hub {
 namespace {
-
-int64_t CeilDays(int64_t micros) { return (micros + kDayMicros - 1) / kDayMicros; }
 
 std::vector<StoredTransition> ToStored(const std::vector<Transition>& history) {
   const std::vector<TransitionOutcome> outcomes = Outcomes(history);
@@ -25,44 +24,44 @@ std::vector<StoredTransition> ToStored(const std::vector<Transition>& history) {
   return out;
 }
 
-using CountKey = std::tuple<Side, std::string, int64_t, int, int64_t, int64_t>;
-
-// Adds `sign` times a history's funnel contributions under each segment.
-void Contribute(Side side, const std::vector<StoredTransition>& history,
-                const std::string& segments, int64_t sign,
-                std::map<CountKey, int64_t>* counts) {
-  for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
-    const std::string seg(segment);
-    for (const StoredTransition& t : history) {
-      const int64_t reach = t.reached_us == 0 ? -1 : CeilDays(t.reached_us - t.at_us);
-      const int64_t stay = t.left_us == 0 ? -1 : (t.left_us - t.at_us) / kDayMicros;
-      (*counts)[{side, seg, DayOf(t.at_us), t.stage, reach, stay}] += sign;
-    }
-  }
-}
-
-// An account's fingerprint: its opportunities (sorted) and member count;
-// when it changes, every member's history must be recomputed.
-std::string AccountFingerprint(std::vector<Opportunity> opps, size_t members) {
+// An account's stage state: its opportunities (as text, sorted) and, after
+// a \x1f, the earliest of its members' facts (PersonFacts::Serialize).
+std::string EncodeAccount(std::vector<Opportunity> opps, const PersonFacts& earliest) {
   std::sort(opps.begin(), opps.end(), [](const Opportunity& a, const Opportunity& b) {
     return std::tie(a.created, a.closed, a.won, a.renewal) <
            std::tie(b.created, b.closed, b.won, b.renewal);
   });
-  std::string out = absl::StrCat(members);
+  std::string out;
   for (const Opportunity& o : opps) {
-    absl::StrAppend(&out, ";", o.created, ",", o.closed, ",", int{o.won}, ",",
-                    int{o.renewal});
+    absl::StrAppend(&out, o.created, ",", o.closed, ",", int{o.won}, ",", int{o.renewal}, ";");
   }
+  out.push_back('\x1f');
+  out += earliest.Serialize();
   return out;
 }
 
-}  // namespace
-
-int64_t DayOf(int64_t micros) {
-  int64_t d = micros / kDayMicros;
-  if (micros % kDayMicros < 0) --d;
-  return d;
+absl::Status DecodeAccount(absl::string_view state, std::vector<Opportunity>* opps,
+                           PersonFacts* earliest) {
+  const size_t sep = state.find('\x1f');
+  if (sep == absl::string_view::npos) return absl::DataLossError("account stage state: malformed");
+  for (absl::string_view item : absl::StrSplit(state.substr(0, sep), ';', absl::SkipEmpty())) {
+    std::vector<absl::string_view> f = absl::StrSplit(item, ',');
+    Opportunity o;
+    int won = 0, renewal = 0;
+    if (f.size() != 4 || !absl::SimpleAtoi(f[0], &o.created) ||
+        !absl::SimpleAtoi(f[1], &o.closed) || !absl::SimpleAtoi(f[2], &won) ||
+        !absl::SimpleAtoi(f[3], &renewal)) {
+      return absl::DataLossError("account stage state: malformed opportunity");
+    }
+    o.won = won != 0;
+    o.renewal = renewal != 0;
+    opps->push_back(o);
+  }
+  HUB_ASSIGN_OR_RETURN(*earliest, PersonFacts::Parse(state.substr(sep + 1)));
+  return absl::OkStatus();
 }
+
+}  // namespace
 
 void StageTracker::AddPersonRecord(int64_t id, const hub::v1::SourceRecord* record) {
   if (id != 0) folds_[id].push_back(record);
@@ -89,7 +88,17 @@ void StageTracker::Retire(int64_t id) {
 }
 
 void StageTracker::TouchAccount(int64_t id) {
-  if (id != 0) accounts_.insert(id);
+  if (id == 0) return;
+  AccountChange& c = accounts_[id];
+  c.full = c.opportunities = c.traits = c.members_dirty = true;
+}
+
+void StageTracker::TouchAccountTraits(int64_t id) {
+  if (id != 0) accounts_[id].traits = true;
+}
+
+void StageTracker::TouchAccountOpportunities(int64_t id) {
+  if (id != 0) accounts_[id].opportunities = true;
 }
 
 absl::Status StageTracker::StoreHistory(WriteTransaction* tx, int64_t id, Side side,
@@ -99,8 +108,8 @@ absl::Status StageTracker::StoreHistory(WriteTransaction* tx, int64_t id, Side s
   HUB_ASSIGN_OR_RETURN(std::vector<StoredTransition> old, tx->GetTransitions(id));
   std::vector<StoredTransition> now = ToStored(history);
   if (old == now && segments == old_segments) return absl::OkStatus();
-  Contribute(side, old, old_segments, -1, &counts_);
-  Contribute(side, now, segments, +1, &counts_);
+  AddContributions(side, old, old_segments, -1, &counts_);
+  AddContributions(side, now, segments, +1, &counts_);
   if (old != now) HUB_RETURN_IF_ERROR(tx->PutTransitions(id, now));
   return absl::OkStatus();
 }
@@ -129,7 +138,7 @@ absl::Status StageTracker::RetireAll(WriteTransaction* tx) {
     HUB_RETURN_IF_ERROR(StoreHistory(tx, id, state->side, {}, "", state->segments));
     HUB_RETURN_IF_ERROR(tx->DeleteStageState(id));
     if (state->side == Side::kPerson && state->account_id != 0) {
-      accounts_.insert(state->account_id);
+      accounts_[state->account_id].full = true;  // a member left
     }
   }
   return absl::OkStatus();
@@ -143,47 +152,78 @@ absl::StatusOr<PersonFacts> StageTracker::RebuildFacts(WriteTransaction* tx, int
 }
 
 absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
-    WriteTransaction* tx, int64_t id, absl::btree_set<int64_t>* dirty) {
-  AccountView view;
-  HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::SourceRecord> records, tx->OpportunitiesOf(id));
-  for (const hub::v1::SourceRecord& r : records) {
-    absl::StatusOr<Opportunity> o = OpportunityOf(r);
-    if (o.ok()) view.opportunities.push_back(*o);  // unusable ones: no fact
-  }
-  HUB_ASSIGN_OR_RETURN(std::vector<int64_t> members, tx->MembersOf(id));
+    WriteTransaction* tx, int64_t id, const AccountChange& change,
+    absl::btree_set<int64_t>* dirty) {
+  HUB_ASSIGN_OR_RETURN(std::optional<StageState> old, tx->GetStageState(id));
+  std::vector<Opportunity> old_opps;
   PersonFacts earliest;
-  for (int64_t m : members) {
-    auto it = facts_.find(m);
-    if (it != facts_.end()) {
-      earliest.TakeEarliest(it->second);
-      continue;
+  if (old) HUB_RETURN_IF_ERROR(DecodeAccount(old->facts, &old_opps, &earliest));
+  std::vector<int64_t> members;
+  bool have_members = false;
+  if (change.full || !old) {
+    // Re-read every member's facts: one may have left, or risen.
+    HUB_ASSIGN_OR_RETURN(members, tx->MembersOf(id));
+    have_members = true;
+    earliest = PersonFacts();
+    for (int64_t m : members) {
+      auto it = facts_.find(m);
+      if (it != facts_.end()) {
+        earliest.TakeEarliest(it->second);
+        continue;
+      }
+      HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(m));
+      if (!state) continue;
+      HUB_ASSIGN_OR_RETURN(PersonFacts f, PersonFacts::Parse(state->facts));
+      earliest.TakeEarliest(f);
     }
-    HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(m));
-    if (!state) continue;
-    HUB_ASSIGN_OR_RETURN(PersonFacts f, PersonFacts::Parse(state->facts));
-    earliest.TakeEarliest(f);
+  } else {
+    earliest.TakeEarliest(change.lowered);
   }
-  HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> traits, tx->GetTraits(id));
-  for (const char* name : kSegmentTraits) {
-    for (const NamedTrait& t : traits) {
-      if (t.name == name && !t.value.value.empty()) {
-        absl::StrAppend(&view.segments, "\n", name, "=", t.value.value);
+  AccountView view;
+  if (change.opportunities || change.full || !old) {
+    HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::SourceRecord> records, tx->OpportunitiesOf(id));
+    for (const hub::v1::SourceRecord& r : records) {
+      absl::StatusOr<Opportunity> o = OpportunityOf(r);
+      if (o.ok()) view.opportunities.push_back(*o);  // unusable ones: no fact
+    }
+  } else {
+    view.opportunities = old_opps;
+  }
+  if (change.traits || change.full || !old) {
+    HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> traits, tx->GetTraits(id));
+    for (const char* name : kSegmentTraits) {
+      for (const NamedTrait& t : traits) {
+        if (t.name == name && !t.value.value.empty()) {
+          absl::StrAppend(&view.segments, "\n", name, "=", t.value.value);
+        }
       }
     }
+  } else {
+    view.segments = old->segments;
   }
-  const std::string fingerprint = AccountFingerprint(view.opportunities, members.size());
-  HUB_ASSIGN_OR_RETURN(std::optional<StageState> old, tx->GetStageState(id));
-  if (!old || old->facts != fingerprint || old->segments != view.segments) {
+  const std::string encoded = EncodeAccount(view.opportunities, earliest);
+  std::vector<Opportunity> new_opps;
+  PersonFacts ignored;
+  HUB_RETURN_IF_ERROR(DecodeAccount(encoded, &new_opps, &ignored));  // sorted
+  std::sort(old_opps.begin(), old_opps.end(), [](const Opportunity& a, const Opportunity& b) {
+    return std::tie(a.created, a.closed, a.won, a.renewal) <
+           std::tie(b.created, b.closed, b.won, b.renewal);
+  });
+  // Members' histories read the account's opportunities and segments.
+  if (change.members_dirty || !old || new_opps != old_opps || view.segments != old->segments) {
+    if (!have_members) {
+      HUB_ASSIGN_OR_RETURN(members, tx->MembersOf(id));
+    }
     dirty->insert(members.begin(), members.end());
   }
   HUB_RETURN_IF_ERROR(StoreHistory(tx, id, Side::kAccount,
                                    History(earliest, view.opportunities, true),
                                    view.segments, old ? old->segments : ""));
-  StageState state;
-  state.side = Side::kAccount;
-  state.facts = fingerprint;
-  state.segments = view.segments;
-  if (!old || old->facts != state.facts || old->segments != state.segments) {
+  if (!old || old->facts != encoded || old->segments != view.segments) {
+    StageState state;
+    state.side = Side::kAccount;
+    state.facts = encoded;
+    state.segments = view.segments;
     HUB_RETURN_IF_ERROR(tx->PutStageState(id, state));
   }
   return view;
@@ -235,18 +275,27 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
       for (const hub::v1::SourceRecord* r : records) facts.Fold(*r, *rules_);
     }
     HUB_ASSIGN_OR_RETURN(int64_t account, tx->CurrentAccount(id));
+    int64_t old_account = 0;
     if (state && state->account_id != 0) {
-      HUB_ASSIGN_OR_RETURN(int64_t old_account,
-                           tx->ResolveId(Side::kAccount, state->account_id));
-      accounts_.insert(old_account);
+      HUB_ASSIGN_OR_RETURN(old_account, tx->ResolveId(Side::kAccount, state->account_id));
     }
     StageState& s = states[id];
     if (state) s = *state;
     const std::string serialized = facts.Serialize();
-    if (!state || state->facts != serialized || state->account_id != account) {
+    const bool facts_changed = !state || state->facts != serialized;
+    if (facts_changed || old_account != account) {
       dirty.insert(id);
       changed.insert(id);
-      accounts_.insert(account);
+    }
+    if (old_account != account) {
+      if (old_account != 0) accounts_[old_account].full = true;  // it left
+      if (account != 0) accounts_[account].lowered.TakeEarliest(facts);  // it joined
+    } else if (facts_changed && account != 0) {
+      if (fold) {
+        accounts_[account].lowered.TakeEarliest(facts);  // folding only lowers
+      } else {
+        accounts_[account].full = true;  // rebuilt facts can rise
+      }
     }
     s.side = Side::kPerson;
     s.facts = serialized;
@@ -256,14 +305,19 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
   // Accounts: recompute each affected one; a changed account marks its
   // members dirty.
   absl::btree_map<int64_t, AccountView> views;
-  absl::btree_set<int64_t> accounts;
-  for (int64_t id : accounts_) {
+  absl::btree_map<int64_t, AccountChange> accounts;
+  for (const auto& [id, change] : accounts_) {
     if (id == 0) continue;
     HUB_ASSIGN_OR_RETURN(int64_t live, tx->ResolveId(Side::kAccount, id));
-    accounts.insert(live);
+    AccountChange& c = accounts[live];
+    c.full |= change.full;
+    c.opportunities |= change.opportunities;
+    c.traits |= change.traits;
+    c.members_dirty |= change.members_dirty;
+    c.lowered.TakeEarliest(change.lowered);
   }
-  for (int64_t id : accounts) {
-    HUB_ASSIGN_OR_RETURN(views[id], RecomputeAccount(tx, id, &dirty));
+  for (const auto& [id, change] : accounts) {
+    HUB_ASSIGN_OR_RETURN(views[id], RecomputeAccount(tx, id, change, &dirty));
   }
 
   // Persons' histories.
@@ -287,7 +341,8 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
       auto vit = views.find(account);
       if (vit == views.end()) {
         absl::btree_set<int64_t> ignored;
-        HUB_ASSIGN_OR_RETURN(AccountView v, RecomputeAccount(tx, account, &ignored));
+        HUB_ASSIGN_OR_RETURN(AccountView v,
+                             RecomputeAccount(tx, account, AccountChange(), &ignored));
         vit = views.emplace(account, std::move(v)).first;
       }
       view = &vit->second;
@@ -306,16 +361,9 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     if (!changed.contains(id)) continue;
     HUB_RETURN_IF_ERROR(tx->PutStageState(id, state));
   }
-  std::vector<FunnelCount> deltas;
-  for (const auto& [key, n] : counts_) {
-    if (n == 0) continue;
-    FunnelCount c;
-    std::tie(c.side, c.segment, c.day, c.stage, c.reach_days, c.stay_days) = key;
-    c.n = n;
-    deltas.push_back(std::move(c));
-  }
+  HUB_RETURN_IF_ERROR(tx->AddFunnelCounts(counts_));
   counts_.clear();
-  return tx->AddFunnelCounts(deltas);
+  return absl::OkStatus();
 }
 
 }  // namespace hub

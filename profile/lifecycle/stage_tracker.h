@@ -30,6 +30,7 @@
 #include "absl/status/status.h"
 #include "hub/v1/records.pb.h"
 #include "profile/lifecycle/stage_rules.h"
+#include "profile/store/funnel_index.h"
 #include "profile/store/store.h"
 
 namespace hub {
@@ -37,9 +38,6 @@ namespace hub {
 // The account traits the funnel can be segmented by.
 inline constexpr const char* kSegmentTraits[] = {"industry", "tier", "region"};
 
-// Microseconds per day, and the UTC day of a time (floor division).
-inline constexpr int64_t kDayMicros = 86400LL * 1000000;
-int64_t DayOf(int64_t micros);
 
 class StageTracker {
  public:
@@ -60,8 +58,13 @@ class StageTracker {
   void AccountChanged(int64_t id);
   // `id` (person or account) was merged away: its history leaves the funnel.
   void Retire(int64_t id);
-  // Account `id`'s opportunities, traits or members may have changed.
+  // Account `id` was merged or unmerged: everything about it may have
+  // changed, its members' accounts included.
   void TouchAccount(int64_t id);
+  // An ACCOUNT record of `id` changed (its segment traits may have).
+  void TouchAccountTraits(int64_t id);
+  // An OPPORTUNITY record of `id` changed.
+  void TouchAccountOpportunities(int64_t id);
 
   // Recomputes and stores everything the noted changes affect.
   absl::Status Apply(WriteTransaction* tx);
@@ -71,10 +74,19 @@ class StageTracker {
     std::vector<Opportunity> opportunities;
     std::string segments;
   };
+  // What changed about an account in this transaction.
+  struct AccountChange {
+    bool full = false;           // a member left or its facts rose: re-read all
+    bool opportunities = false;  // re-read its opportunities
+    bool traits = false;         // re-read its segment traits
+    bool members_dirty = false;  // every member's history must be recomputed
+    PersonFacts lowered;         // members' new facts that can only lower its own
+  };
 
   absl::Status RetireAll(WriteTransaction* tx);
   absl::StatusOr<PersonFacts> RebuildFacts(WriteTransaction* tx, int64_t id);
   absl::StatusOr<AccountView> RecomputeAccount(WriteTransaction* tx, int64_t id,
+                                               const AccountChange& change,
                                                absl::btree_set<int64_t>* dirty);
   absl::Status StoreHistory(WriteTransaction* tx, int64_t id, Side side,
                             const std::vector<Transition>& history,
@@ -90,8 +102,8 @@ class StageTracker {
   // The stored facts of the persons retired in this Apply (merged away).
   absl::btree_map<int64_t, PersonFacts> retired_facts_;
   // Funnel counter changes, written once at the end of Apply.
-  std::map<std::tuple<Side, std::string, int64_t, int, int64_t, int64_t>, int64_t> counts_;
-  absl::btree_set<int64_t> accounts_;
+  FunnelDeltas counts_;
+  absl::btree_map<int64_t, AccountChange> accounts_;  // ids as noted
   // Facts computed in this Apply (members of accounts read them here).
   absl::btree_map<int64_t, PersonFacts> facts_;
 };

@@ -109,46 +109,6 @@ absl::Status PutTransitions(Connection* conn, int64_t id,
   return absl::OkStatus();
 }
 
-absl::Status AddFunnelCounts(Connection* conn, const std::vector<FunnelCount>& counts) {
-  HUB_ASSIGN_OR_RETURN(
-      Statement * upsert,
-      conn->Prepare("INSERT INTO funnel_counts(side, segment, day, stage, reach_days, "
-                    "stay_days, n) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(side, "
-                    "segment, day, stage, reach_days, stay_days) DO UPDATE SET n=n+?7 "
-                    "RETURNING n"));
-  HUB_ASSIGN_OR_RETURN(
-      Statement * prune,
-      conn->Prepare("DELETE FROM funnel_counts WHERE side=?1 AND segment=?2 AND day=?3 "
-                    "AND stage=?4 AND reach_days=?5 AND stay_days=?6"));
-  for (const FunnelCount& c : counts) {
-    if (c.n == 0) continue;
-    int64_t now = 0;
-    {
-      ScopedReset reset(upsert);
-      upsert->Bind(1, static_cast<int64_t>(c.side))
-          .Bind(2, c.segment)
-          .Bind(3, c.day)
-          .Bind(4, int64_t{c.stage})
-          .Bind(5, c.reach_days)
-          .Bind(6, c.stay_days)
-          .Bind(7, c.n);
-      HUB_ASSIGN_OR_RETURN(bool row, upsert->Step());
-      if (row) now = upsert->Int(0);
-      HUB_ASSIGN_OR_RETURN(row, upsert->Step());  // finish the statement
-    }
-    if (now != 0) continue;
-    ScopedReset reset(prune);
-    HUB_RETURN_IF_ERROR(prune->Bind(1, static_cast<int64_t>(c.side))
-                            .Bind(2, c.segment)
-                            .Bind(3, c.day)
-                            .Bind(4, int64_t{c.stage})
-                            .Bind(5, c.reach_days)
-                            .Bind(6, c.stay_days)
-                            .Run());
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(Connection* conn,
                                                                    int64_t id) {
   HUB_ASSIGN_OR_RETURN(Statement * s,
@@ -222,31 +182,40 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
   return out;
 }
 
-absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(Connection* conn, Side side,
-                                                         const std::string& segment,
-                                                         int64_t from_day,
-                                                         int64_t to_day) {
+absl::Status LoadFunnel(Connection* conn, FunnelIndex* index) {
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
-      conn->Prepare("SELECT stage, reach_days, stay_days, sum(n) FROM funnel_counts "
-                    "WHERE side=? AND segment=? AND day>=? AND day<? GROUP BY stage, "
-                    "reach_days, stay_days ORDER BY stage, reach_days, stay_days"));
+      conn->Prepare("SELECT t.profile_id, s.side, s.segments, t.at_us, t.stage, t.left_us, "
+                    "t.reached_us FROM stage_transitions t JOIN stage_state s ON "
+                    "s.profile_id=t.profile_id ORDER BY t.profile_id, t.seq"));
   ScopedReset reset(s);
-  s->Bind(1, static_cast<int64_t>(side)).Bind(2, segment).Bind(3, from_day).Bind(4, to_day);
-  std::vector<FunnelCount> out;
+  FunnelDeltas deltas;
+  std::vector<StoredTransition> history;
+  int64_t profile = 0;
+  Side side = Side::kPerson;
+  std::string segments;
+  auto flush = [&]() {
+    AddContributions(side, history, segments, 1, &deltas);
+    history.clear();
+    if (deltas.size() > 100000) {
+      index->Apply(deltas);
+      deltas.clear();
+    }
+  };
   for (;;) {
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
-    FunnelCount c;
-    c.side = side;
-    c.segment = segment;
-    c.stage = static_cast<int>(s->Int(0));
-    c.reach_days = s->Int(1);
-    c.stay_days = s->Int(2);
-    c.n = s->Int(3);
-    if (c.n != 0) out.push_back(std::move(c));
+    if (s->Int(0) != profile) {
+      flush();
+      profile = s->Int(0);
+      side = s->Int(1) == 0 ? Side::kPerson : Side::kAccount;
+      segments = s->Text(2);
+    }
+    history.push_back({s->Int(3), static_cast<int>(s->Int(4)), s->Int(5), s->Int(6)});
   }
-  return out;
+  flush();
+  index->Apply(deltas);
+  return absl::OkStatus();
 }
 
 }  // namespace sqlite_internal

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "profile/store/funnel_index.h"
 #include "profile/store/sqlite_util.h"
 #include "profile/store/store.h"
 
@@ -25,8 +26,6 @@ absl::StatusOr<std::vector<StoredTransition>> GetTransitions(sqlite::Connection*
                                                              int64_t id);
 absl::Status PutTransitions(sqlite::Connection* conn, int64_t id,
                             const std::vector<StoredTransition>& history);
-absl::Status AddFunnelCounts(sqlite::Connection* conn,
-                             const std::vector<FunnelCount>& counts);
 absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(
     sqlite::Connection* conn, int64_t id);
 absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(
@@ -37,11 +36,9 @@ absl::Status AddDomainWait(sqlite::Connection* conn, const std::string& domain,
                            int64_t origin_id, int64_t observed_us);
 absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
     sqlite::Connection* conn, const std::string& domain);
-absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(sqlite::Connection* conn,
-                                                         Side side,
-                                                         const std::string& segment,
-                                                         int64_t from_day,
-                                                         int64_t to_day);
+// Adds every stored stage history's funnel contributions to `index` (one
+// scan of the histories, O(transitions)).
+absl::Status LoadFunnel(sqlite::Connection* conn, FunnelIndex* index);
 
 }  // namespace sqlite_internal
 }  // namespace hub

@@ -202,8 +202,9 @@ CREATE TABLE merge_suggestions(
 CREATE INDEX merge_suggestions_state ON merge_suggestions(state, seq);
 )sql",
       // 5: lifecycle stages (docs/lifecycle.md): each profile's stage facts
-      // and history, and the funnel counters maintained from the histories.
-      // Profiles ingested before this version get theirs when next touched.
+      // and history (the funnel counters are derived from them in memory:
+      // FunnelIndex). Profiles ingested before this version get theirs when
+      // next touched.
       R"sql(
 CREATE TABLE stage_state(
   profile_id INTEGER PRIMARY KEY,
@@ -219,15 +220,6 @@ CREATE TABLE stage_transitions(
   left_us INTEGER NOT NULL,         -- next transition; 0: none yet
   reached_us INTEGER NOT NULL,      -- first move above the stage; 0: none yet
   PRIMARY KEY(profile_id, seq)) WITHOUT ROWID;
-CREATE TABLE funnel_counts(
-  side INTEGER NOT NULL,
-  segment TEXT NOT NULL,            -- '' (all) or e.g. 'industry=Software'
-  day INTEGER NOT NULL,             -- UTC day of the entry (days since epoch)
-  stage INTEGER NOT NULL,
-  reach_days INTEGER NOT NULL,      -- whole days (up) to a higher stage; -1 not yet
-  stay_days INTEGER NOT NULL,       -- whole days (down) in the stage; -1 not left
-  n INTEGER NOT NULL,               -- entries
-  PRIMARY KEY(side, segment, day, stage, reach_days, stay_days)) WITHOUT ROWID;
 
 -- Persons whose work-email domain no account held when their record
 -- arrived: linked when an account gains the domain, whatever the order.

@@ -65,6 +65,13 @@ class SqliteStore : public Store {
     return RebuildKeyFilter();
   }
 
+  // Builds the funnel counters from the stored stage histories (one scan,
+  // O(transitions)).
+  absl::Status LoadFunnel() {
+    absl::MutexLock lock(&writer_mu_);
+    return sqlite_internal::LoadFunnel(writer_.get(), &funnel_);
+  }
+
   absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite() override {
     writer_mu_.Lock();
     if (filter_->size() > filter_->capacity()) {
@@ -74,7 +81,7 @@ class SqliteStore : public Store {
         return s;
       }
     }
-    return sqlite_internal::BeginWrite(writer_.get(), &writer_mu_, filter_.get());
+    return sqlite_internal::BeginWrite(writer_.get(), &writer_mu_, filter_.get(), &funnel_);
   }
 
   absl::StatusOr<int64_t> ResolveId(Side side, int64_t id) override {
@@ -326,8 +333,7 @@ class SqliteStore : public Store {
   }
   absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) override {
-    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    return sqlite_internal::SumFunnelCounts(lease.conn, side, segment, from_day, to_day);
+    return funnel_.Sum(side, segment, from_day, to_day);
   }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
@@ -443,6 +449,8 @@ class SqliteStore : public Store {
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
   // The key hash of every stored record (see KeyFilter).
   std::unique_ptr<KeyFilter> filter_ ABSL_GUARDED_BY(writer_mu_);
+  // The funnel counters (derived from the stage histories; not persisted).
+  FunnelIndex funnel_;
   absl::Mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(pool_mu_);
 };
@@ -675,6 +683,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
   HUB_RETURN_IF_ERROR(writer->Exec("PRAGMA wal_autocheckpoint=10000"));
   auto store = std::make_unique<SqliteStore>(options, std::move(writer));
   HUB_RETURN_IF_ERROR(store->LoadKeyFilter());
+  HUB_RETURN_IF_ERROR(store->LoadFunnel());
   return std::unique_ptr<Store>(std::move(store));
 }
 

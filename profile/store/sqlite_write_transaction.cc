@@ -37,8 +37,9 @@ int ChangeRank(absl::string_view change) {
 
 class SqliteWriteTransaction : public WriteTransaction {
  public:
-  SqliteWriteTransaction(Connection* conn, absl::Mutex* mu, KeyFilter* filter)
-      : conn_(conn), mu_(mu), filter_(filter), now_us_(NowMicros()) {}
+  SqliteWriteTransaction(Connection* conn, absl::Mutex* mu, KeyFilter* filter,
+                         FunnelIndex* funnel)
+      : conn_(conn), mu_(mu), filter_(filter), funnel_index_(funnel), now_us_(NowMicros()) {}
   ~SqliteWriteTransaction() override {
     if (!done_) conn_->Exec("ROLLBACK").IgnoreError();
     mu_->Unlock();
@@ -168,8 +169,9 @@ class SqliteWriteTransaction : public WriteTransaction {
                               const std::vector<StoredTransition>& history) override {
     return sqlite_internal::PutTransitions(conn_, id, history);
   }
-  absl::Status AddFunnelCounts(const std::vector<FunnelCount>& counts) override {
-    return sqlite_internal::AddFunnelCounts(conn_, counts);
+  absl::Status AddFunnelCounts(const FunnelDeltas& deltas) override {
+    for (const auto& [key, n] : deltas) funnel_[key] += n;
+    return absl::OkStatus();
   }
   absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(
       int64_t id) override {
@@ -548,6 +550,7 @@ class SqliteWriteTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(WriteChanges());
     HUB_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     done_ = true;
+    funnel_index_->Apply(funnel_);  // the histories it derives from are durable
     return absl::OkStatus();
   }
 
@@ -661,7 +664,10 @@ class SqliteWriteTransaction : public WriteTransaction {
 
   Connection* conn_;
   absl::Mutex* mu_;
-  KeyFilter* filter_;  // every key in the store (and inserted by this tx)
+  KeyFilter* filter_;
+  FunnelIndex* funnel_index_;
+  FunnelDeltas funnel_;  // applied to funnel_index_ on commit
+ // every key in the store (and inserted by this tx)
   int64_t now_us_;
   bool done_ = false;
   // Profiles changed in this transaction: id -> (side, change rank).
@@ -684,8 +690,8 @@ class SqliteWriteTransaction : public WriteTransaction {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite(
-    sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter) {
-  auto tx = std::make_unique<SqliteWriteTransaction>(conn, mu, filter);
+    sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter, FunnelIndex* funnel) {
+  auto tx = std::make_unique<SqliteWriteTransaction>(conn, mu, filter, funnel);
   HUB_RETURN_IF_ERROR(tx->Begin());  // on error tx's destructor unlocks
   return std::unique_ptr<WriteTransaction>(std::move(tx));
 }

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "profile/store/funnel_index.h"
 #include "profile/store/key_filter.h"
 #include "profile/store/sqlite_util.h"
 #include "profile/store/store.h"
@@ -17,9 +18,10 @@ namespace sqlite_internal {
 // store's writer mutex); the transaction unlocks it when destroyed, rolling
 // back unless committed (also when this function fails). `filter` holds the
 // key hash of every stored record; the transaction consults it before a key
-// lookup and adds the keys it inserts.
+// lookup and adds the keys it inserts. The funnel counter changes it is
+// given are applied to `funnel` when it commits.
 absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite(
-    sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter)
+    sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter, FunnelIndex* funnel)
     ABSL_UNLOCK_FUNCTION(mu);
 
 }  // namespace sqlite_internal

@@ -4,6 +4,8 @@
 #define HUB_PROFILE_STORE_STORE_H_
 
 #include <cstdint>
+#include <map>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,6 +77,11 @@ struct FunnelCount {
   int64_t stay_days = -1;
   int64_t n = 0;
 };
+
+// Funnel counter changes keyed (side, segment, day, stage, reach_days,
+// stay_days) as in FunnelCount.
+using FunnelDeltas =
+    std::map<std::tuple<Side, std::string, int64_t, int, int64_t, int64_t>, int64_t>;
 
 // How a revision of a source record is stored beside the record itself
 // (which is kept whole for lineage and trait recomputation).
@@ -382,8 +389,9 @@ class WriteTransaction {
   virtual absl::StatusOr<std::vector<StoredTransition>> GetTransitions(int64_t id) = 0;
   virtual absl::Status PutTransitions(int64_t id,
                                       const std::vector<StoredTransition>& history) = 0;
-  // Adds `n` of each count to its counter (rows reaching 0 are removed).
-  virtual absl::Status AddFunnelCounts(const std::vector<FunnelCount>& counts) = 0;
+  // Changes the funnel counters by `deltas` when (and only if) the
+  // transaction commits.
+  virtual absl::Status AddFunnelCounts(const FunnelDeltas& deltas) = 0;
   // The current revisions of a person's own person-side records, events
   // included, opportunities not (for rebuilding its facts).
   virtual absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(

@@ -47,7 +47,7 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->PutTransitions(id, h);
   }
-  absl::Status AddFunnelCounts(const std::vector<FunnelCount>& c) override {
+  absl::Status AddFunnelCounts(const FunnelDeltas& c) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AddFunnelCounts(c);
   }

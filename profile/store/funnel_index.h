@@ -1,0 +1,59 @@
+// FunnelIndex: the funnel counters, held in memory.
+//
+// The counters are a pure function of the stored stage histories and the
+// segments each profile is counted under (stage_transitions, stage_state), so
+// the store does not persist them: it builds the index by one scan when it
+// opens (O(transitions)), and each committed write transaction applies the
+// changes it made (O(changes)). A funnel query sums the cells of the
+// period's days: its cost depends on the period, not on the store's size.
+#ifndef HUB_PROFILE_STORE_FUNNEL_INDEX_H_
+#define HUB_PROFILE_STORE_FUNNEL_INDEX_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "profile/store/store.h"
+
+namespace hub {
+
+// Microseconds per day, and the UTC day of a time (floor division).
+inline constexpr int64_t kDayMicros = 86400LL * 1000000;
+int64_t DayOf(int64_t micros);
+
+// Adds `sign` times what a profile's stage history contributes to the funnel
+// under each of its '\n'-separated segments.
+void AddContributions(Side side, const std::vector<StoredTransition>& history,
+                      absl::string_view segments, int64_t sign, FunnelDeltas* deltas);
+
+// Thread-safe.
+class FunnelIndex {
+ public:
+  void Apply(const FunnelDeltas& deltas) ABSL_LOCKS_EXCLUDED(mu_);
+  // As Store::SumFunnelCounts.
+  std::vector<FunnelCount> Sum(Side side, const std::string& segment, int64_t from_day,
+                               int64_t to_day) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Number of non-zero cells (for tests and sizing).
+  size_t cells() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  // (stage, reach_days, stay_days) -> entries, per day.
+  using Cells = absl::flat_hash_map<std::tuple<int, int64_t, int64_t>, int64_t>;
+  using Days = absl::btree_map<int64_t, Cells>;
+
+  mutable absl::Mutex mu_;
+  std::map<std::pair<Side, std::string>, Days> by_segment_ ABSL_GUARDED_BY(mu_);
+  size_t cells_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace hub
+
+#endif  // HUB_PROFILE_STORE_FUNNEL_INDEX_H_
