@@ -101,17 +101,14 @@ void StageTracker::TouchAccountOpportunities(int64_t id) {
   if (id != 0) accounts_[id].opportunities = true;
 }
 
-absl::Status StageTracker::StoreHistory(WriteTransaction* tx, int64_t id, Side side,
-                                        const std::vector<Transition>& history,
-                                        const std::string& segments,
-                                        const std::string& old_segments) {
-  HUB_ASSIGN_OR_RETURN(std::vector<StoredTransition> old, tx->GetTransitions(id));
-  std::vector<StoredTransition> now = ToStored(history);
-  if (old == now && segments == old_segments) return absl::OkStatus();
-  AddContributions(side, old, old_segments, -1, &counts_);
-  AddContributions(side, now, segments, +1, &counts_);
-  if (old != now) HUB_RETURN_IF_ERROR(tx->PutTransitions(id, now));
-  return absl::OkStatus();
+void StageTracker::CountHistory(Side side, const StageState* old,
+                                const std::vector<StoredTransition>& history,
+                                const std::string& segments) {
+  if (old != nullptr) {
+    if (old->history == history && old->segments == segments) return;
+    AddContributions(side, old->history, old->segments, -1, &counts_);
+  }
+  AddContributions(side, history, segments, +1, &counts_);
 }
 
 absl::Status StageTracker::RetireAll(WriteTransaction* tx) {
@@ -135,7 +132,7 @@ absl::Status StageTracker::RetireAll(WriteTransaction* tx) {
     if (absorbed_.contains(id)) {
       HUB_ASSIGN_OR_RETURN(retired_facts_[id], PersonFacts::Parse(state->facts));
     }
-    HUB_RETURN_IF_ERROR(StoreHistory(tx, id, state->side, {}, "", state->segments));
+    CountHistory(state->side, &*state, {}, "");
     HUB_RETURN_IF_ERROR(tx->DeleteStageState(id));
     if (state->side == Side::kPerson && state->account_id != 0) {
       accounts_[state->account_id].full = true;  // a member left
@@ -216,14 +213,14 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
     }
     dirty->insert(members.begin(), members.end());
   }
-  HUB_RETURN_IF_ERROR(StoreHistory(tx, id, Side::kAccount,
-                                   History(earliest, view.opportunities, true),
-                                   view.segments, old ? old->segments : ""));
-  if (!old || old->facts != encoded || old->segments != view.segments) {
-    StageState state;
-    state.side = Side::kAccount;
-    state.facts = encoded;
-    state.segments = view.segments;
+  StageState state;
+  state.side = Side::kAccount;
+  state.facts = encoded;
+  state.segments = view.segments;
+  state.history = ToStored(History(earliest, view.opportunities, true));
+  CountHistory(Side::kAccount, old ? &*old : nullptr, state.history, state.segments);
+  if (!old || old->facts != state.facts || old->segments != state.segments ||
+      old->history != state.history) {
     HUB_RETURN_IF_ERROR(tx->PutStageState(id, state));
   }
   return view;
@@ -255,6 +252,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
   absl::btree_set<int64_t> dirty;  // persons whose history must be recomputed
   absl::btree_map<int64_t, StageState> states;
   absl::btree_set<int64_t> changed;  // persons whose state must be saved
+  absl::btree_set<int64_t> counted;  // persons whose stored history is counted
   for (const auto& [id, records] : folds) {
     HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(id));
     PersonFacts facts;
@@ -280,7 +278,10 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
       HUB_ASSIGN_OR_RETURN(old_account, tx->ResolveId(Side::kAccount, state->account_id));
     }
     StageState& s = states[id];
-    if (state) s = *state;
+    if (state) {
+      s = *state;
+      counted.insert(id);
+    }
     const std::string serialized = facts.Serialize();
     const bool facts_changed = !state || state->facts != serialized;
     if (facts_changed || old_account != account) {
@@ -327,6 +328,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
       HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(id));
       if (!state) continue;  // a member with no facts yet
       st = states.emplace(id, *state).first;
+      counted.insert(id);
     }
     StageState& state = st->second;
     HUB_ASSIGN_OR_RETURN(int64_t account, tx->CurrentAccount(id));
@@ -347,13 +349,16 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
       }
       view = &vit->second;
     }
-    const std::string old_segments = state.segments;
-    HUB_RETURN_IF_ERROR(StoreHistory(tx, id, Side::kPerson,
-                                     History(fit->second, view->opportunities, false),
-                                     view->segments, old_segments));
-    if (state.account_id != account || state.segments != view->segments) {
+    std::vector<StoredTransition> history =
+        ToStored(History(fit->second, view->opportunities, false));
+    // A person created in this transaction has counted nothing yet.
+    CountHistory(Side::kPerson, counted.contains(id) ? &state : nullptr, history,
+                 view->segments);
+    if (state.account_id != account || state.segments != view->segments ||
+        state.history != history) {
       state.account_id = account;
       state.segments = view->segments;
+      state.history = std::move(history);
       changed.insert(id);
     }
   }

@@ -88,10 +88,11 @@ class StageTracker {
   absl::StatusOr<AccountView> RecomputeAccount(WriteTransaction* tx, int64_t id,
                                                const AccountChange& change,
                                                absl::btree_set<int64_t>* dirty);
-  absl::Status StoreHistory(WriteTransaction* tx, int64_t id, Side side,
-                            const std::vector<Transition>& history,
-                            const std::string& segments,
-                            const std::string& old_segments);
+  // Counts the change from `old`'s history and segments (none if null) to
+  // `history` under `segments` in the funnel.
+  void CountHistory(Side side, const StageState* old,
+                    const std::vector<StoredTransition>& history,
+                    const std::string& segments);
 
   const StageRules* rules_;
   absl::btree_map<int64_t, std::vector<const hub::v1::SourceRecord*>> folds_;

@@ -28,9 +28,45 @@ absl::StatusOr<std::vector<hub::v1::SourceRecord>> ReadRecords(Statement* s) {
 
 }  // namespace
 
+namespace {
+
+// A history as 32 bytes per transition: at, stage, left, reached, each a
+// little-endian int64.
+std::string EncodeHistory(const std::vector<StoredTransition>& history) {
+  std::string out;
+  out.reserve(history.size() * 32);
+  for (const StoredTransition& t : history) {
+    for (int64_t v : {t.at_us, int64_t{t.stage}, t.left_us, t.reached_us}) {
+      for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<StoredTransition>> DecodeHistory(const std::string& bytes) {
+  if (bytes.size() % 32 != 0) return absl::DataLossError("stage history: malformed");
+  std::vector<StoredTransition> out(bytes.size() / 32);
+  const char* p = bytes.data();
+  auto next = [&p]() {
+    uint64_t u = 0;
+    for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+    p += 8;
+    return static_cast<int64_t>(u);
+  };
+  for (StoredTransition& t : out) {
+    t.at_us = next();
+    t.stage = static_cast<int>(next());
+    t.left_us = next();
+    t.reached_us = next();
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<StageState>> GetStageState(Connection* conn, int64_t id) {
   HUB_ASSIGN_OR_RETURN(Statement * s,
-                       conn->Prepare("SELECT side, facts, account_id, segments FROM "
+                       conn->Prepare("SELECT side, facts, account_id, segments, history FROM "
                                      "stage_state WHERE profile_id=?"));
   ScopedReset reset(s);
   s->Bind(1, id);
@@ -41,6 +77,7 @@ absl::StatusOr<std::optional<StageState>> GetStageState(Connection* conn, int64_
   state.facts = s->Text(1);
   state.account_id = s->Int(2);
   state.segments = s->Text(3);
+  HUB_ASSIGN_OR_RETURN(state.history, DecodeHistory(s->Text(4)));
   return std::optional<StageState>(std::move(state));
 }
 
@@ -48,65 +85,22 @@ absl::Status PutStageState(Connection* conn, int64_t id, const StageState& state
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
       conn->Prepare("INSERT OR REPLACE INTO stage_state(profile_id, side, facts, "
-                    "account_id, segments) VALUES(?, ?, ?, ?, ?)"));
+                    "account_id, segments, history) VALUES(?, ?, ?, ?, ?, ?)"));
   ScopedReset reset(s);
   return s->Bind(1, id)
       .Bind(2, static_cast<int64_t>(state.side))
       .BindBlob(3, state.facts)
       .Bind(4, state.account_id)
       .Bind(5, state.segments)
+      .BindBlob(6, EncodeHistory(state.history))
       .Run();
 }
 
 absl::Status DeleteStageState(Connection* conn, int64_t id) {
-  for (const char* sql : {"DELETE FROM stage_state WHERE profile_id=?",
-                          "DELETE FROM stage_transitions WHERE profile_id=?"}) {
-    HUB_ASSIGN_OR_RETURN(Statement * s, conn->Prepare(sql));
-    ScopedReset reset(s);
-    HUB_RETURN_IF_ERROR(s->Bind(1, id).Run());
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::vector<StoredTransition>> GetTransitions(Connection* conn, int64_t id) {
   HUB_ASSIGN_OR_RETURN(Statement * s,
-                       conn->Prepare("SELECT at_us, stage, left_us, reached_us FROM "
-                                     "stage_transitions WHERE profile_id=? ORDER BY seq"));
+                       conn->Prepare("DELETE FROM stage_state WHERE profile_id=?"));
   ScopedReset reset(s);
-  s->Bind(1, id);
-  std::vector<StoredTransition> out;
-  for (;;) {
-    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back({s->Int(0), static_cast<int>(s->Int(1)), s->Int(2), s->Int(3)});
-  }
-  return out;
-}
-
-absl::Status PutTransitions(Connection* conn, int64_t id,
-                            const std::vector<StoredTransition>& history) {
-  {
-    HUB_ASSIGN_OR_RETURN(Statement * s,
-                         conn->Prepare("DELETE FROM stage_transitions WHERE profile_id=?"));
-    ScopedReset reset(s);
-    HUB_RETURN_IF_ERROR(s->Bind(1, id).Run());
-  }
-  HUB_ASSIGN_OR_RETURN(
-      Statement * s,
-      conn->Prepare("INSERT INTO stage_transitions(profile_id, seq, at_us, stage, "
-                    "left_us, reached_us) VALUES(?, ?, ?, ?, ?, ?)"));
-  for (size_t i = 0; i < history.size(); ++i) {
-    const StoredTransition& t = history[i];
-    ScopedReset reset(s);
-    HUB_RETURN_IF_ERROR(s->Bind(1, id)
-                            .Bind(2, static_cast<int64_t>(i))
-                            .Bind(3, t.at_us)
-                            .Bind(4, int64_t{t.stage})
-                            .Bind(5, t.left_us)
-                            .Bind(6, t.reached_us)
-                            .Run());
-  }
-  return absl::OkStatus();
+  return s->Bind(1, id).Run();
 }
 
 absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(Connection* conn,
@@ -183,37 +177,21 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
 }
 
 absl::Status LoadFunnel(Connection* conn, FunnelIndex* index) {
-  HUB_ASSIGN_OR_RETURN(
-      Statement * s,
-      conn->Prepare("SELECT t.profile_id, s.side, s.segments, t.at_us, t.stage, t.left_us, "
-                    "t.reached_us FROM stage_transitions t JOIN stage_state s ON "
-                    "s.profile_id=t.profile_id ORDER BY t.profile_id, t.seq"));
+  HUB_ASSIGN_OR_RETURN(Statement * s,
+                       conn->Prepare("SELECT side, segments, history FROM stage_state"));
   ScopedReset reset(s);
   FunnelDeltas deltas;
-  std::vector<StoredTransition> history;
-  int64_t profile = 0;
-  Side side = Side::kPerson;
-  std::string segments;
-  auto flush = [&]() {
-    AddContributions(side, history, segments, 1, &deltas);
-    history.clear();
+  for (;;) {
+    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    HUB_ASSIGN_OR_RETURN(std::vector<StoredTransition> history, DecodeHistory(s->Text(2)));
+    AddContributions(s->Int(0) == 0 ? Side::kPerson : Side::kAccount, history, s->Text(1), 1,
+                     &deltas);
     if (deltas.size() > 100000) {
       index->Apply(deltas);
       deltas.clear();
     }
-  };
-  for (;;) {
-    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    if (s->Int(0) != profile) {
-      flush();
-      profile = s->Int(0);
-      side = s->Int(1) == 0 ? Side::kPerson : Side::kAccount;
-      segments = s->Text(2);
-    }
-    history.push_back({s->Int(3), static_cast<int>(s->Int(4)), s->Int(5), s->Int(6)});
   }
-  flush();
   index->Apply(deltas);
   return absl::OkStatus();
 }

@@ -22,10 +22,6 @@ absl::StatusOr<std::optional<StageState>> GetStageState(sqlite::Connection* conn
                                                         int64_t id);
 absl::Status PutStageState(sqlite::Connection* conn, int64_t id, const StageState& state);
 absl::Status DeleteStageState(sqlite::Connection* conn, int64_t id);
-absl::StatusOr<std::vector<StoredTransition>> GetTransitions(sqlite::Connection* conn,
-                                                             int64_t id);
-absl::Status PutTransitions(sqlite::Connection* conn, int64_t id,
-                            const std::vector<StoredTransition>& history);
 absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(
     sqlite::Connection* conn, int64_t id);
 absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(

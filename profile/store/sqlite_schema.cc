@@ -211,15 +211,8 @@ CREATE TABLE stage_state(
   side INTEGER NOT NULL,
   facts BLOB NOT NULL,
   account_id INTEGER NOT NULL,      -- persons: live account the history used
-  segments TEXT NOT NULL);          -- funnel segments counted under
-CREATE TABLE stage_transitions(
-  profile_id INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  at_us INTEGER NOT NULL,           -- source event time
-  stage INTEGER NOT NULL,           -- hub::Stage
-  left_us INTEGER NOT NULL,         -- next transition; 0: none yet
-  reached_us INTEGER NOT NULL,      -- first move above the stage; 0: none yet
-  PRIMARY KEY(profile_id, seq)) WITHOUT ROWID;
+  segments TEXT NOT NULL,           -- funnel segments counted under
+  history BLOB NOT NULL);           -- transitions (at, stage, left, reached)
 
 -- Persons whose work-email domain no account held when their record
 -- arrived: linked when an account gains the domain, whatever the order.

@@ -329,7 +329,9 @@ class SqliteStore : public Store {
 
   absl::StatusOr<std::vector<StoredTransition>> ListTransitions(int64_t id) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    return sqlite_internal::GetTransitions(lease.conn, id);
+    HUB_ASSIGN_OR_RETURN(std::optional<StageState> state,
+                         sqlite_internal::GetStageState(lease.conn, id));
+    return state ? state->history : std::vector<StoredTransition>();
   }
   absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) override {

@@ -162,13 +162,6 @@ class SqliteWriteTransaction : public WriteTransaction {
   absl::Status DeleteStageState(int64_t id) override {
     return sqlite_internal::DeleteStageState(conn_, id);
   }
-  absl::StatusOr<std::vector<StoredTransition>> GetTransitions(int64_t id) override {
-    return sqlite_internal::GetTransitions(conn_, id);
-  }
-  absl::Status PutTransitions(int64_t id,
-                              const std::vector<StoredTransition>& history) override {
-    return sqlite_internal::PutTransitions(conn_, id, history);
-  }
   absl::Status AddFunnelCounts(const FunnelDeltas& deltas) override {
     for (const auto& [key, n] : deltas) funnel_[key] += n;
     return absl::OkStatus();

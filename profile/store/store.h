@@ -38,19 +38,6 @@ struct RecordInfo {
   int64_t origin_id = 0;   // see RecordPlacement::origin_id
 };
 
-// The lifecycle state of a profile (profile/lifecycle): what its stage
-// history was last computed from, so a batch recomputes only what changed.
-struct StageState {
-  Side side = Side::kPerson;
-  // Persons: PersonFacts::Serialize(). Accounts: the opportunities and
-  // member count their history used (StageTracker's encoding).
-  std::string facts;
-  int64_t account_id = 0;  // persons: the live account the history used
-  // The funnel segments the history is counted under ("" and e.g.
-  // "industry=Software"), '\n'-separated.
-  std::string segments;
-};
-
 // One stored stage transition (times in Unix microseconds; kNever-free:
 // left_us/reached_us are 0 when not (yet)).
 struct StoredTransition {
@@ -62,6 +49,21 @@ struct StoredTransition {
     return at_us == o.at_us && stage == o.stage && left_us == o.left_us &&
            reached_us == o.reached_us;
   }
+};
+
+// The lifecycle state of a profile (profile/lifecycle): what its stage
+// history was last computed from, so a batch recomputes only what changed.
+struct StageState {
+  Side side = Side::kPerson;
+  // Persons: PersonFacts::Serialize(). Accounts: the opportunities and
+  // member count their history used (StageTracker's encoding).
+  std::string facts;
+  int64_t account_id = 0;  // persons: the live account the history used
+  // The funnel segments the history is counted under ("" and e.g.
+  // "industry=Software"), '\n'-separated.
+  std::string segments;
+  // The stage history, oldest first.
+  std::vector<StoredTransition> history;
 };
 
 // A change to one funnel counter: the entries into `stage` on a UTC `day`
@@ -386,9 +388,6 @@ class WriteTransaction {
   virtual absl::Status PutStageState(int64_t id, const StageState& state) = 0;
   // Deletes a profile's stage state and history (merged away).
   virtual absl::Status DeleteStageState(int64_t id) = 0;
-  virtual absl::StatusOr<std::vector<StoredTransition>> GetTransitions(int64_t id) = 0;
-  virtual absl::Status PutTransitions(int64_t id,
-                                      const std::vector<StoredTransition>& history) = 0;
   // Changes the funnel counters by `deltas` when (and only if) the
   // transaction commits.
   virtual absl::Status AddFunnelCounts(const FunnelDeltas& deltas) = 0;

@@ -39,14 +39,6 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->DeleteStageState(id);
   }
-  absl::StatusOr<std::vector<StoredTransition>> GetTransitions(int64_t id) override {
-    HUB_RETURN_IF_ERROR(Tick());
-    return base_->GetTransitions(id);
-  }
-  absl::Status PutTransitions(int64_t id, const std::vector<StoredTransition>& h) override {
-    HUB_RETURN_IF_ERROR(Tick());
-    return base_->PutTransitions(id, h);
-  }
   absl::Status AddFunnelCounts(const FunnelDeltas& c) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AddFunnelCounts(c);
