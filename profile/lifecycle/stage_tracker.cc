@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "profile/base/status_macros.h"
@@ -104,11 +105,31 @@ void StageTracker::TouchAccountOpportunities(int64_t id) {
 void StageTracker::CountHistory(Side side, const StageState* old,
                                 const std::vector<StoredTransition>& history,
                                 const std::string& segments) {
-  if (old != nullptr) {
-    if (old->history == history && old->segments == segments) return;
-    AddContributions(side, old->history, old->segments, -1, &counts_);
+  if (old == nullptr) {
+    AddContributions(side, history, segments, +1, &counts_);
+    return;
   }
-  AddContributions(side, history, segments, +1, &counts_);
+  if (old->segments != segments) {
+    AddContributions(side, old->history, old->segments, -1, &counts_);
+    AddContributions(side, history, segments, +1, &counts_);
+    return;
+  }
+  // Same segments: only the transitions that differ change a counter
+  // (usually one or two of a handful).
+  std::vector<StoredTransition> gone, added;
+  std::vector<bool> matched(old->history.size(), false);
+  for (const StoredTransition& t : history) {
+    bool found = false;
+    for (size_t i = 0; i < old->history.size() && !found; ++i) {
+      if (!matched[i] && old->history[i] == t) found = matched[i] = true;
+    }
+    if (!found) added.push_back(t);
+  }
+  for (size_t i = 0; i < old->history.size(); ++i) {
+    if (!matched[i]) gone.push_back(old->history[i]);
+  }
+  AddContributions(side, gone, segments, -1, &counts_);
+  AddContributions(side, added, segments, +1, &counts_);
 }
 
 absl::Status StageTracker::RetireAll(WriteTransaction* tx) {
@@ -253,6 +274,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
   absl::btree_map<int64_t, StageState> states;
   absl::btree_set<int64_t> changed;  // persons whose state must be saved
   absl::btree_set<int64_t> counted;  // persons whose stored history is counted
+  absl::flat_hash_map<int64_t, int64_t> current_account;
   for (const auto& [id, records] : folds) {
     HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(id));
     PersonFacts facts;
@@ -273,6 +295,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
       for (const hub::v1::SourceRecord* r : records) facts.Fold(*r, *rules_);
     }
     HUB_ASSIGN_OR_RETURN(int64_t account, tx->CurrentAccount(id));
+    current_account[id] = account;
     int64_t old_account = 0;
     if (state && state->account_id != 0) {
       HUB_ASSIGN_OR_RETURN(old_account, tx->ResolveId(Side::kAccount, state->account_id));
@@ -331,7 +354,12 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
       counted.insert(id);
     }
     StageState& state = st->second;
-    HUB_ASSIGN_OR_RETURN(int64_t account, tx->CurrentAccount(id));
+    int64_t account = 0;
+    if (auto known = current_account.find(id); known != current_account.end()) {
+      account = known->second;
+    } else {
+      HUB_ASSIGN_OR_RETURN(account, tx->CurrentAccount(id));
+    }
     auto fit = facts_.find(id);
     if (fit == facts_.end()) {
       HUB_ASSIGN_OR_RETURN(PersonFacts f, PersonFacts::Parse(state.facts));
@@ -366,7 +394,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     if (!changed.contains(id)) continue;
     HUB_RETURN_IF_ERROR(tx->PutStageState(id, state));
   }
-  HUB_RETURN_IF_ERROR(tx->AddFunnelCounts(counts_));
+  HUB_RETURN_IF_ERROR(tx->AddFunnelCounts(std::move(counts_)));
   counts_.clear();
   return absl::OkStatus();
 }

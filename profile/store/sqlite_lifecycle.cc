@@ -117,9 +117,9 @@ absl::StatusOr<std::vector<hub::v1::SourceRecord>> OpportunitiesOf(Connection* c
                                                                    int64_t account_id) {
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
-      conn->Prepare("SELECT payload FROM records WHERE account_id IN (SELECT id FROM "
-                    "profiles WHERE id=?1 OR forward_to=?1) AND entity=4 AND deleted=0 "
-                    "ORDER BY seq"));
+      conn->Prepare("SELECT payload FROM records INDEXED BY records_opportunities WHERE "
+                    "account_id IN (SELECT id FROM profiles WHERE id=?1 OR forward_to=?1) "
+                    "AND entity=4 AND deleted=0 ORDER BY seq"));
   ScopedReset reset(s);
   s->Bind(1, account_id);
   return ReadRecords(s);

@@ -214,6 +214,9 @@ CREATE TABLE stage_state(
   segments TEXT NOT NULL,           -- funnel segments counted under
   history BLOB NOT NULL);           -- transitions (at, stage, left, reached)
 
+-- An account's opportunities without reading its other events.
+CREATE INDEX records_opportunities ON records(account_id) WHERE entity=4;
+
 -- Persons whose work-email domain no account held when their record
 -- arrived: linked when an account gains the domain, whatever the order.
 CREATE TABLE domain_waits(

@@ -162,8 +162,12 @@ class SqliteWriteTransaction : public WriteTransaction {
   absl::Status DeleteStageState(int64_t id) override {
     return sqlite_internal::DeleteStageState(conn_, id);
   }
-  absl::Status AddFunnelCounts(const FunnelDeltas& deltas) override {
-    for (const auto& [key, n] : deltas) funnel_[key] += n;
+  absl::Status AddFunnelCounts(FunnelDeltas deltas) override {
+    if (funnel_.empty()) {
+      funnel_ = std::move(deltas);
+    } else {
+      for (const auto& [key, n] : deltas) funnel_[key] += n;
+    }
     return absl::OkStatus();
   }
   absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(

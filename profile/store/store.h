@@ -390,7 +390,7 @@ class WriteTransaction {
   virtual absl::Status DeleteStageState(int64_t id) = 0;
   // Changes the funnel counters by `deltas` when (and only if) the
   // transaction commits.
-  virtual absl::Status AddFunnelCounts(const FunnelDeltas& deltas) = 0;
+  virtual absl::Status AddFunnelCounts(FunnelDeltas deltas) = 0;
   // The current revisions of a person's own person-side records, events
   // included, opportunities not (for rebuilding its facts).
   virtual absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(

@@ -39,9 +39,9 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->DeleteStageState(id);
   }
-  absl::Status AddFunnelCounts(const FunnelDeltas& c) override {
+  absl::Status AddFunnelCounts(FunnelDeltas c) override {
     HUB_RETURN_IF_ERROR(Tick());
-    return base_->AddFunnelCounts(c);
+    return base_->AddFunnelCounts(std::move(c));
   }
   absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(int64_t id) override {
     HUB_RETURN_IF_ERROR(Tick());
