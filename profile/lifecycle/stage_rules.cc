@@ -29,7 +29,7 @@ const std::string* Find(const google::protobuf::Map<std::string, std::string>& m
 }
 
 // Fixed-width little-endian encoding of the facts (version byte first).
-constexpr char kFactsVersion = 2;
+constexpr char kFactsVersion = 1;
 
 void PutInt(std::string* out, int64_t v) {
   char buf[8];
@@ -96,7 +96,7 @@ int64_t PersonFacts::Declared(Stage s) const {
   return declared[Rank(s) - Rank(Stage::kCapture)];
 }
 
-bool PersonFacts::Fold(const hub::v1::SourceRecord& r, const StageRules& rules) {
+void PersonFacts::Fold(const hub::v1::SourceRecord& r, const StageRules& rules) {
   const int64_t at = RecordTime(r);
   first_seen = std::min(first_seen, at);
   bool identifying = r.entity() == hub::v1::CONTACT || r.entity() == hub::v1::LEAD;
@@ -119,17 +119,13 @@ bool PersonFacts::Fold(const hub::v1::SourceRecord& r, const StageRules& rules) 
   if (IsEvent(r.entity()) && !r.event_type().empty()) {
     auto it = rules.engagement_points.find(r.event_type());
     if (it != rules.engagement_points.end() && it->second > 0) {
-      return AddEngagement(at, it->second, rules);
+      AddEngagement(at, it->second, rules);
     }
   }
-  return true;
 }
 
-bool PersonFacts::AddEngagement(int64_t at, int32_t points, const StageRules& rules) {
-  if (at > engaged) return true;  // the window reached the threshold before
-  // Windows ending at `at` or later reach back to at - window: the events
-  // kept must cover that far.
-  if (at - rules.engagement_window_us < engagement_pruned) return false;
+void PersonFacts::AddEngagement(int64_t at, int32_t points, const StageRules& rules) {
+  if (at > engaged) return;  // the window reached the threshold before
   const bool in_order = engagement.empty() || at >= engagement.back().first;
   engagement.insert(std::upper_bound(engagement.begin(), engagement.end(),
                                      std::make_pair(at, points)),
@@ -145,25 +141,11 @@ bool PersonFacts::AddEngagement(int64_t at, int32_t points, const StageRules& ru
   } else {
     FindCrossing(rules);
   }
-  Prune(rules);
-  return true;
-}
-
-void PersonFacts::Prune(const StageRules& rules) {
   if (engaged != kNever) {
     engagement.erase(std::upper_bound(engagement.begin(), engagement.end(),
                                       std::make_pair(engaged, INT32_MAX)),
                      engagement.end());
   }
-  if (engagement.empty()) return;
-  // Events at or before newest - window are in no window a later event can
-  // still complete.
-  const int64_t horizon = engagement.back().first - rules.engagement_window_us;
-  auto keep = std::upper_bound(engagement.begin(), engagement.end(),
-                               std::make_pair(horizon, INT32_MAX));
-  if (keep == engagement.begin()) return;
-  engagement_pruned = std::max(engagement_pruned, std::prev(keep)->first);
-  engagement.erase(engagement.begin(), keep);
 }
 
 void PersonFacts::FindCrossing(const StageRules& rules) {
@@ -183,11 +165,7 @@ void PersonFacts::FindCrossing(const StageRules& rules) {
   }
 }
 
-bool PersonFacts::Absorb(const PersonFacts& other, const StageRules& rules) {
-  const int64_t none = std::numeric_limits<int64_t>::min();
-  // Pruned lists cannot find the merged crossing (it may need events both
-  // sides dropped): the caller rebuilds.
-  if (engagement_pruned != none || other.engagement_pruned != none) return false;
+void PersonFacts::Absorb(const PersonFacts& other, const StageRules& rules) {
   first_seen = std::min(first_seen, other.first_seen);
   identified = std::min(identified, other.identified);
   for (size_t i = 0; i < declared.size(); ++i) {
@@ -201,8 +179,11 @@ bool PersonFacts::Absorb(const PersonFacts& other, const StageRules& rules) {
   std::sort(all.begin(), all.end());
   engagement = std::move(all);
   FindCrossing(rules);
-  Prune(rules);
-  return true;
+  if (engaged != kNever) {
+    engagement.erase(std::upper_bound(engagement.begin(), engagement.end(),
+                                      std::make_pair(engaged, INT32_MAX)),
+                     engagement.end());
+  }
 }
 
 void PersonFacts::TakeEarliest(const PersonFacts& m) {
@@ -214,8 +195,7 @@ void PersonFacts::TakeEarliest(const PersonFacts& m) {
 
 bool PersonFacts::operator==(const PersonFacts& o) const {
   return first_seen == o.first_seen && identified == o.identified &&
-         engaged == o.engaged && declared == o.declared && engagement == o.engagement &&
-         engagement_pruned == o.engagement_pruned;
+         engaged == o.engaged && declared == o.declared && engagement == o.engagement;
 }
 
 std::string PersonFacts::Serialize() const {
@@ -224,7 +204,6 @@ std::string PersonFacts::Serialize() const {
   PutInt(&out, identified);
   PutInt(&out, engaged);
   for (int64_t d : declared) PutInt(&out, d);
-  PutInt(&out, engagement_pruned);
   PutInt(&out, static_cast<int64_t>(engagement.size()));
   for (const auto& [at, points] : engagement) {
     PutInt(&out, at);
@@ -241,7 +220,7 @@ absl::StatusOr<PersonFacts> PersonFacts::Parse(absl::string_view in) {
   ok = ok && GetInt(&in, &f.first_seen) && GetInt(&in, &f.identified) &&
        GetInt(&in, &f.engaged);
   for (int64_t& d : f.declared) ok = ok && GetInt(&in, &d);
-  ok = ok && GetInt(&in, &f.engagement_pruned) && GetInt(&in, &n) && n >= 0 && static_cast<size_t>(n) * 16 == in.size();
+  ok = ok && GetInt(&in, &n) && n >= 0 && static_cast<size_t>(n) * 16 == in.size();
   if (!ok) return absl::DataLossError("stage facts: malformed");
   f.engagement.resize(n);
   for (auto& [at, points] : f.engagement) {

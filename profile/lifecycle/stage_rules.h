@@ -60,25 +60,18 @@ struct PersonFacts {
   int64_t engaged = kNever;  // the engagement window first reached the threshold
   // declared[s - kCapture]: earliest declaration of stage s (CAPTURE..EXPAND).
   std::array<int64_t, 4> declared = {kNever, kNever, kNever, kNever};
-  // Engagement events (time, points), by time: those within one window of
-  // the newest (at most `engaged`; later ones can never matter again). Events
-  // at or before `engagement_pruned` were dropped; a late event too early to
-  // be judged without them makes Fold ask for a rebuild. So the list, and the
-  // work per event, are bounded by the events of one window.
+  // Engagement events (time, points) up to `engaged` (all of them while the
+  // threshold was never reached), by time: exactly what a late, earlier event
+  // needs to find the new crossing. Later events can never matter again.
   std::vector<std::pair<int64_t, int32_t>> engagement;
-  int64_t engagement_pruned = std::numeric_limits<int64_t>::min();
 
   bool empty() const { return first_seen == kNever; }
   int64_t Declared(Stage s) const;
 
-  // Adds one current, non-deleted, valid person-side record. Returns false
-  // (the facts are then unusable) if the record is an engagement event too
-  // much older than the ones kept to be judged: rebuild the facts from all
-  // the records, in time order (which never fails).
-  [[nodiscard]] bool Fold(const hub::v1::SourceRecord& record, const StageRules& rules);
+  // Adds one current, non-deleted, valid person-side record.
+  void Fold(const hub::v1::SourceRecord& record, const StageRules& rules);
   // Adds another profile's facts (a merge): the same as folding its records.
-  // Returns false, as Fold, if either side's engagement list was pruned.
-  [[nodiscard]] bool Absorb(const PersonFacts& other, const StageRules& rules);
+  void Absorb(const PersonFacts& other, const StageRules& rules);
   // For an account: the earliest of each fact over its members (no
   // engagement list; `engaged` is already the members' earliest).
   void TakeEarliest(const PersonFacts& member);
@@ -88,8 +81,7 @@ struct PersonFacts {
   static absl::StatusOr<PersonFacts> Parse(absl::string_view bytes);
 
  private:
-  bool AddEngagement(int64_t at, int32_t points, const StageRules& rules);
-  void Prune(const StageRules& rules);
+  void AddEngagement(int64_t at, int32_t points, const StageRules& rules);
   void FindCrossing(const StageRules& rules);
 };
 

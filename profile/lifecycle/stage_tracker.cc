@@ -164,15 +164,8 @@ absl::Status StageTracker::RetireAll(WriteTransaction* tx) {
 
 absl::StatusOr<PersonFacts> StageTracker::RebuildFacts(WriteTransaction* tx, int64_t id) {
   HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::SourceRecord> records, tx->PersonRecordsOf(id));
-  // In time order, folding never needs what it already dropped.
-  std::stable_sort(records.begin(), records.end(),
-                   [](const hub::v1::SourceRecord& a, const hub::v1::SourceRecord& b) {
-                     return RecordTime(a) < RecordTime(b);
-                   });
   PersonFacts facts;
-  for (const hub::v1::SourceRecord& r : records) {
-    if (!facts.Fold(r, *rules_)) return absl::InternalError("stage facts: fold out of order");
-  }
+  for (const hub::v1::SourceRecord& r : records) facts.Fold(r, *rules_);
   return facts;
 }
 
@@ -288,19 +281,18 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     // Without stored facts, only a person created in this transaction (its
     // records are all noted here) and the persons merged into it can be
     // folded; anything else is rebuilt from its records.
-    bool fold = !rebuild.contains(id) && (state || created_.contains(id));
+    const bool fold = !rebuild.contains(id) && (state || created_.contains(id));
     auto losers = absorbed.find(id);
-    if (fold) {
+    if (!fold) {
+      HUB_ASSIGN_OR_RETURN(facts, RebuildFacts(tx, id));
+    } else {
       if (state) {
         HUB_ASSIGN_OR_RETURN(facts, PersonFacts::Parse(state->facts));
       }
       if (losers != absorbed.end()) {
-        for (const PersonFacts* f : losers->second) fold = fold && facts.Absorb(*f, *rules_);
+        for (const PersonFacts* f : losers->second) facts.Absorb(*f, *rules_);
       }
-      for (const hub::v1::SourceRecord* r : records) fold = fold && facts.Fold(*r, *rules_);
-    }
-    if (!fold) {  // or a late event, or a merge, needed what folding dropped
-      HUB_ASSIGN_OR_RETURN(facts, RebuildFacts(tx, id));
+      for (const hub::v1::SourceRecord* r : records) facts.Fold(*r, *rules_);
     }
     HUB_ASSIGN_OR_RETURN(int64_t account, tx->CurrentAccount(id));
     current_account[id] = account;

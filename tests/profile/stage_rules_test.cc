@@ -72,7 +72,7 @@ TEST(StageRulesTest, RecordTimeIsEventTimeOrCreatedDateOrUpdatedAt) {
 
 TEST(StageRulesTest, ImportedLeadEntersAttractAndCaptureAtOnce) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Lead("2024-05-01T00:00:00Z", "2024-02-01", "Working - Contacted"), kRules));
+  f.Fold(Lead("2024-05-01T00:00:00Z", "2024-02-01", "Working - Contacted"), kRules);
   EXPECT_EQ(Show(History(f, {}, false)),
             Show(H({{"2024-02-01T00:00:00Z", Stage::kAttract},
                     {"2024-02-01T00:00:00Z", Stage::kCapture}})));
@@ -80,7 +80,7 @@ TEST(StageRulesTest, ImportedLeadEntersAttractAndCaptureAtOnce) {
 
 TEST(StageRulesTest, QualifiedStatusNurturesAtTheRecordsUpdatedAt) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Lead("2024-05-01T00:00:00Z", "2024-02-01", "Marketing Qualified"), kRules));
+  f.Fold(Lead("2024-05-01T00:00:00Z", "2024-02-01", "Marketing Qualified"), kRules);
   EXPECT_EQ(Show(History(f, {}, false)),
             Show(H({{"2024-02-01T00:00:00Z", Stage::kAttract},
                     {"2024-02-01T00:00:00Z", Stage::kCapture},
@@ -98,88 +98,60 @@ TEST(StageRulesTest, EngagementCrossesTenPointsWithinThirtyDays) {
       Event("e", "2024-03-01T00:00:00Z", "page_view"),       // after: irrelevant
   };
   PersonFacts in_order;
-  for (const SourceRecord& r : events) ASSERT_TRUE(in_order.Fold(r, kRules));
+  for (const SourceRecord& r : events) in_order.Fold(r, kRules);
   EXPECT_EQ(in_order.engaged, T("2024-01-30T00:00:00Z"));
   // Only events up to the crossing are kept.
   EXPECT_EQ(in_order.engagement.size(), 4u);
 
-  // Any arrival order gives the same facts, folding or (when an event
-  // comes too late for the events kept) rebuilding in time order.
+  // Any arrival order gives the same facts.
   std::mt19937 rng(7);
-  int rebuilt = 0;
-  for (int trial = 0; trial < 50; ++trial) {
+  for (int trial = 0; trial < 20; ++trial) {
     std::vector<SourceRecord> shuffled = events;
     std::shuffle(shuffled.begin(), shuffled.end(), rng);
     PersonFacts f;
-    bool ok = true;
-    for (const SourceRecord& r : shuffled) ok = ok && f.Fold(r, kRules);
-    if (!ok) {
-      ++rebuilt;
-      f = PersonFacts();
-      for (const SourceRecord& r : events) ASSERT_TRUE(f.Fold(r, kRules));
-    }
-    EXPECT_EQ(f.engaged, in_order.engaged) << trial;
-    EXPECT_EQ(f.first_seen, in_order.first_seen) << trial;
+    for (const SourceRecord& r : shuffled) f.Fold(r, kRules);
+    EXPECT_TRUE(f == in_order) << trial;
   }
-  EXPECT_GT(rebuilt, 0);
-  EXPECT_LT(rebuilt, 50);
 }
 
 TEST(StageRulesTest, PointsOutsideTheWindowDoNotCount) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Event("a", "2024-01-01T00:00:00Z", "form_submitted"), kRules));
-  PersonFacts g = f;
+  f.Fold(Event("a", "2024-01-01T00:00:00Z", "form_submitted"), kRules);
   // Exactly 30 days later: the window (t - 30d, t] excludes the first event.
-  ASSERT_TRUE(f.Fold(Event("b", "2024-01-31T00:00:00Z", "form_submitted"), kRules));
+  f.Fold(Event("b", "2024-01-31T00:00:00Z", "form_submitted"), kRules);
   EXPECT_EQ(f.engaged, kNever);
   // One microsecond less than 30 days: both count.
-  ASSERT_TRUE(g.Fold(Event("c", "2024-01-30T23:59:59.999999Z", "generate_lead"), kRules));
-  EXPECT_EQ(g.engaged, T("2024-01-30T23:59:59.999999Z"));
+  f.Fold(Event("c", "2024-01-30T23:59:59.999999Z", "generate_lead"), kRules);
+  EXPECT_EQ(f.engaged, T("2024-01-30T23:59:59.999999Z"));
 }
 
 TEST(StageRulesTest, LateEarlierEventMovesTheCrossingEarlier) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Event("a", "2024-01-10T00:00:00Z", "form_submitted"), kRules));
-  ASSERT_TRUE(f.Fold(Event("b", "2024-02-01T00:00:00Z", "form_submitted"), kRules));
+  f.Fold(Event("a", "2024-01-10T00:00:00Z", "form_submitted"), kRules);
+  f.Fold(Event("b", "2024-02-01T00:00:00Z", "form_submitted"), kRules);
   EXPECT_EQ(f.engaged, T("2024-02-01T00:00:00Z"));
-  ASSERT_TRUE(f.Fold(Event("c", "2024-01-05T00:00:00Z", "form_submitted"), kRules));
+  f.Fold(Event("c", "2024-01-05T00:00:00Z", "form_submitted"), kRules);
   EXPECT_EQ(f.engaged, T("2024-01-10T00:00:00Z"));
   EXPECT_EQ(f.engagement.size(), 2u);
 }
 
-TEST(StageRulesTest, KeepsOneWindowOfEventsAndAsksForARebuildWhenThatIsTooLittle) {
-  PersonFacts f;
-  ASSERT_TRUE(f.Fold(Event("a", "2024-01-01T00:00:00Z", "page_view"), kRules));
-  ASSERT_TRUE(f.Fold(Event("b", "2024-03-01T00:00:00Z", "page_view"), kRules));
-  // a is more than a window older than b: dropped.
-  ASSERT_EQ(f.engagement.size(), 1u);
-  EXPECT_EQ(f.engagement_pruned, T("2024-01-01T00:00:00Z"));
-  // A late event whose windows only reach back to kept events folds...
-  ASSERT_TRUE(f.Fold(Event("c", "2024-02-15T00:00:00Z", "form_submitted"), kRules));
-  // ... one whose windows would need the dropped event asks for a rebuild.
-  EXPECT_FALSE(f.Fold(Event("d", "2024-01-20T00:00:00Z", "form_submitted"), kRules));
-  PersonFacts other;
-  ASSERT_TRUE(other.Fold(Event("e", "2024-01-02T00:00:00Z", "page_view"), kRules));
-  EXPECT_FALSE(other.Absorb(f, kRules));
-}
-
 TEST(StageRulesTest, AbsorbEqualsFoldingEverything) {
   std::vector<SourceRecord> a = {Event("a", "2024-01-01T00:00:00Z", "form_submitted"),
-                                 Event("b", "2024-01-20T00:00:00Z", "page_view")};
+                                 Event("b", "2024-03-01T00:00:00Z", "page_view")};
   std::vector<SourceRecord> b = {Event("c", "2024-01-03T00:00:00Z", "demo_requested"),
                                  Lead("2024-04-01T00:00:00Z", "2024-02-01", "Open")};
   PersonFacts fa, fb, all;
-  for (const SourceRecord& r : a) ASSERT_TRUE(fa.Fold(r, kRules) && all.Fold(r, kRules));
-  for (const SourceRecord& r : b) ASSERT_TRUE(fb.Fold(r, kRules) && all.Fold(r, kRules));
-  ASSERT_TRUE(fa.Absorb(fb, kRules));
+  for (const SourceRecord& r : a) fa.Fold(r, kRules), all.Fold(r, kRules);
+  for (const SourceRecord& r : b) fb.Fold(r, kRules), all.Fold(r, kRules);
+  fa.Absorb(fb, kRules);
   EXPECT_TRUE(fa == all);
   EXPECT_EQ(all.engaged, T("2024-01-03T00:00:00Z"));
 }
 
 TEST(StageRulesTest, SerializeRoundTrips) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Lead("2024-05-01T00:00:00Z", "2024-02-01", "Sales Accepted"), kRules));
-  ASSERT_TRUE(f.Fold(Event("a", "2024-01-01T00:00:00Z", "page_view"), kRules));
+  f.Fold(Lead("2024-05-01T00:00:00Z", "2024-02-01", "Sales Accepted"), kRules);
+  f.Fold(Event("a", "2024-01-01T00:00:00Z", "page_view"), kRules);
   absl::StatusOr<PersonFacts> back = PersonFacts::Parse(f.Serialize());
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_TRUE(*back == f);
@@ -188,7 +160,7 @@ TEST(StageRulesTest, SerializeRoundTrips) {
 
 TEST(StageRulesTest, OpportunityLostThenANewOneReentersConvert) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Lead("2024-01-01T00:00:00Z", "2024-01-01", "Sales Qualified"), kRules));
+  f.Fold(Lead("2024-01-01T00:00:00Z", "2024-01-01", "Sales Qualified"), kRules);
   std::vector<Opportunity> opps = {Opp("2024-02-01T00:00:00Z", "2024-04-01", false),
                                    Opp("2024-06-01T00:00:00Z")};
   EXPECT_EQ(Show(History(f, opps, false)),
@@ -202,7 +174,7 @@ TEST(StageRulesTest, OpportunityLostThenANewOneReentersConvert) {
 
 TEST(StageRulesTest, CustomerChurnsAndReturns) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Lead("2023-01-01T00:00:00Z", "2023-01-01", "Open"), kRules));
+  f.Fold(Lead("2023-01-01T00:00:00Z", "2023-01-01", "Open"), kRules);
   std::vector<Opportunity> opps = {
       Opp("2023-02-01T00:00:00Z", "2023-03-01", true),                 // won
       Opp("2024-01-01T00:00:00Z", "2024-03-01", false, true),          // renewal lost
@@ -220,7 +192,7 @@ TEST(StageRulesTest, CustomerChurnsAndReturns) {
 
 TEST(StageRulesTest, AnUpsellLostKeepsTheCustomer) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Lead("2023-01-01T00:00:00Z", "2023-01-01", "Open"), kRules));
+  f.Fold(Lead("2023-01-01T00:00:00Z", "2023-01-01", "Open"), kRules);
   std::vector<Opportunity> opps = {Opp("2023-02-01T00:00:00Z", "2023-03-01", true),
                                    Opp("2023-06-01T00:00:00Z", "2023-07-01", false)};
   std::vector<Transition> h = History(f, opps, false);
@@ -231,9 +203,9 @@ TEST(StageRulesTest, AnUpsellLostKeepsTheCustomer) {
 
 TEST(StageRulesTest, ContactCreatedAfterTheWinEntersStraightIntoExpand) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(MakeRecord("salesforce", hub::v1::CONTACT, "003B", "2024-09-01T00:00:00Z",
+  f.Fold(MakeRecord("salesforce", hub::v1::CONTACT, "003B", "2024-09-01T00:00:00Z",
                     {{"salesforce.contact_id", "003B"}}, {{"created_date", "2024-08-01"}}),
-         kRules));
+         kRules);
   std::vector<Opportunity> opps = {Opp("2024-01-01T00:00:00Z", "2024-03-01", true)};
   EXPECT_EQ(Show(History(f, opps, false)),
             Show(H({{"2024-08-01T00:00:00Z", Stage::kAttract},
@@ -245,7 +217,7 @@ TEST(StageRulesTest, ContactCreatedAfterTheWinEntersStraightIntoExpand) {
 
 TEST(StageRulesTest, ContactOfAChurnedAccountFillsUpToConvertOnly) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(Event("a", "2025-01-01T00:00:00Z", "page_view"), kRules));
+  f.Fold(Event("a", "2025-01-01T00:00:00Z", "page_view"), kRules);
   std::vector<Opportunity> opps = {Opp("2023-01-01T00:00:00Z", "2023-03-01", true),
                                    Opp("2024-01-01T00:00:00Z", "2024-03-01", false, true)};
   EXPECT_EQ(Show(History(f, opps, false)),
@@ -269,10 +241,10 @@ TEST(StageRulesTest, AccountWithOnlyOpportunitiesIsSeenAtTheFirst) {
 
 TEST(StageRulesTest, DeclaredHubSpotStages) {
   PersonFacts f;
-  ASSERT_TRUE(f.Fold(MakeRecord("hubspot", hub::v1::CONTACT, "51", "2024-04-01T00:00:00Z",
+  f.Fold(MakeRecord("hubspot", hub::v1::CONTACT, "51", "2024-04-01T00:00:00Z",
                     {{"email", "ana@acme.example"}},
                     {{"created_date", "2024-01-01"}, {"lifecyclestage", "opportunity"}}),
-         kRules));
+         kRules);
   EXPECT_EQ(Show(History(f, {}, false)),
             Show(H({{"2024-01-01T00:00:00Z", Stage::kAttract},
                     {"2024-01-01T00:00:00Z", Stage::kCapture},
