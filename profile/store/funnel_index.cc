@@ -44,6 +44,23 @@ void FunnelIndex::Apply(const FunnelDeltas& deltas) {
   }
 }
 
+void FunnelIndex::AddHistory(Side side, const std::vector<StoredTransition>& history,
+                             absl::string_view segments) {
+  if (history.empty()) return;
+  absl::MutexLock lock(&mu_);
+  for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
+    Days& days = by_segment_[{side, std::string(segment)}];
+    for (const StoredTransition& t : history) {
+      const int64_t reach =
+          t.reached_us == 0 ? -1 : (t.reached_us - t.at_us + kDayMicros - 1) / kDayMicros;
+      const int64_t stay = t.left_us == 0 ? -1 : (t.left_us - t.at_us) / kDayMicros;
+      auto [it, added] = days[DayOf(t.at_us)].try_emplace({t.stage, reach, stay}, 0);
+      ++it->second;
+      if (added) ++cells_;
+    }
+  }
+}
+
 std::vector<FunnelCount> FunnelIndex::Sum(Side side, const std::string& segment,
                                           int64_t from_day, int64_t to_day) const {
   Cells sum;

@@ -38,6 +38,10 @@ void AddContributions(Side side, const std::vector<StoredTransition>& history,
 class FunnelIndex {
  public:
   void Apply(const FunnelDeltas& deltas) ABSL_LOCKS_EXCLUDED(mu_);
+  // Adds one stored history's contributions (as AddContributions with sign
+  // +1, without the intermediate map: for building the index at open).
+  void AddHistory(Side side, const std::vector<StoredTransition>& history,
+                  absl::string_view segments) ABSL_LOCKS_EXCLUDED(mu_);
   // As Store::SumFunnelCounts.
   std::vector<FunnelCount> Sum(Side side, const std::string& segment, int64_t from_day,
                                int64_t to_day) const ABSL_LOCKS_EXCLUDED(mu_);

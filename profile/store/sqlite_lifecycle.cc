@@ -180,19 +180,12 @@ absl::Status LoadFunnel(Connection* conn, FunnelIndex* index) {
   HUB_ASSIGN_OR_RETURN(Statement * s,
                        conn->Prepare("SELECT side, segments, history FROM stage_state"));
   ScopedReset reset(s);
-  FunnelDeltas deltas;
   for (;;) {
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
     HUB_ASSIGN_OR_RETURN(std::vector<StoredTransition> history, DecodeHistory(s->Text(2)));
-    AddContributions(s->Int(0) == 0 ? Side::kPerson : Side::kAccount, history, s->Text(1), 1,
-                     &deltas);
-    if (deltas.size() > 100000) {
-      index->Apply(deltas);
-      deltas.clear();
-    }
+    index->AddHistory(s->Int(0) == 0 ? Side::kPerson : Side::kAccount, history, s->Text(1));
   }
-  index->Apply(deltas);
   return absl::OkStatus();
 }
 

@@ -235,6 +235,66 @@ TEST_F(StageTrackerTest, RevisionsReplaceFactsAndCountersFollow) {
   EXPECT_TRUE(Counters(hub.get(), Side::kPerson, "industry=Software").empty());
 }
 
+TEST_F(StageTrackerTest, FunnelIndexRebuiltAtOpenEqualsTheOneMaintained) {
+  auto hub = Open();
+  Ingest(hub.get(), World());
+  Ingest(hub.get(), {Opportunity("2024-07-01T00:00:00Z", true, false, "2024-06-20")});
+  std::map<std::string, std::map<std::tuple<int, int64_t, int64_t>, int64_t>> before;
+  for (Side side : {Side::kPerson, Side::kAccount}) {
+    for (const char* segment : {"", "industry=Software", "tier=mid"}) {
+      before[absl::StrCat(static_cast<int>(side), segment)] = Counters(hub.get(), side, segment);
+    }
+  }
+  hub->ingester.reset();
+  hub->ledger.reset();
+  hub->store.reset();
+  hub->store = *OpenSqliteStore(SqliteStoreOptions{hub->dir.File("hub.db")});
+  for (Side side : {Side::kPerson, Side::kAccount}) {
+    for (const char* segment : {"", "industry=Software", "tier=mid"}) {
+      EXPECT_EQ(Counters(hub.get(), side, segment),
+                before[absl::StrCat(static_cast<int>(side), segment)])
+          << segment;
+      EXPECT_FALSE(Counters(hub.get(), side, segment).empty()) << segment;
+    }
+  }
+}
+
+TEST_F(StageTrackerTest, APersonWhoChangesAccountFollowsTheNewOne) {
+  auto hub = Open();
+  Ingest(hub.get(), World());
+  SourceRecord other = MakeRecord("salesforce", hub::v1::ACCOUNT, "001B", "2024-01-03T00:00:00Z",
+                                  {{"salesforce.account_id", "001B"}, {"domain", "beta.example"}},
+                                  {{"industry", "Retail"}});
+  SourceRecord moved = Contact("003B", "bo@acme.example", "2024-02-10");
+  *moved.mutable_updated_at() = ToProtoTime(absl::FromUnixMicros(T("2024-07-01T00:00:00Z")));
+  moved.clear_links();
+  AddLink(&moved, "account", "salesforce.account_id", "001B");
+  Ingest(hub.get(), {other, moved});
+  const int64_t bo = Person(hub.get(), "bo@acme.example");
+  // The new account has no opportunity: bo's history has none either.
+  EXPECT_EQ(History(hub.get(), bo),
+            "2024-02-10T00:00:00.000000Z ATTRACT\n"
+            "2024-02-10T00:00:00.000000Z CAPTURE\n");
+  const int64_t beta = *hub->store->FindIdentity(Side::kAccount, "salesforce.account_id", "001B");
+  EXPECT_EQ(History(hub.get(), beta),
+            "2024-02-10T00:00:00.000000Z ATTRACT\n"
+            "2024-02-10T00:00:00.000000Z CAPTURE\n");
+  // The same final records ingested fresh give the same funnel.
+  auto fresh = Open();
+  std::vector<SourceRecord> world = World();
+  world[2] = moved;
+  world.insert(world.begin(), other);
+  Ingest(fresh.get(), world);
+  for (Side side : {Side::kPerson, Side::kAccount}) {
+    for (const char* segment : {"", "industry=Software", "industry=Retail"}) {
+      EXPECT_EQ(Counters(hub.get(), side, segment), Counters(fresh.get(), side, segment))
+          << segment;
+    }
+  }
+  EXPECT_EQ(Counters(hub.get(), Side::kPerson, "industry=Retail"),
+            Derived(hub.get(), {bo}));
+}
+
 TEST_F(StageTrackerTest, TombstoneRemovesTheRecordsFacts) {
   auto hub = Open();
   Ingest(hub.get(), World());
