@@ -185,6 +185,63 @@ absl::StatusOr<SurvivorshipPolicy> BuildSurvivorshipPolicy(
   return policy;
 }
 
+absl::StatusOr<StageRules> BuildStageRules(const hub::v1::LifecycleConfig& config) {
+  StageRules rules = StageRules::Default();
+  if (config.engagement_window_days() != 0) {
+    if (config.engagement_window_days() < 1 || config.engagement_window_days() > 365) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "lifecycle.engagement_window_days: ", config.engagement_window_days(),
+          " is outside 1..365"));
+    }
+    rules.engagement_window_us = int64_t{config.engagement_window_days()} * 86400 * 1000000;
+  }
+  if (config.engagement_threshold() != 0) {
+    if (config.engagement_threshold() < 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "lifecycle.engagement_threshold: must be at least 1, got ",
+          config.engagement_threshold()));
+    }
+    rules.engagement_threshold = config.engagement_threshold();
+  }
+  if (!config.engagement_points().empty()) {
+    rules.engagement_points.clear();
+    for (const auto& [type, points] : config.engagement_points()) {
+      if (type.empty() || points < 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "lifecycle.engagement_points: \"", type, "\": ", points,
+            " (want an event type and points >= 0)"));
+      }
+      rules.engagement_points[type] = points;
+    }
+  }
+  if (config.qualified_lead_statuses_size() > 0) {
+    rules.lead_status.clear();
+    for (const std::string& status : config.qualified_lead_statuses()) {
+      if (status.empty()) {
+        return absl::InvalidArgumentError("lifecycle.qualified_lead_statuses: empty value");
+      }
+      rules.lead_status[status] = Stage::kNurture;
+    }
+  }
+  if (!config.lifecycle_stages().empty()) {
+    rules.lifecycle_stage.clear();
+    for (const auto& [value, stage] : config.lifecycle_stages()) {
+      Stage s = stage == "CAPTURE"   ? Stage::kCapture
+                : stage == "NURTURE" ? Stage::kNurture
+                : stage == "CONVERT" ? Stage::kConvert
+                : stage == "EXPAND"  ? Stage::kExpand
+                                     : Stage::kNone;
+      if (value.empty() || s == Stage::kNone) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "lifecycle.lifecycle_stages: \"", value, "\" -> \"", stage,
+            "\" (want a value and CAPTURE, NURTURE, CONVERT or EXPAND)"));
+      }
+      rules.lifecycle_stage[value] = s;
+    }
+  }
+  return rules;
+}
+
 absl::StatusOr<std::optional<ProfileMatcher>> BuildProfileMatcher(
     const hub::v1::HubConfig& config) {
   if (!config.has_person_matching()) return std::nullopt;
@@ -204,6 +261,7 @@ absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
   if (status.ok()) status = BuildIdentityPolicy(config.identity()).status();
   if (status.ok()) status = BuildSurvivorshipPolicy(config.survivorship()).status();
   if (status.ok()) status = BuildProfileMatcher(config).status();
+  if (status.ok()) status = BuildStageRules(config.lifecycle()).status();
   if (!status.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
   }

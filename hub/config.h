@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "hub/v1/config.pb.h"
 #include "profile/identity/identity_policy.h"
+#include "profile/lifecycle/stage_rules.h"
 #include "profile/identity/profile_matcher.h"
 #include "profile/survivorship/survivorship_policy.h"
 
@@ -37,6 +38,10 @@ absl::StatusOr<IdentityPolicy> BuildIdentityPolicy(
 // trait or source name.
 absl::StatusOr<SurvivorshipPolicy> BuildSurvivorshipPolicy(
     const hub::v1::SurvivorshipConfig& config);
+
+// The stage rules of `config` (the defaults where unset). INVALID_ARGUMENT
+// "lifecycle.<field>: ..." for a value out of range or an unknown stage.
+absl::StatusOr<StageRules> BuildStageRules(const hub::v1::LifecycleConfig& config);
 
 // The write-path matcher `config.person_matching` describes, or nullopt when
 // it is unset. INVALID_ARGUMENT "person_matching.<field>: ..." when it is

@@ -61,10 +61,12 @@ class ServerImpl : public Server {
                          BuildSurvivorshipPolicy(config.survivorship()));
     HUB_ASSIGN_OR_RETURN(std::optional<ProfileMatcher> matcher,
                          BuildProfileMatcher(config));
+    HUB_ASSIGN_OR_RETURN(StageRules stage_rules, BuildStageRules(config.lifecycle()));
     ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy),
                                            ValidationLimits{}, survivorship,
                                            std::move(matcher));
-    ledger_ = std::make_unique<MergeLedger>(store_.get(), survivorship);
+    ingester_->set_stage_rules(stage_rules);
+    ledger_ = std::make_unique<MergeLedger>(store_.get(), survivorship, stage_rules);
     AdapterOptions adapter_options;
     adapter_options.page_size = config.max_batch_records();
     runner_ = std::make_unique<SyncRunner>(store_.get(), &registry_,

@@ -108,6 +108,49 @@ TEST(ConfigTest, BadSurvivorshipIsRefusedNamingTheField) {
   }
 }
 
+TEST(ConfigTest, LifecycleRulesReplaceTheDefaultsAndBadOnesAreRefused) {
+  hub::v1::LifecycleConfig empty;
+  absl::StatusOr<StageRules> defaults = BuildStageRules(empty);
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->engagement_threshold, 10);
+  EXPECT_EQ(defaults->engagement_points.at("email_clicked"), 3);
+
+  hub::v1::LifecycleConfig config;
+  config.set_engagement_window_days(14);
+  config.set_engagement_threshold(4);
+  (*config.mutable_engagement_points())["webinar_attended"] = 4;
+  config.add_qualified_lead_statuses("Hot");
+  (*config.mutable_lifecycle_stages())["customer"] = "EXPAND";
+  absl::StatusOr<StageRules> rules = BuildStageRules(config);
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  EXPECT_EQ(rules->engagement_window_us, 14LL * 86400 * 1000000);
+  EXPECT_EQ(rules->engagement_threshold, 4);
+  EXPECT_EQ(rules->engagement_points.size(), 1u);
+  EXPECT_EQ(rules->lead_status.size(), 1u);
+  EXPECT_EQ(rules->lead_status.at("Hot"), Stage::kNurture);
+  EXPECT_EQ(rules->lifecycle_stage.size(), 1u);
+
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"lifecycle { engagement_window_days: 400 }",
+       "lifecycle.engagement_window_days: 400 is outside 1..365"},
+      {"lifecycle { engagement_threshold: -1 }",
+       "lifecycle.engagement_threshold: must be at least 1, got -1"},
+      {"lifecycle { engagement_points { key: \"page_view\" value: -2 } }",
+       "lifecycle.engagement_points: \"page_view\": -2"},
+      {"lifecycle { lifecycle_stages { key: \"customer\" value: \"WON\" } }",
+       "lifecycle.lifecycle_stages: \"customer\" -> \"WON\""},
+  };
+  for (const auto& [text, error] : cases) {
+    std::ofstream(dir.File("l.textproto"), std::ios::trunc) << text << "\n";
+    absl::StatusOr<hub::v1::HubConfig> bad = LoadConfig(dir.File("l.textproto"));
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_NE(bad.status().message().find(error), absl::string_view::npos)
+        << text << " -> " << bad.status();
+  }
+}
+
 TEST(ConfigTest, IdentityRulesAndBlockedPatterns) {
   TempDir dir;
   std::ofstream(dir.File("id.textproto"))
