@@ -4,7 +4,9 @@
 # admin token) plus the write-path person matcher of
 # docs/person_matching.example.textproto, syncs every source, shows what was
 # merged (by identifiers and by the matcher), the merges left for review and
-# one unified profile with its lineage, and stops hubd.
+# one unified profile with its lineage and its lifecycle stages, the
+# funnel of a year (table, terminal bar chart, an SVG chart) and of a
+# segment, and stops hubd.
 #
 # HUB_DEMO_DIR (default: a new temporary folder) holds the world and hub.db.
 # HUB_DEMO_ACCOUNTS (default 300) sizes the world.
@@ -107,6 +109,21 @@ PY
 echo
 echo "== One unified profile: hubctl profiles lookup email $email"
 "$bin/hubctl" profiles lookup email "$email"
+
+name=$("$bin/hubctl" profiles lookup email "$email" --output json |
+       /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')
+echo
+echo "== Its lifecycle, from source event times: hubctl stages $name"
+"$bin/hubctl" stages "$name"
+
+echo
+echo "== The person funnel of 2025: hubctl metrics funnel --from 2025-01-01 --to 2026-01-01"
+"$bin/hubctl" metrics funnel --from 2025-01-01 --to 2026-01-01 --svg "$work/funnel-2025.svg"
+echo
+echo "== Accounts in Q2 2025, software only: hubctl metrics funnel --accounts --segment industry=Software ..."
+"$bin/hubctl" metrics funnel --accounts --from 2025-04-01 --to 2025-07-01 --segment industry=Software
+echo
+echo "Open $work/funnel-2025.svg in a browser for the funnel chart."
 
 echo
 echo "== Stopping hubd" >&2
