@@ -63,6 +63,7 @@ def main():
     generate_stubs(proto_dir, work)
     from hub.v1 import profile_service_pb2, profile_service_pb2_grpc
     from hub.v1 import sync_service_pb2, sync_service_pb2_grpc
+    from hub.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 
     subprocess.run([sample, "--out", os.path.join(work, "world"), "--accounts", "5", "--seed", "3"],
                    check=True, stderr=subprocess.DEVNULL)
@@ -94,6 +95,34 @@ def main():
         same = profiles.GetProfile(profile_service_pb2.GetProfileRequest(name=profile.name),
                                    metadata=auth)
         assert same.name == profile.name
+
+        # Its lifecycle: first seen (ATTRACT) no later than the contact was created.
+        metrics = metrics_service_pb2_grpc.MetricsServiceStub(channel)
+        stages = metrics.ListStageTransitions(
+            metrics_service_pb2.ListStageTransitionsRequest(parent=profile.name), metadata=auth)
+        assert stages.parent == profile.name, stages.parent
+        assert stages.transitions[0].stage == metrics_service_pb2.ATTRACT, stages
+        created = contact["CreatedDate"][:19]
+        first = time.strftime("%Y-%m-%dT%H:%M:%S",
+                              time.gmtime(stages.transitions[0].enter_time.seconds))
+        assert first <= created, (first, created)
+        assert stages.stage != metrics_service_pb2.STAGE_UNSPECIFIED
+        # A funnel over a period with no data: entries 0, rates absent (not 0).
+        empty = metrics.GetFunnel(metrics_service_pb2.GetFunnelRequest(
+            side=metrics_service_pb2.PERSONS,
+            period=metrics_service_pb2.Period(start_time={"seconds": 946684800},
+                                              end_time={"seconds": 946684800 + 86400})),
+            metadata=auth)
+        assert [s.entries for s in empty.stages] == [0, 0, 0, 0, 0], empty
+        assert not empty.stages[0].conversion_to_next.HasField("value"), empty.stages[0]
+        assert not empty.stages[0].HasField("median_days_in_stage")
+        assert empty.conversion_window_days == 90
+        try:
+            metrics.GetFunnel(metrics_service_pb2.GetFunnelRequest(), metadata=auth)
+            raise SystemExit("a funnel without a side succeeded")
+        except grpc.RpcError as e:
+            assert e.code() == grpc.StatusCode.INVALID_ARGUMENT, e.code()
+            assert e.details() == "side: required (PERSONS or ACCOUNTS)", e.details()
 
         try:
             profiles.GetProfile(profile_service_pb2.GetProfileRequest(name=profile.name))

@@ -295,6 +295,53 @@ TEST_F(StageTrackerTest, APersonWhoChangesAccountFollowsTheNewOne) {
             Derived(hub.get(), {bo}));
 }
 
+TEST_F(StageTrackerTest, AccountMergeThenUnmergeRestoresHistoriesAndCounters) {
+  auto hub = Open();
+  // A second account, with a member and no opportunity.
+  SourceRecord beta = MakeRecord("salesforce", hub::v1::ACCOUNT, "001B", "2024-01-03T00:00:00Z",
+                                 {{"salesforce.account_id", "001B"}, {"domain", "beta.example"}},
+                                 {{"industry", "Retail"}});
+  SourceRecord cy = MakeRecord("salesforce", hub::v1::CONTACT, "003C", "2024-06-01T00:00:00Z",
+                               {{"salesforce.contact_id", "003C"}, {"email", "cy@beta.example"}},
+                               {{"created_date", "2023-11-01"}});
+  AddLink(&cy, "account", "salesforce.account_id", "001B");
+  std::vector<SourceRecord> world = World();
+  world.push_back(beta);
+  world.push_back(cy);
+  Ingest(hub.get(), world);
+  const int64_t acme = AccountId(hub.get());
+  const int64_t beta_id = *hub->store->FindIdentity(Side::kAccount, "salesforce.account_id", "001B");
+  const int64_t cy_id = Person(hub.get(), "cy@beta.example");
+  const std::string cy_before = History(hub.get(), cy_id);
+  EXPECT_EQ(cy_before, "2023-11-01T00:00:00.000000Z ATTRACT\n"
+                       "2023-11-01T00:00:00.000000Z CAPTURE\n");
+  const std::string acme_before = History(hub.get(), acme);
+  auto persons_before = Counters(hub.get(), Side::kPerson, "");
+  auto accounts_before = Counters(hub.get(), Side::kAccount, "");
+
+  absl::StatusOr<MergeEntry> merged = hub->ledger->Merge(Side::kAccount, acme, beta_id, "steward");
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  // cy now belongs to the merged account and sees its won opportunity.
+  EXPECT_EQ(History(hub.get(), cy_id),
+            "2023-11-01T00:00:00.000000Z ATTRACT\n"
+            "2023-11-01T00:00:00.000000Z CAPTURE\n"
+            "2024-03-01T00:00:00.000000Z NURTURE\n"
+            "2024-03-01T00:00:00.000000Z CONVERT\n"
+            "2024-05-01T00:00:00.000000Z EXPAND\n");
+  // The account is first seen with cy, its earliest member.
+  EXPECT_EQ(History(hub.get(), merged->winner).substr(0, 36),
+            "2023-11-01T00:00:00.000000Z ATTRACT\n");
+  EXPECT_EQ(History(hub.get(), merged->loser), "");
+
+  absl::StatusOr<UnmergeResult> undone =
+      hub->ledger->Unmerge(Side::kAccount, merged->winner, merged->seq, "steward");
+  ASSERT_TRUE(undone.ok()) << undone.status();
+  EXPECT_EQ(History(hub.get(), cy_id), cy_before);
+  EXPECT_EQ(History(hub.get(), acme), acme_before);
+  EXPECT_EQ(Counters(hub.get(), Side::kPerson, ""), persons_before);
+  EXPECT_EQ(Counters(hub.get(), Side::kAccount, ""), accounts_before);
+}
+
 TEST_F(StageTrackerTest, TombstoneRemovesTheRecordsFacts) {
   auto hub = Open();
   Ingest(hub.get(), World());
