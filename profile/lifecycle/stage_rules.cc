@@ -141,11 +141,14 @@ void PersonFacts::AddEngagement(int64_t at, int32_t points, const StageRules& ru
   } else {
     FindCrossing(rules);
   }
-  if (engaged != kNever) {
-    engagement.erase(std::upper_bound(engagement.begin(), engagement.end(),
-                                      std::make_pair(engaged, INT32_MAX)),
-                     engagement.end());
-  }
+  DropAfterCrossing();
+}
+
+void PersonFacts::DropAfterCrossing() {
+  if (engaged == kNever) return;
+  engagement.erase(std::upper_bound(engagement.begin(), engagement.end(),
+                                    std::make_pair(engaged, INT32_MAX)),
+                   engagement.end());
 }
 
 void PersonFacts::FindCrossing(const StageRules& rules) {
@@ -179,11 +182,7 @@ void PersonFacts::Absorb(const PersonFacts& other, const StageRules& rules) {
   std::sort(all.begin(), all.end());
   engagement = std::move(all);
   FindCrossing(rules);
-  if (engaged != kNever) {
-    engagement.erase(std::upper_bound(engagement.begin(), engagement.end(),
-                                      std::make_pair(engaged, INT32_MAX)),
-                     engagement.end());
-  }
+  DropAfterCrossing();
 }
 
 void PersonFacts::TakeEarliest(const PersonFacts& m) {

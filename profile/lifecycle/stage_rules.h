@@ -83,6 +83,8 @@ struct PersonFacts {
  private:
   void AddEngagement(int64_t at, int32_t points, const StageRules& rules);
   void FindCrossing(const StageRules& rules);
+  // Events after the crossing can never matter again.
+  void DropAfterCrossing();
 };
 
 // An account's opportunity, as its stage needs it.

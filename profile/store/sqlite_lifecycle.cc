@@ -12,8 +12,6 @@ using sqlite::Connection;
 using sqlite::ScopedReset;
 using sqlite::Statement;
 
-namespace {
-
 absl::StatusOr<std::vector<hub::v1::SourceRecord>> ReadRecords(Statement* s) {
   std::vector<hub::v1::SourceRecord> out;
   for (;;) {
@@ -25,8 +23,6 @@ absl::StatusOr<std::vector<hub::v1::SourceRecord>> ReadRecords(Statement* s) {
   }
   return out;
 }
-
-}  // namespace
 
 namespace {
 

@@ -17,6 +17,9 @@
 namespace hub {
 namespace sqlite_internal {
 
+// The records a statement selecting one `payload` column yields, parsed.
+absl::StatusOr<std::vector<hub::v1::SourceRecord>> ReadRecords(sqlite::Statement* s);
+
 // As the WriteTransaction and Store methods of the same names.
 absl::StatusOr<std::optional<StageState>> GetStageState(sqlite::Connection* conn,
                                                         int64_t id);

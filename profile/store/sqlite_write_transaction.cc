@@ -142,15 +142,7 @@ class SqliteWriteTransaction : public WriteTransaction {
                        "is_event=0 ORDER BY source, entity, external_id"));
     ScopedReset reset(s);
     s->Bind(1, id);
-    std::vector<hub::v1::SourceRecord> out;
-    for (;;) {
-      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      HUB_ASSIGN_OR_RETURN(hub::v1::SourceRecord r,
-                           Parse<hub::v1::SourceRecord>(s->Text(0), "record"));
-      out.push_back(std::move(r));
-    }
-    return out;
+    return sqlite_internal::ReadRecords(s);
   }
 
   absl::StatusOr<std::optional<StageState>> GetStageState(int64_t id) override {
