@@ -20,10 +20,128 @@ void AppendDate(std::string* out, int64_t micros) {
   AppendTime(out, micros / 1000000, TimeStyle::kDate);
 }
 
+// The segments of a profile whose account has `traits`: 0 (all), then the
+// position of each trait value it has.
+void SegmentsOf(const Traits& traits, const std::vector<int> segment_of[],
+                std::vector<int>* out) {
+  out->assign(1, 0);
+  for (int k = 0; k < kTraits; ++k) {
+    if (traits[k] >= 0) out->push_back(segment_of[k][traits[k]]);
+  }
+}
+
+// An NPS score: an integer 0-10, else -1.
+int NpsScore(std::string_view text) {
+  if (text.empty() || text.size() > 2) return -1;
+  int score = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    score = score * 10 + (c - '0');
+  }
+  return score <= 10 ? score : -1;
+}
+
 // "12" or "12.5" for a doubled non-negative value.
 void AppendHalves(std::string* out, int64_t doubled) {
   AppendInt(out, doubled / 2);
   if (doubled % 2 != 0) out->append(".5");
+}
+
+void AppendPeriod(std::string* out, const FunnelPeriod& period) {
+  AppendDate(out, period.start);
+  out->push_back(',');
+  AppendDate(out, period.end);
+  out->push_back(',');
+}
+
+// metrics.csv: side,start,end,segment,metric,numerator,denominator,value.
+// Rows by period, segment, then metric in the page's order.
+absl::Status WriteMetrics(const std::string& dir, const StageMetrics& metrics,
+                          const std::vector<std::string>& labels) {
+  OutputFile file(dir + "/metrics.csv");
+  std::string* out = file.buffer();
+  out->append("side,start,end,segment,metric,numerator,denominator,value\n");
+  for (size_t p = 0; p < metrics.periods().size(); ++p) {
+    for (size_t segment = 0; segment < labels.size(); ++segment) {
+      for (int m = 0; m < kMetricCount; ++m) {
+        const Metric metric = static_cast<Metric>(m);
+        const MetricInfo& info = GetMetricInfo(metric);
+        const MetricFigures f =
+            metrics.Get(p, static_cast<int>(segment), metric);
+        out->append(info.account ? "account," : "person,");
+        AppendPeriod(out, metrics.periods()[p]);
+        AppendCsvField(out, labels[segment]);
+        out->push_back(',');
+        out->append(info.name);
+        out->push_back(',');
+        if (info.kind != MetricKind::kMedian) AppendInt(out, f.numerator);
+        out->push_back(',');
+        if (info.kind == MetricKind::kRate) AppendInt(out, f.denominator);
+        out->push_back(',');
+        if (f.has_value) AppendDecimal(out, f.value_num, f.value_den);
+        out->push_back('\n');
+      }
+      file.MaybeFlush();
+    }
+  }
+  return file.Close();
+}
+
+// customer_value.csv: start,end,dimension,segment,accounts_at_start,revenue,
+// churned,revenue_per_account,clv,rank. Rows by period, then the overall
+// row (dimension and segment empty), then each trait's values (sorted),
+// ranked within their dimension.
+absl::Status WriteCustomerValue(const std::string& dir,
+                                const StageMetrics& metrics,
+                                const std::vector<std::string>& labels,
+                                const std::vector<int>& trait_of) {
+  OutputFile file(dir + "/customer_value.csv");
+  std::string* out = file.buffer();
+  out->append(
+      "start,end,dimension,segment,accounts_at_start,revenue,churned,"
+      "revenue_per_account,clv,rank\n");
+  for (size_t p = 0; p < metrics.periods().size(); ++p) {
+    for (size_t begin = 0, end; begin < labels.size(); begin = end) {
+      const int trait = trait_of[begin];
+      std::vector<CustomerValue> values;
+      std::vector<std::string> names;
+      for (end = begin; end < labels.size() && trait_of[end] == trait; ++end) {
+        const int segment = static_cast<int>(end);
+        const MetricFigures churn = metrics.Get(p, segment, Metric::kChurnRate);
+        values.push_back(ComputeCustomerValue(
+            churn.denominator,
+            metrics.Get(p, segment, Metric::kClosedWonRevenue).numerator,
+            churn.numerator));
+        names.push_back(
+            trait < 0 ? std::string()
+                      : labels[end].substr(
+                            std::string_view(kTraitNames[trait]).size() + 1));
+      }
+      const std::vector<int> ranks = RankByClv(values, names);
+      for (size_t i = 0; i < values.size(); ++i) {
+        const CustomerValue& v = values[i];
+        AppendPeriod(out, metrics.periods()[p]);
+        if (trait >= 0) out->append(kTraitNames[trait]);
+        out->push_back(',');
+        AppendCsvField(out, names[i]);
+        out->push_back(',');
+        AppendInt(out, v.accounts_at_start);
+        out->push_back(',');
+        AppendInt(out, v.revenue);
+        out->push_back(',');
+        AppendInt(out, v.churned);
+        out->push_back(',');
+        if (v.has_revenue_per_account) AppendDecimal(out, v.rpa_num, v.rpa_den);
+        out->push_back(',');
+        if (v.has_clv) AppendDecimal(out, v.clv_num, v.clv_den);
+        out->push_back(',');
+        AppendInt(out, ranks[i]);
+        out->push_back('\n');
+      }
+    }
+    file.MaybeFlush();
+  }
+  return file.Close();
 }
 
 }  // namespace
@@ -46,7 +164,8 @@ int16_t LifecycleTruth::TraitValues::Intern(std::string_view value) {
 
 void LifecycleTruth::AddPersonRecord(uint32_t row, Entity entity,
                                      const RecordFacts& facts, bool email,
-                                     int32_t account_node) {
+                                     int32_t account_node,
+                                     std::string_view member_id) {
   const bool contact_or_lead =
       entity == Entity::kContact || entity == Entity::kLead;
   int64_t time = facts.occurred;
@@ -59,6 +178,64 @@ void LifecycleTruth::AddPersonRecord(uint32_t row, Entity entity,
   person_records_.push_back(
       {row, static_cast<uint8_t>(EngagementPoints(facts.event_type)),
        contact_or_lead || email, time});
+
+  // The stage metrics' facts.
+  const std::string_view type = facts.event_type;
+  switch (entity) {
+    case Entity::kWebEvent:
+      web_events_.push_back({row, type == "page_view", facts.occurred});
+      break;
+    case Entity::kLead: {
+      const std::string_view s = facts.lead_status;
+      const Metric status = s == "Marketing Qualified" ? Metric::kMqls
+                            : s == "Sales Accepted"    ? Metric::kSals
+                                                       : Metric::kSqls;
+      if (IsQualifyingLeadStatus(s)) {
+        lead_statuses_.push_back({row, status, facts.updated});
+      }
+      break;
+    }
+    case Entity::kEmailActivity: {
+      EmailKind kind;
+      if (type == "email_sent") {
+        kind = EmailKind::kSent;
+      } else if (type == "email_bounced") {
+        kind = EmailKind::kBounced;
+      } else if (type == "email_opened") {
+        kind = EmailKind::kOpened;
+      } else if (type == "email_clicked") {
+        kind = EmailKind::kClicked;
+      } else if (type == "email_unsubscribed") {
+        kind = EmailKind::kUnsubscribed;
+      } else {
+        break;
+      }
+      if (facts.campaign_id.empty() || member_id.empty()) break;
+      std::string key(facts.campaign_id);
+      key.push_back('\t');
+      key.append(member_id);
+      const auto send =
+          send_keys_
+              .try_emplace(std::move(key),
+                           static_cast<uint32_t>(send_keys_.size()))
+              .first->second;
+      email_records_.push_back({row, send, kind, facts.occurred});
+      break;
+    }
+    case Entity::kSurveyResponse:
+      if (type == "nps_response") {
+        surveys_.push_back({row, true,
+                            static_cast<int8_t>(NpsScore(facts.score)),
+                            facts.occurred});
+      } else if (type == "csat_response") {
+        surveys_.push_back({row, false,
+                            static_cast<int8_t>(facts.score == "good"),
+                            facts.occurred});
+      }
+      break;
+    default:
+      break;
+  }
 }
 
 void LifecycleTruth::AddAccountRecord(uint32_t row, const RecordFacts& facts) {
@@ -171,8 +348,9 @@ void LifecycleTruth::ComputePersonHistories(
 }
 
 std::vector<std::string> LifecycleTruth::Segments(
-    std::vector<int> segment_of[]) const {
+    std::vector<int> segment_of[], std::vector<int>* trait_of) const {
   std::vector<std::string> labels = {""};
+  trait_of->assign(1, -1);
   for (int k = 0; k < kTraits; ++k) {
     const std::vector<std::string>& values = traits_[k].values;
     std::vector<size_t> order(values.size());
@@ -183,6 +361,7 @@ std::vector<std::string> LifecycleTruth::Segments(
     for (size_t i : order) {
       segment_of[k][i] = static_cast<int>(labels.size());
       labels.push_back(std::string(kTraitNames[k]) + "=" + values[i]);
+      trait_of->push_back(k);
     }
   }
   return labels;
@@ -231,20 +410,21 @@ absl::Status LifecycleTruth::Write(const std::string& dir,
   if (absl::Status s = stages.Close(); !s.ok()) return s;
 
   std::vector<int> segment_of[kTraits];
-  const std::vector<std::string> labels = Segments(segment_of);
+  std::vector<int> trait_of;
+  const std::vector<std::string> labels = Segments(segment_of, &trait_of);
+  const int segment_count = static_cast<int>(labels.size());
   OutputFile funnel_file(dir + "/funnel.csv");
   out = funnel_file.buffer();
   out->append(
       "side,start,end,segment,stage,entries,conv_num,conv_den,median_days\n");
+  std::vector<Funnel> funnels;
+  funnels.reserve(2);
+  std::vector<int> segments;
   for (int side = 0; side < 2; ++side) {
-    Funnel funnel(FunnelPeriods(start, end), static_cast<int>(labels.size()));
-    std::vector<int> segments;
+    Funnel& funnel =
+        funnels.emplace_back(FunnelPeriods(start, end), segment_count);
     for (size_t f = 1; f < sides[side].histories.size(); ++f) {
-      segments.assign(1, 0);
-      for (int k = 0; k < kTraits; ++k) {
-        const int16_t value = sides[side].traits[f][k];
-        if (value >= 0) segments.push_back(segment_of[k][value]);
-      }
+      SegmentsOf(sides[side].traits[f], segment_of, &segments);
       funnel.Add(sides[side].histories[f], segments);
     }
     for (size_t p = 0; p < funnel.periods().size(); ++p) {
@@ -257,7 +437,119 @@ absl::Status LifecycleTruth::Write(const std::string& dir,
       funnel_file.MaybeFlush();
     }
   }
-  return funnel_file.Close();
+  if (absl::Status s = funnel_file.Close(); !s.ok()) return s;
+
+  StageMetrics metrics(funnels[0], segment_count);
+  AddMetrics(fragments, persons, accounts, segment_of, &metrics);
+  if (absl::Status s = WriteMetrics(dir, metrics, labels); !s.ok()) return s;
+  return WriteCustomerValue(dir, metrics, labels, trait_of);
+}
+
+void LifecycleTruth::AddMetrics(const FragmentMap& fragments,
+                                const Side& persons, const Side& accounts,
+                                const std::vector<int> segment_of[],
+                                StageMetrics* metrics) const {
+  const std::vector<int32_t>& of_row = *fragments.of_row;
+  std::vector<int> segments;
+  // The segments of the person profile a record belongs to.
+  const auto person = [&](uint32_t row) {
+    const size_t f = static_cast<size_t>(of_row[row]);
+    SegmentsOf(persons.traits[f], segment_of, &segments);
+    return f;
+  };
+  const auto stage_is = [](const std::vector<Transition>& history, int64_t t,
+                           Stage want) {
+    Stage stage;
+    return HistoryStageAt(history, t, &stage) && stage == want;
+  };
+
+  // ATTRACT: page views; persons with a web event while in ATTRACT, once per
+  // period.
+  std::vector<std::pair<size_t, int64_t>> attract;  // (fragment, time)
+  for (const WebEvent& e : web_events_) {
+    const size_t f = person(e.row);
+    if (e.page_view) metrics->AddPageView(e.at, segments);
+    if (stage_is(persons.histories[f], e.at, Stage::kAttract)) {
+      attract.push_back({f, e.at});
+    }
+  }
+  std::sort(attract.begin(), attract.end());
+  std::vector<int64_t> times;
+  for (size_t begin = 0, end; begin < attract.size(); begin = end) {
+    times.clear();
+    for (end = begin;
+         end < attract.size() && attract[end].first == attract[begin].first;
+         ++end) {
+      times.push_back(attract[end].second);
+    }
+    SegmentsOf(persons.traits[attract[begin].first], segment_of, &segments);
+    metrics->AddAnonymousVisitor(times, segments);
+  }
+
+  // CAPTURE: LEAD records by status, at their updated_at.
+  for (const LeadStatus& l : lead_statuses_) {
+    person(l.row);
+    metrics->AddLeadStatus(l.status, l.updated, segments);
+  }
+
+  // NURTURE: sends, keyed by (campaign_id, member); the send's record is its
+  // earliest email_sent.
+  constexpr uint32_t kNoRow = UINT32_MAX;
+  std::vector<EmailSend> sends(send_keys_.size());
+  std::vector<uint32_t> sent_row(send_keys_.size(), kNoRow);
+  for (const EmailRecord& r : email_records_) {
+    EmailSend& send = sends[r.send];
+    switch (r.kind) {
+      case EmailKind::kSent:
+        if (sent_row[r.send] == kNoRow || r.at < send.sent) {
+          sent_row[r.send] = r.row;
+          send.sent = r.at;
+        }
+        break;
+      case EmailKind::kBounced:
+        send.bounced = true;
+        break;
+      case EmailKind::kOpened:
+        send.opened = true;
+        break;
+      case EmailKind::kClicked:
+        send.clicked = true;
+        break;
+      case EmailKind::kUnsubscribed:
+        send.unsubscribed = true;
+        break;
+    }
+  }
+  for (size_t k = 0; k < sends.size(); ++k) {
+    if (sent_row[k] == kNoRow) continue;  // activity without a send
+    const size_t f = person(sent_row[k]);
+    const size_t g = static_cast<size_t>(persons.account[f]);
+    sends[k].customer =
+        g > 0 && stage_is(accounts.histories[g], sends[k].sent, Stage::kExpand);
+    metrics->AddSend(sends[k], segments);
+  }
+
+  // EXPAND: surveys of persons.
+  for (const SurveyRecord& r : surveys_) {
+    person(r.row);
+    if (r.nps) {
+      metrics->AddNpsResponse(r.at, r.score, segments);
+    } else {
+      metrics->AddCsatResponse(r.at, r.score == 1, segments);
+    }
+  }
+
+  // Accounts: churn; opportunities by their account profile.
+  for (size_t g = 1; g < accounts.histories.size(); ++g) {
+    if (accounts.histories[g].empty()) continue;
+    SegmentsOf(accounts.traits[g], segment_of, &segments);
+    metrics->AddAccount(accounts.histories[g], segments);
+  }
+  for (const OpportunityRecord& r : opportunities_) {
+    const size_t g = static_cast<size_t>(of_row[r.row]);
+    SegmentsOf(accounts.traits[g], segment_of, &segments);
+    metrics->AddOpportunity(r.facts, &accounts.histories[g], segments);
+  }
 }
 
 void LifecycleTruth::AppendFunnelRow(const char* side, const Funnel& funnel,

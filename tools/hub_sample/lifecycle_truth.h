@@ -1,6 +1,7 @@
 // The lifecycle part of the ground truth (docs/lifecycle.md): every
-// deterministic fragment's stage history and the funnel over them, computed
-// from what hub-sample wrote, independently of Hub's stage engine.
+// deterministic fragment's stage history, the funnel over them, the stage
+// metrics and the customer value, computed from what hub-sample wrote,
+// independently of Hub's stage engine and metrics service.
 #ifndef HUB_TOOLS_HUB_SAMPLE_LIFECYCLE_TRUTH_H_
 #define HUB_TOOLS_HUB_SAMPLE_LIFECYCLE_TRUTH_H_
 
@@ -13,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "tools/hub_sample/funnel.h"
+#include "tools/hub_sample/metrics.h"
 #include "tools/hub_sample/record.h"
 #include "tools/hub_sample/stages.h"
 
@@ -32,25 +34,28 @@ struct FragmentMap {
 };
 
 // Collects per record the facts of docs/lifecycle.md, then computes per
-// fragment (a fragment is one Hub profile) the stage history and the funnel
-// and writes truth/stages.csv and truth/funnel.csv. Rows are Truth's record
+// fragment (a fragment is one Hub profile) the stage history, the funnel and
+// the stage metrics, and writes truth/stages.csv, truth/funnel.csv,
+// truth/metrics.csv and truth/customer_value.csv. Rows are Truth's record
 // numbers. Not thread-safe.
 class LifecycleTruth {
  public:
   // A valid, non-deleted record of a person (CONTACT, LEAD or an event).
   // `email`: it carries an email identifier. `account_node`: CONTACT / LEAD,
   // the node of the account it names (its link, else its work-email
-  // domain); -1 for none.
+  // domain); -1 for none. `member_id`: its mailchimp.member_id identifier
+  // (an EMAIL_ACTIVITY's send is (campaign_id, member_id)).
   void AddPersonRecord(uint32_t row, Entity entity, const RecordFacts& facts,
-                       bool email, int32_t account_node);
+                       bool email, int32_t account_node,
+                       std::string_view member_id = {});
   // A valid ACCOUNT record.
   void AddAccountRecord(uint32_t row, const RecordFacts& facts);
   // A valid OPPORTUNITY record.
   void AddOpportunity(uint32_t row, const OpportunityFacts& facts);
 
-  // Writes stages.csv and funnel.csv into `dir`; the funnel covers the
-  // periods of FunnelPeriods(start, end) (Unix seconds). INTERNAL on I/O
-  // errors.
+  // Writes stages.csv, funnel.csv, metrics.csv and customer_value.csv into
+  // `dir`; the funnel and the metrics cover the periods of
+  // FunnelPeriods(start, end) (Unix seconds). INTERNAL on I/O errors.
   absl::Status Write(const std::string& dir, const FragmentMap& fragments,
                      int64_t start, int64_t end, LifecycleSummary* summary);
 
@@ -75,6 +80,36 @@ class LifecycleTruth {
     uint32_t row;
     OpportunityFacts facts;
   };
+  // Facts read only by the stage metrics.
+  struct WebEvent {
+    uint32_t row;
+    bool page_view;
+    int64_t at;
+  };
+  struct LeadStatus {
+    uint32_t row;
+    Metric status;  // kMqls, kSals or kSqls
+    int64_t updated;
+  };
+  enum class EmailKind : uint8_t {
+    kSent,
+    kBounced,
+    kOpened,
+    kClicked,
+    kUnsubscribed
+  };
+  struct EmailRecord {
+    uint32_t row;
+    uint32_t send;  // into send_keys_' numbering
+    EmailKind kind;
+    int64_t at;
+  };
+  struct SurveyRecord {
+    uint32_t row;
+    bool nps;      // else csat
+    int8_t score;  // nps: 0-10, -1 not an integer 0-10; csat: 1 good, 0 not
+    int64_t at;
+  };
   // The distinct values of one trait, in first-seen order.
   struct TraitValues {
     std::vector<std::string> values;
@@ -92,8 +127,15 @@ class LifecycleTruth {
   void ComputePersonHistories(const std::vector<AccountTimeline>& timelines,
                               const Side& accounts, Side* persons) const;
   // The funnel's segment labels ("" first, then each trait's values sorted);
-  // segment_of[k][value] is a value's position among them.
-  std::vector<std::string> Segments(std::vector<int> segment_of[]) const;
+  // segment_of[k][value] is a value's position among them, trait_of[label]
+  // its trait (-1 for "").
+  std::vector<std::string> Segments(std::vector<int> segment_of[],
+                                    std::vector<int>* trait_of) const;
+  // Adds every metric fact to `metrics`, each to the segments of its
+  // profile.
+  void AddMetrics(const FragmentMap& fragments, const Side& persons,
+                  const Side& accounts, const std::vector<int> segment_of[],
+                  StageMetrics* metrics) const;
   static void AppendFunnelRow(const char* side, const Funnel& funnel,
                               size_t period, int segment,
                               const std::string& label, Stage stage,
@@ -103,6 +145,11 @@ class LifecycleTruth {
   std::vector<ContactRecord> contact_records_;
   std::vector<AccountRecord> account_records_;
   std::vector<OpportunityRecord> opportunities_;
+  std::vector<WebEvent> web_events_;
+  std::vector<LeadStatus> lead_statuses_;
+  std::vector<EmailRecord> email_records_;
+  absl::flat_hash_map<std::string, uint32_t> send_keys_;  // campaign \t member
+  std::vector<SurveyRecord> surveys_;
   TraitValues traits_[3];
 };
 

@@ -136,6 +136,7 @@ absl::Status WriteSentTo(const World& w, const Campaign& c,
     RecordFacts facts;
     facts.occurred = Micros(c.send_time);
     facts.event_type = "email_sent";
+    facts.campaign_id = c.id;
     truth->Add(Source::kMailchimp, Entity::kEmailActivity,
                absl::StrCat(c.id, ":", m.id, ":sent"), m.person, account, ids,
                2, facts);
@@ -192,6 +193,7 @@ absl::Status WriteActivity(const World& w, const Campaign& c,
       facts.occurred = Micros(e.at);
       facts.event_type =
           e.action == EmailAction::kClick ? "email_clicked" : "email_opened";
+      facts.campaign_id = c.id;
       truth->Add(Source::kMailchimp, Entity::kEmailActivity,
                  absl::StrCat(c.id, ":", m.id, ":", action, ":", at), m.person,
                  account, ids, 2, facts);
@@ -229,6 +231,7 @@ absl::Status WriteUnsubscribed(const World& w, const Campaign& c,
     RecordFacts facts;
     facts.occurred = Micros(u.at);
     facts.event_type = "email_unsubscribed";
+    facts.campaign_id = c.id;
     truth->Add(Source::kMailchimp, Entity::kEmailActivity,
                absl::StrCat(c.id, ":", m.id, ":unsubscribe"), m.person,
                AccountOf(w, m.person),

@@ -63,6 +63,8 @@ struct RecordFacts {
   int64_t updated = kNoTime;     // updated_at
   std::string_view event_type;   // events: event_type, as the adapter maps it
   std::string_view lead_status;  // LEAD: attribute lead_status
+  std::string_view campaign_id;  // EMAIL_ACTIVITY: property campaign_id
+  std::string_view score;        // SURVEY_RESPONSE: property score
   bool deleted = false;          // a tombstone
   // CONTACT / LEAD: the link `account` (an account-side identifier; empty
   // value: none).

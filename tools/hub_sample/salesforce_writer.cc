@@ -217,6 +217,8 @@ absl::Status WriteOpportunities(const World& w, const std::string& dir,
     if (o.closed) facts.closed = Micros(o.close - o.close % kDay);
     facts.won = o.won;
     facts.renewal = o.type == "Renewal";
+    facts.upsell = o.type == "Upsell";
+    facts.amount = o.amount;  // Amount, written as <amount>.00
     truth->AddOpportunity(o.id, o.account, account_id, facts);
     file.MaybeFlush();
   }

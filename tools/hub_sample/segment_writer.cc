@@ -263,6 +263,8 @@ class SegmentRenderer {
                                   : Entity::kWebEvent;
         facts.occurred = facts.updated;
         facts.event_type = EventType(m);
+        const std::string score = absl::StrCat(m.score);  // properties.score
+        if (m.event == SegmentEvent::kSurveyResponded) facts.score = score;
         truth_->Add(Source::kSegment, entity, message_id, person, p.account,
                     {{IdType::kUserId, user_id},
                      {IdType::kAnonymousId, anonymous_id},

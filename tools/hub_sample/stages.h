@@ -66,6 +66,10 @@ struct OpportunityFacts {
   int64_t closed = kNoTime;  // kNoTime: not closed
   bool won = false;
   bool renewal = false;
+  // Read by the stage metrics only: property `amount` (whole currency units)
+  // and `type` = `upsell`.
+  int64_t amount = 0;
+  bool upsell = false;
 };
 
 // An account's opportunities as step functions of time: its customer status

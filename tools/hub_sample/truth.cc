@@ -152,13 +152,14 @@ void Truth::Add(Source source, Entity entity, std::string_view external_id,
           static_cast<uint32_t>(external_ids_.size()),
           static_cast<uint32_t>(external_id.size())};
   external_ids_.append(external_id);
-  std::string_view email;
+  std::string_view email, member_id;
   if (broken == Broken::kNone) {
     for (size_t i = 0; i < id_count; ++i) {
       if (ids[i].value.empty()) continue;
       const int32_t node = Node(ids[i].type, ids[i].value);
       if (node < 0) continue;
       if (ids[i].type == IdType::kEmail) email = ids[i].value;
+      if (ids[i].type == IdType::kMemberId) member_id = ids[i].value;
       if (row.node < 0) {
         row.node = node;
       } else {
@@ -173,7 +174,8 @@ void Truth::Add(Source source, Entity entity, std::string_view external_id,
   } else if (!facts.deleted) {
     const bool named = entity == Entity::kContact || entity == Entity::kLead;
     lifecycle_.AddPersonRecord(index, entity, facts, !email.empty(),
-                               named ? AccountNode(facts.account, email) : -1);
+                               named ? AccountNode(facts.account, email) : -1,
+                               member_id);
   }
 }
 

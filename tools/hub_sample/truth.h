@@ -1,8 +1,8 @@
 // The ground truth of an export: every record an adapter will yield from the
 // files, its true person and account, its deterministic-resolution fragment
 // and its expected quarantine reason (docs/sources.md, "Ground truth"); and
-// every fragment's lifecycle-stage history and the funnel
-// (docs/lifecycle.md).
+// every fragment's lifecycle-stage history, the funnel, the stage metrics and
+// the customer value (docs/lifecycle.md).
 #ifndef HUB_TOOLS_HUB_SAMPLE_TRUTH_H_
 #define HUB_TOOLS_HUB_SAMPLE_TRUTH_H_
 
@@ -63,9 +63,10 @@ class Truth {
                       std::string_view account_id,
                       const OpportunityFacts& facts);
 
-  // Writes records.csv, stages.csv, funnel.csv and summary.json into `dir`
-  // (which must exist); the funnel's periods lie in the simulated window
-  // [start, end] (Unix seconds).
+  // Writes records.csv, stages.csv, funnel.csv, metrics.csv,
+  // customer_value.csv and summary.json into `dir` (which must exist); the
+  // funnel's and the metrics' periods lie in the simulated window [start,
+  // end] (Unix seconds).
   absl::Status Write(const std::string& dir, const std::string& options_json,
                      int64_t start, int64_t end, TruthSummary* summary);
 

@@ -206,6 +206,7 @@ class ZendeskExport {
           facts.occurred = Micros(r.created);
           facts.updated = facts.occurred;
           facts.event_type = "csat_response";
+          facts.score = r.good ? "good" : "bad";
           truth_->Add(Source::kZendesk, Entity::kSurveyResponse,
                       absl::StrCat("csat:", r.id), u.person,
                       w_.persons[u.person].account,
