@@ -78,6 +78,28 @@ absl::StatusOr<int64_t> DayBound(const hub::v1::Period& period, bool start) {
   return DayOf(Micros(ts));
 }
 
+// The UTC days [from, to) of a request's period and its segment, checked.
+absl::StatusOr<std::pair<int64_t, int64_t>> CheckPeriodAndSegment(bool has_period,
+                                                                  const hub::v1::Period& period,
+                                                                  const std::string& segment) {
+  if (!has_period) return absl::InvalidArgumentError("period: required");
+  HUB_ASSIGN_OR_RETURN(int64_t from, DayBound(period, true));
+  HUB_ASSIGN_OR_RETURN(int64_t to, DayBound(period, false));
+  if (to <= from) {
+    return absl::InvalidArgumentError("period: end_time must be after start_time");
+  }
+  if (!segment.empty()) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(segment, absl::MaxSplits('=', 1));
+    bool known = false;
+    for (const char* name : kSegmentTraits) known = known || kv.first == name;
+    if (!known || kv.second.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "segment: \"", segment, "\" is not industry=<value>, tier=<value> or region=<value>"));
+    }
+  }
+  return std::make_pair(from, to);
+}
+
 absl::Status Funnel(Store* store, const hub::v1::GetFunnelRequest& req, hub::v1::Funnel* resp) {
   Side side;
   switch (req.side()) {
@@ -85,21 +107,9 @@ absl::Status Funnel(Store* store, const hub::v1::GetFunnelRequest& req, hub::v1:
     case hub::v1::ACCOUNTS: side = Side::kAccount; break;
     default: return absl::InvalidArgumentError("side: required (PERSONS or ACCOUNTS)");
   }
-  if (!req.has_period()) return absl::InvalidArgumentError("period: required");
-  HUB_ASSIGN_OR_RETURN(int64_t from, DayBound(req.period(), true));
-  HUB_ASSIGN_OR_RETURN(int64_t to, DayBound(req.period(), false));
-  if (to <= from) {
-    return absl::InvalidArgumentError("period: end_time must be after start_time");
-  }
-  if (!req.segment().empty()) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(req.segment(), absl::MaxSplits('=', 1));
-    bool known = false;
-    for (const char* name : kSegmentTraits) known = known || kv.first == name;
-    if (!known || kv.second.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "segment: \"", req.segment(), "\" is not industry=<value>, tier=<value> or region=<value>"));
-    }
-  }
+  HUB_ASSIGN_OR_RETURN(auto days, CheckPeriodAndSegment(req.has_period(), req.period(),
+                                                        req.segment()));
+  const auto [from, to] = days;
   int window = req.conversion_window_days() == 0 ? kDefaultWindowDays : req.conversion_window_days();
   if (window < 1 || window > kMaxWindowDays) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -112,6 +122,102 @@ absl::Status Funnel(Store* store, const hub::v1::GetFunnelRequest& req, hub::v1:
   *resp->mutable_period() = req.period();
   resp->set_segment(req.segment());
   resp->set_conversion_window_days(window);
+  return absl::OkStatus();
+}
+
+// The metrics docs/lifecycle.md defines that Hub does not maintain yet.
+constexpr const char* kUnavailable[] = {
+    "anonymous_visitors", "page_views", "mqls", "sals", "sqls", "sends", "delivered",
+    "unique_open_rate", "click_through_rate", "click_to_open_rate", "unsubscribe_rate",
+    "bounce_rate", "churn_rate", "existing_customer_revenue_share", "nps", "csat",
+    "customer_campaign_open_rate", "customer_campaign_click_through_rate"};
+
+hub::v1::Metric* AddMetric(hub::v1::StageMetrics* out, const char* name, hub::v1::Stage stage,
+                           hub::v1::MetricKind kind) {
+  hub::v1::Metric* m = out->add_metrics();
+  m->set_name(name);
+  m->set_stage(stage);
+  m->set_kind(kind);
+  return m;
+}
+
+void SetRate(hub::v1::Metric* m, int64_t numerator, int64_t denominator) {
+  hub::v1::Rate* r = m->mutable_rate();
+  r->set_numerator(numerator);
+  r->set_denominator(denominator);
+  if (denominator != 0) r->set_value(static_cast<double>(numerator) / denominator);
+}
+
+absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest& req,
+                            hub::v1::StageMetrics* resp) {
+  HUB_ASSIGN_OR_RETURN(auto days, CheckPeriodAndSegment(req.has_period(), req.period(),
+                                                        req.segment()));
+  const auto [from, to] = days;
+  HUB_ASSIGN_OR_RETURN(std::vector<FunnelCount> counts,
+                       store->SumFunnelCounts(Side::kPerson, req.segment(), from, to));
+  const hub::v1::Funnel funnel = FunnelFromCounts(counts, kDefaultWindowDays);
+  HUB_ASSIGN_OR_RETURN(OpportunitySums opps, store->SumOpportunities(req.segment(), from, to));
+  auto sum = [&opps](OpportunityField field) {
+    auto it = opps.find({static_cast<int>(field), 0});
+    return it == opps.end() ? int64_t{0} : it->second;
+  };
+  resp->Clear();
+  *resp->mutable_period() = req.period();
+  resp->set_segment(req.segment());
+  auto wanted = [&req](hub::v1::Stage s) {
+    return req.stage() == hub::v1::STAGE_UNSPECIFIED || req.stage() == s;
+  };
+  auto funnel_rate = [&](hub::v1::Metric* m, int stage) {
+    const hub::v1::Rate& r = funnel.stages(stage - 1).conversion_to_next();
+    SetRate(m, r.numerator(), r.denominator());
+  };
+  if (wanted(hub::v1::ATTRACT)) {
+    funnel_rate(AddMetric(resp, "visitor_to_lead_rate", hub::v1::ATTRACT, hub::v1::OUTCOME), 1);
+  }
+  if (wanted(hub::v1::CAPTURE)) {
+    AddMetric(resp, "new_leads", hub::v1::CAPTURE, hub::v1::OUTCOME)
+        ->set_count(funnel.stages(1).entries());
+    funnel_rate(AddMetric(resp, "lead_to_mql_rate", hub::v1::CAPTURE, hub::v1::OUTCOME), 2);
+  }
+  const int64_t won = sum(OpportunityField::kWon);
+  const int64_t won_cents = sum(OpportunityField::kWonCents);
+  if (wanted(hub::v1::CONVERT)) {
+    AddMetric(resp, "opportunities_created", hub::v1::CONVERT, hub::v1::OUTCOME)
+        ->set_count(sum(OpportunityField::kCreated));
+    SetRate(AddMetric(resp, "win_rate", hub::v1::CONVERT, hub::v1::OUTCOME), won,
+            won + sum(OpportunityField::kLost));
+    AddMetric(resp, "closed_won_revenue", hub::v1::CONVERT, hub::v1::OUTCOME)
+        ->set_amount(won_cents / 100.0);
+    hub::v1::Metric* size = AddMetric(resp, "average_deal_size", hub::v1::CONVERT, hub::v1::OUTCOME);
+    if (won > 0) size->set_value(won_cents / 100.0 / won);
+    // The median of the won deals' whole days from creation to close.
+    std::map<int64_t, int64_t> cycle;
+    for (const auto& [cell, n] : opps) {
+      if (cell.first == static_cast<int>(OpportunityField::kWonCycle)) cycle[cell.second] += n;
+    }
+    hub::v1::Metric* median = AddMetric(resp, "median_sales_cycle_days", hub::v1::CONVERT,
+                                        hub::v1::OUTCOME);
+    if (won > 0) {
+      const int64_t lo_rank = (won - 1) / 2, hi_rank = won / 2;
+      int64_t seen = 0, lo = 0, hi = 0;
+      bool have_lo = false, have_hi = false;
+      for (const auto& [d, n] : cycle) {
+        if (!have_lo && seen + n > lo_rank) lo = d, have_lo = true;
+        if (!have_hi && seen + n > hi_rank) hi = d, have_hi = true;
+        seen += n;
+      }
+      median->set_value((lo + hi) / 2.0);
+    }
+  }
+  if (wanted(hub::v1::EXPAND)) {
+    const int64_t renewals_won = sum(OpportunityField::kRenewalWon);
+    SetRate(AddMetric(resp, "renewal_rate", hub::v1::EXPAND, hub::v1::OUTCOME), renewals_won,
+            renewals_won + sum(OpportunityField::kRenewalLost));
+    // Amounts in cents: numerator and denominator are the two revenues.
+    SetRate(AddMetric(resp, "upsell_revenue_share", hub::v1::EXPAND, hub::v1::OUTCOME),
+            sum(OpportunityField::kUpsellWonCents), won_cents);
+  }
+  for (const char* name : kUnavailable) resp->add_unavailable(name);
   return absl::OkStatus();
 }
 
@@ -167,6 +273,14 @@ grpc::Status MetricsServiceImpl::ListStageTransitions(
   absl::StatusOr<Principal> who = auth_->Authenticate(*context);
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListTransitions(store_, *request, response));
+}
+
+grpc::Status MetricsServiceImpl::GetStageMetrics(grpc::ServerContext* context,
+                                                 const hub::v1::GetStageMetricsRequest* request,
+                                                 hub::v1::StageMetrics* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(StageMetricsOf(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetFunnel(grpc::ServerContext* context,

@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "profile/base/time_util.h"
 
@@ -256,6 +258,20 @@ absl::StatusOr<Opportunity> OpportunityOf(const hub::v1::SourceRecord& r) {
   }
   const std::string* type = Find(r.properties(), "type");
   o.renewal = type != nullptr && *type == "renewal";
+  o.upsell = type != nullptr && *type == "upsell";
+  if (const std::string* amount = Find(r.properties(), "amount")) {
+    // A decimal with at most two fraction digits ("26800.00"), in cents.
+    absl::string_view text = absl::StripAsciiWhitespace(*amount);
+    std::pair<absl::string_view, absl::string_view> parts =
+        absl::StrSplit(text, absl::MaxSplits('.', 1));
+    int64_t units = 0, cents = 0;
+    std::string fraction(parts.second.substr(0, 2));
+    while (fraction.size() < 2) fraction.push_back('0');
+    if (absl::SimpleAtoi(parts.first, &units) && absl::SimpleAtoi(fraction, &cents) &&
+        !parts.first.empty() && parts.first[0] != '-') {
+      o.amount_cents = units * 100 + cents;
+    }
+  }
   return o;
 }
 

@@ -93,9 +93,11 @@ struct Opportunity {
   int64_t closed = kNever;  // kNever while open
   bool won = false;
   bool renewal = false;
+  bool upsell = false;
+  int64_t amount_cents = 0;  // property `amount`; 0 if missing or unparseable
   bool operator==(const Opportunity& o) const {
     return created == o.created && closed == o.closed && won == o.won &&
-           renewal == o.renewal;
+           renewal == o.renewal && upsell == o.upsell && amount_cents == o.amount_cents;
   }
 };
 

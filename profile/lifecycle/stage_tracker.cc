@@ -25,41 +25,35 @@ std::vector<StoredTransition> ToStored(const std::vector<Transition>& history) {
   return out;
 }
 
-// An account's stage state: its opportunities (as text, sorted) and, after
-// a \x1f, the earliest of its members' facts (PersonFacts::Serialize).
-std::string EncodeAccount(std::vector<Opportunity> opps, const PersonFacts& earliest) {
-  std::sort(opps.begin(), opps.end(), [](const Opportunity& a, const Opportunity& b) {
-    return std::tie(a.created, a.closed, a.won, a.renewal) <
-           std::tie(b.created, b.closed, b.won, b.renewal);
-  });
-  std::string out;
+// An account's opportunities as its stage state keeps them, sorted.
+std::vector<StoredOpportunity> ToStoredOpportunities(const std::vector<Opportunity>& opps) {
+  std::vector<StoredOpportunity> out;
+  out.reserve(opps.size());
   for (const Opportunity& o : opps) {
-    absl::StrAppend(&out, o.created, ",", o.closed, ",", int{o.won}, ",", int{o.renewal}, ";");
+    out.push_back({o.created, o.closed == kNever ? 0 : o.closed, o.won, o.renewal, o.upsell,
+                   o.amount_cents});
   }
-  out.push_back('\x1f');
-  out += earliest.Serialize();
+  std::sort(out.begin(), out.end(), [](const StoredOpportunity& a, const StoredOpportunity& b) {
+    return std::tie(a.created_us, a.closed_us, a.won, a.renewal, a.upsell, a.amount_cents) <
+           std::tie(b.created_us, b.closed_us, b.won, b.renewal, b.upsell, b.amount_cents);
+  });
   return out;
 }
 
-absl::Status DecodeAccount(absl::string_view state, std::vector<Opportunity>* opps,
-                           PersonFacts* earliest) {
-  const size_t sep = state.find('\x1f');
-  if (sep == absl::string_view::npos) return absl::DataLossError("account stage state: malformed");
-  for (absl::string_view item : absl::StrSplit(state.substr(0, sep), ';', absl::SkipEmpty())) {
-    std::vector<absl::string_view> f = absl::StrSplit(item, ',');
-    Opportunity o;
-    int won = 0, renewal = 0;
-    if (f.size() != 4 || !absl::SimpleAtoi(f[0], &o.created) ||
-        !absl::SimpleAtoi(f[1], &o.closed) || !absl::SimpleAtoi(f[2], &won) ||
-        !absl::SimpleAtoi(f[3], &renewal)) {
-      return absl::DataLossError("account stage state: malformed opportunity");
-    }
-    o.won = won != 0;
-    o.renewal = renewal != 0;
-    opps->push_back(o);
+std::vector<Opportunity> FromStoredOpportunities(const std::vector<StoredOpportunity>& opps) {
+  std::vector<Opportunity> out;
+  out.reserve(opps.size());
+  for (const StoredOpportunity& o : opps) {
+    Opportunity op;
+    op.created = o.created_us;
+    op.closed = o.closed_us == 0 ? kNever : o.closed_us;
+    op.won = o.won;
+    op.renewal = o.renewal;
+    op.upsell = o.upsell;
+    op.amount_cents = o.amount_cents;
+    out.push_back(op);
   }
-  HUB_ASSIGN_OR_RETURN(*earliest, PersonFacts::Parse(state.substr(sep + 1)));
-  return absl::OkStatus();
+  return out;
 }
 
 }  // namespace
@@ -154,6 +148,7 @@ absl::Status StageTracker::RetireAll(WriteTransaction* tx) {
       HUB_ASSIGN_OR_RETURN(retired_facts_[id], PersonFacts::Parse(state->facts));
     }
     CountHistory(state->side, &*state, {}, "");
+    AddOpportunityContributions(state->opportunities, state->segments, -1, &opportunity_counts_);
     HUB_RETURN_IF_ERROR(tx->DeleteStageState(id));
     if (state->side == Side::kPerson && state->account_id != 0) {
       accounts_[state->account_id].full = true;  // a member left
@@ -173,9 +168,10 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
     WriteTransaction* tx, int64_t id, const AccountChange& change,
     absl::btree_set<int64_t>* dirty) {
   HUB_ASSIGN_OR_RETURN(std::optional<StageState> old, tx->GetStageState(id));
-  std::vector<Opportunity> old_opps;
   PersonFacts earliest;
-  if (old) HUB_RETURN_IF_ERROR(DecodeAccount(old->facts, &old_opps, &earliest));
+  if (old) {
+    HUB_ASSIGN_OR_RETURN(earliest, PersonFacts::Parse(old->facts));
+  }
   std::vector<int64_t> members;
   bool have_members = false;
   if (change.full || !old) {
@@ -205,7 +201,7 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
       if (o.ok()) view.opportunities.push_back(*o);  // unusable ones: no fact
     }
   } else {
-    view.opportunities = old_opps;
+    view.opportunities = FromStoredOpportunities(old->opportunities);
   }
   if (change.traits || change.full || !old) {
     HUB_ASSIGN_OR_RETURN(std::vector<NamedTrait> traits, tx->GetTraits(id));
@@ -219,29 +215,28 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
   } else {
     view.segments = old->segments;
   }
-  const std::string encoded = EncodeAccount(view.opportunities, earliest);
-  std::vector<Opportunity> new_opps;
-  PersonFacts ignored;
-  HUB_RETURN_IF_ERROR(DecodeAccount(encoded, &new_opps, &ignored));  // sorted
-  std::sort(old_opps.begin(), old_opps.end(), [](const Opportunity& a, const Opportunity& b) {
-    return std::tie(a.created, a.closed, a.won, a.renewal) <
-           std::tie(b.created, b.closed, b.won, b.renewal);
-  });
+  std::vector<StoredOpportunity> stored = ToStoredOpportunities(view.opportunities);
+  const bool opps_changed = !old || stored != old->opportunities;
   // Members' histories read the account's opportunities and segments.
-  if (change.members_dirty || !old || new_opps != old_opps || view.segments != old->segments) {
+  if (change.members_dirty || opps_changed || view.segments != old->segments) {
     if (!have_members) {
       HUB_ASSIGN_OR_RETURN(members, tx->MembersOf(id));
     }
     dirty->insert(members.begin(), members.end());
   }
+  if (opps_changed || view.segments != old->segments) {
+    if (old) AddOpportunityContributions(old->opportunities, old->segments, -1, &opportunity_counts_);
+    AddOpportunityContributions(stored, view.segments, +1, &opportunity_counts_);
+  }
   StageState state;
   state.side = Side::kAccount;
-  state.facts = encoded;
+  state.facts = earliest.Serialize();
   state.segments = view.segments;
   state.history = ToStored(History(earliest, view.opportunities, true));
+  state.opportunities = std::move(stored);
   CountHistory(Side::kAccount, old ? &*old : nullptr, state.history, state.segments);
   if (!old || old->facts != state.facts || old->segments != state.segments ||
-      old->history != state.history) {
+      old->history != state.history || old->opportunities != state.opportunities) {
     HUB_RETURN_IF_ERROR(tx->PutStageState(id, state));
   }
   return view;
@@ -396,6 +391,8 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
   }
   HUB_RETURN_IF_ERROR(tx->AddFunnelCounts(std::move(counts_)));
   counts_.clear();
+  HUB_RETURN_IF_ERROR(tx->AddOpportunityCounts(std::move(opportunity_counts_)));
+  opportunity_counts_.clear();
   return absl::OkStatus();
 }
 

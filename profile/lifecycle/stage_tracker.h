@@ -104,6 +104,7 @@ class StageTracker {
   absl::btree_map<int64_t, PersonFacts> retired_facts_;
   // Funnel counter changes, written once at the end of Apply.
   FunnelDeltas counts_;
+  OpportunityDeltas opportunity_counts_;
   absl::btree_map<int64_t, AccountChange> accounts_;  // ids as noted
   // Facts computed in this Apply (members of accounts read them here).
   absl::btree_map<int64_t, PersonFacts> facts_;

@@ -26,6 +26,65 @@ void AddContributions(Side side, const std::vector<StoredTransition>& history,
   }
 }
 
+void AddOpportunityContributions(const std::vector<StoredOpportunity>& opportunities,
+                                 absl::string_view segments, int64_t sign,
+                                 OpportunityDeltas* deltas) {
+  if (opportunities.empty()) return;
+  auto add = [&](const std::string& seg, int64_t at, OpportunityField field, int64_t days,
+                 int64_t n) {
+    if (n != 0) (*deltas)[{seg, DayOf(at), static_cast<int>(field), days}] += sign * n;
+  };
+  for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
+    const std::string seg(segment);
+    for (const StoredOpportunity& o : opportunities) {
+      add(seg, o.created_us, OpportunityField::kCreated, 0, 1);
+      if (o.closed_us == 0) continue;
+      add(seg, o.closed_us, o.won ? OpportunityField::kWon : OpportunityField::kLost, 0, 1);
+      if (o.renewal) {
+        add(seg, o.closed_us, o.won ? OpportunityField::kRenewalWon : OpportunityField::kRenewalLost,
+            0, 1);
+      }
+      if (!o.won) continue;
+      add(seg, o.closed_us, OpportunityField::kWonCents, 0, o.amount_cents);
+      if (o.upsell) add(seg, o.closed_us, OpportunityField::kUpsellWonCents, 0, o.amount_cents);
+      // Whole days, rounded down (a deal closed on its creation day, before
+      // the creation time, is -1).
+      const int64_t span = o.closed_us - o.created_us;
+      add(seg, o.closed_us, OpportunityField::kWonCycle,
+          span / kDayMicros - (span % kDayMicros < 0 ? 1 : 0), 1);
+    }
+  }
+}
+
+void OpportunityIndex::Apply(const OpportunityDeltas& deltas) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [key, n] : deltas) {
+    if (n == 0) continue;
+    const auto& [segment, day, field, days] = key;
+    auto& days_map = by_segment_[segment];
+    Cells& cells = days_map[day];
+    int64_t& v = cells[{field, days}];
+    v += n;
+    if (v == 0) {
+      cells.erase({field, days});
+      if (cells.empty()) days_map.erase(day);
+    }
+  }
+}
+
+OpportunitySums OpportunityIndex::Sum(const std::string& segment, int64_t from_day,
+                                      int64_t to_day) const {
+  OpportunitySums sums;
+  absl::MutexLock lock(&mu_);
+  auto it = by_segment_.find(segment);
+  if (it == by_segment_.end()) return sums;
+  for (auto d = it->second.lower_bound(from_day); d != it->second.end() && d->first < to_day;
+       ++d) {
+    for (const auto& [cell, n] : d->second) sums[cell] += n;
+  }
+  return sums;
+}
+
 void FunnelIndex::Apply(const FunnelDeltas& deltas) {
   absl::MutexLock lock(&mu_);
   for (const auto& [key, n] : deltas) {

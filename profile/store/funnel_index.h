@@ -34,6 +34,26 @@ int64_t DayOf(int64_t micros);
 void AddContributions(Side side, const std::vector<StoredTransition>& history,
                       absl::string_view segments, int64_t sign, FunnelDeltas* deltas);
 
+// Adds `sign` times what an account's opportunities contribute to the
+// opportunity counters under each of its segments.
+void AddOpportunityContributions(const std::vector<StoredOpportunity>& opportunities,
+                                 absl::string_view segments, int64_t sign,
+                                 OpportunityDeltas* deltas);
+
+// The opportunity counters, in memory, like FunnelIndex: derived from the
+// accounts' stage states. Thread-safe.
+class OpportunityIndex {
+ public:
+  void Apply(const OpportunityDeltas& deltas) ABSL_LOCKS_EXCLUDED(mu_);
+  OpportunitySums Sum(const std::string& segment, int64_t from_day, int64_t to_day) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  using Cells = absl::flat_hash_map<std::pair<int, int64_t>, int64_t>;
+  mutable absl::Mutex mu_;
+  std::map<std::string, absl::btree_map<int64_t, Cells>> by_segment_ ABSL_GUARDED_BY(mu_);
+};
+
 // Thread-safe.
 class FunnelIndex {
  public:

@@ -28,13 +28,47 @@ namespace {
 
 // A history as 32 bytes per transition: at, stage, left, reached, each a
 // little-endian int64.
+void PutInt64(std::string* out, int64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
+}
+
+int64_t GetInt64(const char* p) {
+  uint64_t u = 0;
+  for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  return static_cast<int64_t>(u);
+}
+
+// Opportunities as 32 bytes each: created, closed, flags (won 1, renewal 2,
+// upsell 4), amount in cents.
+std::string EncodeOpportunities(const std::vector<StoredOpportunity>& opps) {
+  std::string out;
+  out.reserve(opps.size() * 32);
+  for (const StoredOpportunity& o : opps) {
+    PutInt64(&out, o.created_us);
+    PutInt64(&out, o.closed_us);
+    PutInt64(&out, (o.won ? 1 : 0) | (o.renewal ? 2 : 0) | (o.upsell ? 4 : 0));
+    PutInt64(&out, o.amount_cents);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<StoredOpportunity>> DecodeOpportunities(const std::string& bytes) {
+  if (bytes.size() % 32 != 0) return absl::DataLossError("stage opportunities: malformed");
+  std::vector<StoredOpportunity> out(bytes.size() / 32);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char* p = bytes.data() + 32 * i;
+    const int64_t flags = GetInt64(p + 16);
+    out[i] = {GetInt64(p), GetInt64(p + 8), (flags & 1) != 0, (flags & 2) != 0,
+              (flags & 4) != 0, GetInt64(p + 24)};
+  }
+  return out;
+}
+
 std::string EncodeHistory(const std::vector<StoredTransition>& history) {
   std::string out;
   out.reserve(history.size() * 32);
   for (const StoredTransition& t : history) {
-    for (int64_t v : {t.at_us, int64_t{t.stage}, t.left_us, t.reached_us}) {
-      for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
-    }
+    for (int64_t v : {t.at_us, int64_t{t.stage}, t.left_us, t.reached_us}) PutInt64(&out, v);
   }
   return out;
 }
@@ -44,10 +78,9 @@ absl::StatusOr<std::vector<StoredTransition>> DecodeHistory(const std::string& b
   std::vector<StoredTransition> out(bytes.size() / 32);
   const char* p = bytes.data();
   auto next = [&p]() {
-    uint64_t u = 0;
-    for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+    const int64_t v = GetInt64(p);
     p += 8;
-    return static_cast<int64_t>(u);
+    return v;
   };
   for (StoredTransition& t : out) {
     t.at_us = next();
@@ -62,8 +95,8 @@ absl::StatusOr<std::vector<StoredTransition>> DecodeHistory(const std::string& b
 
 absl::StatusOr<std::optional<StageState>> GetStageState(Connection* conn, int64_t id) {
   HUB_ASSIGN_OR_RETURN(Statement * s,
-                       conn->Prepare("SELECT side, facts, account_id, segments, history FROM "
-                                     "stage_state WHERE profile_id=?"));
+                       conn->Prepare("SELECT side, facts, account_id, segments, history, "
+                                     "opportunities FROM stage_state WHERE profile_id=?"));
   ScopedReset reset(s);
   s->Bind(1, id);
   HUB_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -74,6 +107,7 @@ absl::StatusOr<std::optional<StageState>> GetStageState(Connection* conn, int64_
   state.account_id = s->Int(2);
   state.segments = s->Text(3);
   HUB_ASSIGN_OR_RETURN(state.history, DecodeHistory(s->Text(4)));
+  HUB_ASSIGN_OR_RETURN(state.opportunities, DecodeOpportunities(s->Text(5)));
   return std::optional<StageState>(std::move(state));
 }
 
@@ -81,7 +115,8 @@ absl::Status PutStageState(Connection* conn, int64_t id, const StageState& state
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
       conn->Prepare("INSERT OR REPLACE INTO stage_state(profile_id, side, facts, "
-                    "account_id, segments, history) VALUES(?, ?, ?, ?, ?, ?)"));
+                    "account_id, segments, history, opportunities) "
+                    "VALUES(?, ?, ?, ?, ?, ?, ?)"));
   ScopedReset reset(s);
   return s->Bind(1, id)
       .Bind(2, static_cast<int64_t>(state.side))
@@ -89,6 +124,7 @@ absl::Status PutStageState(Connection* conn, int64_t id, const StageState& state
       .Bind(4, state.account_id)
       .Bind(5, state.segments)
       .BindBlob(6, EncodeHistory(state.history))
+      .BindBlob(7, EncodeOpportunities(state.opportunities))
       .Run();
 }
 
@@ -172,16 +208,23 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
   return out;
 }
 
-absl::Status LoadFunnel(Connection* conn, FunnelIndex* index) {
-  HUB_ASSIGN_OR_RETURN(Statement * s,
-                       conn->Prepare("SELECT side, segments, history FROM stage_state"));
+absl::Status LoadFunnel(Connection* conn, FunnelIndex* index,
+                        OpportunityIndex* opportunities) {
+  HUB_ASSIGN_OR_RETURN(
+      Statement * s,
+      conn->Prepare("SELECT side, segments, history, opportunities FROM stage_state"));
   ScopedReset reset(s);
+  OpportunityDeltas deltas;
   for (;;) {
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
     HUB_ASSIGN_OR_RETURN(std::vector<StoredTransition> history, DecodeHistory(s->Text(2)));
-    index->AddHistory(s->Int(0) == 0 ? Side::kPerson : Side::kAccount, history, s->Text(1));
+    const std::string segments = s->Text(1);
+    index->AddHistory(s->Int(0) == 0 ? Side::kPerson : Side::kAccount, history, segments);
+    HUB_ASSIGN_OR_RETURN(std::vector<StoredOpportunity> opps, DecodeOpportunities(s->Text(3)));
+    AddOpportunityContributions(opps, segments, 1, &deltas);
   }
+  opportunities->Apply(deltas);
   return absl::OkStatus();
 }
 

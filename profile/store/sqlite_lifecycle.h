@@ -37,7 +37,8 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
     sqlite::Connection* conn, const std::string& domain);
 // Adds every stored stage history's funnel contributions to `index` (one
 // scan of the histories, O(transitions)).
-absl::Status LoadFunnel(sqlite::Connection* conn, FunnelIndex* index);
+absl::Status LoadFunnel(sqlite::Connection* conn, FunnelIndex* index,
+                        OpportunityIndex* opportunities);
 
 }  // namespace sqlite_internal
 }  // namespace hub

@@ -212,7 +212,8 @@ CREATE TABLE stage_state(
   facts BLOB NOT NULL,
   account_id INTEGER NOT NULL,      -- persons: live account the history used
   segments TEXT NOT NULL,           -- funnel segments counted under
-  history BLOB NOT NULL);           -- transitions (at, stage, left, reached)
+  history BLOB NOT NULL,            -- transitions (at, stage, left, reached)
+  opportunities BLOB NOT NULL);     -- accounts: the opportunities it used
 
 -- An account's opportunities without reading its other events.
 CREATE INDEX records_opportunities ON records(account_id) WHERE entity=4;

@@ -69,7 +69,7 @@ class SqliteStore : public Store {
   // O(transitions)).
   absl::Status LoadFunnel() {
     absl::MutexLock lock(&writer_mu_);
-    return sqlite_internal::LoadFunnel(writer_.get(), &funnel_);
+    return sqlite_internal::LoadFunnel(writer_.get(), &funnel_, &opportunities_);
   }
 
   absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite() override {
@@ -81,7 +81,8 @@ class SqliteStore : public Store {
         return s;
       }
     }
-    return sqlite_internal::BeginWrite(writer_.get(), &writer_mu_, filter_.get(), &funnel_);
+    return sqlite_internal::BeginWrite(writer_.get(), &writer_mu_, filter_.get(), &funnel_,
+                                       &opportunities_);
   }
 
   absl::StatusOr<int64_t> ResolveId(Side side, int64_t id) override {
@@ -337,6 +338,10 @@ class SqliteStore : public Store {
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) override {
     return funnel_.Sum(side, segment, from_day, to_day);
   }
+  absl::StatusOr<OpportunitySums> SumOpportunities(const std::string& segment,
+                                                   int64_t from_day, int64_t to_day) override {
+    return opportunities_.Sum(segment, from_day, to_day);
+  }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
       int limit) override {
@@ -453,6 +458,7 @@ class SqliteStore : public Store {
   std::unique_ptr<KeyFilter> filter_ ABSL_GUARDED_BY(writer_mu_);
   // The funnel counters (derived from the stage histories; not persisted).
   FunnelIndex funnel_;
+  OpportunityIndex opportunities_;
   absl::Mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(pool_mu_);
 };

@@ -38,8 +38,13 @@ int ChangeRank(absl::string_view change) {
 class SqliteWriteTransaction : public WriteTransaction {
  public:
   SqliteWriteTransaction(Connection* conn, absl::Mutex* mu, KeyFilter* filter,
-                         FunnelIndex* funnel)
-      : conn_(conn), mu_(mu), filter_(filter), funnel_index_(funnel), now_us_(NowMicros()) {}
+                         FunnelIndex* funnel, OpportunityIndex* opportunities)
+      : conn_(conn),
+        mu_(mu),
+        filter_(filter),
+        funnel_index_(funnel),
+        opportunity_index_(opportunities),
+        now_us_(NowMicros()) {}
   ~SqliteWriteTransaction() override {
     if (!done_) conn_->Exec("ROLLBACK").IgnoreError();
     mu_->Unlock();
@@ -153,6 +158,10 @@ class SqliteWriteTransaction : public WriteTransaction {
   }
   absl::Status DeleteStageState(int64_t id) override {
     return sqlite_internal::DeleteStageState(conn_, id);
+  }
+  absl::Status AddOpportunityCounts(OpportunityDeltas deltas) override {
+    for (const auto& [key, n] : deltas) opportunity_deltas_[key] += n;
+    return absl::OkStatus();
   }
   absl::Status AddFunnelCounts(FunnelDeltas deltas) override {
     if (funnel_.empty()) {
@@ -540,6 +549,7 @@ class SqliteWriteTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     done_ = true;
     funnel_index_->Apply(funnel_);  // the histories it derives from are durable
+    opportunity_index_->Apply(opportunity_deltas_);
     return absl::OkStatus();
   }
 
@@ -656,6 +666,8 @@ class SqliteWriteTransaction : public WriteTransaction {
   KeyFilter* filter_;
   FunnelIndex* funnel_index_;
   FunnelDeltas funnel_;  // applied to funnel_index_ on commit
+  OpportunityIndex* opportunity_index_;
+  OpportunityDeltas opportunity_deltas_;  // applied to opportunity_index_ on commit
  // every key in the store (and inserted by this tx)
   int64_t now_us_;
   bool done_ = false;
@@ -679,8 +691,9 @@ class SqliteWriteTransaction : public WriteTransaction {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite(
-    sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter, FunnelIndex* funnel) {
-  auto tx = std::make_unique<SqliteWriteTransaction>(conn, mu, filter, funnel);
+    sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter, FunnelIndex* funnel,
+    OpportunityIndex* opportunities) {
+  auto tx = std::make_unique<SqliteWriteTransaction>(conn, mu, filter, funnel, opportunities);
   HUB_RETURN_IF_ERROR(tx->Begin());  // on error tx's destructor unlocks
   return std::unique_ptr<WriteTransaction>(std::move(tx));
 }

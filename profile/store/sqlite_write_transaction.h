@@ -21,8 +21,8 @@ namespace sqlite_internal {
 // lookup and adds the keys it inserts. The funnel counter changes it is
 // given are applied to `funnel` when it commits.
 absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite(
-    sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter, FunnelIndex* funnel)
-    ABSL_UNLOCK_FUNCTION(mu);
+    sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter, FunnelIndex* funnel,
+    OpportunityIndex* opportunities) ABSL_UNLOCK_FUNCTION(mu);
 
 }  // namespace sqlite_internal
 }  // namespace hub

@@ -51,6 +51,21 @@ struct StoredTransition {
   }
 };
 
+// An account's opportunity as its stage state keeps it (times in Unix
+// microseconds).
+struct StoredOpportunity {
+  int64_t created_us = 0;
+  int64_t closed_us = 0;  // 0 while open
+  bool won = false;
+  bool renewal = false;
+  bool upsell = false;
+  int64_t amount_cents = 0;
+  bool operator==(const StoredOpportunity& o) const {
+    return created_us == o.created_us && closed_us == o.closed_us && won == o.won &&
+           renewal == o.renewal && upsell == o.upsell && amount_cents == o.amount_cents;
+  }
+};
+
 // The lifecycle state of a profile (profile/lifecycle): what its stage
 // history was last computed from, so a batch recomputes only what changed.
 struct StageState {
@@ -64,6 +79,8 @@ struct StageState {
   std::string segments;
   // The stage history, oldest first.
   std::vector<StoredTransition> history;
+  // Accounts: the opportunities the history used, sorted.
+  std::vector<StoredOpportunity> opportunities;
 };
 
 // A change to one funnel counter: the entries into `stage` on a UTC `day`
@@ -79,6 +96,26 @@ struct FunnelCount {
   int64_t stay_days = -1;
   int64_t n = 0;
 };
+
+// Opportunity counter changes keyed (segment, UTC day, field, days): the
+// opportunities created (kCreated) and closed (the others) on that day under
+// an account segment. kWonCycle counts won ones by whole days from created
+// to closed (`days`); the amounts are in cents; `days` is 0 elsewhere.
+enum class OpportunityField : int {
+  kCreated = 0,
+  kWon = 1,
+  kLost = 2,
+  kWonCents = 3,
+  kUpsellWonCents = 4,
+  kRenewalWon = 5,
+  kRenewalLost = 6,
+  kWonCycle = 7,
+};
+using OpportunityDeltas =
+    std::map<std::tuple<std::string, int64_t, int, int64_t>, int64_t>;
+
+// Opportunity counters summed over days: field and days -> sum.
+using OpportunitySums = std::map<std::pair<int, int64_t>, int64_t>;
 
 // Funnel counter changes keyed (side, segment, day, stage, reach_days,
 // stay_days) as in FunnelCount.
@@ -391,6 +428,8 @@ class WriteTransaction {
   // Changes the funnel counters by `deltas` when (and only if) the
   // transaction commits.
   virtual absl::Status AddFunnelCounts(FunnelDeltas deltas) = 0;
+  // The same for the opportunity counters.
+  virtual absl::Status AddOpportunityCounts(OpportunityDeltas deltas) = 0;
   // The current revisions of a person's own person-side records, events
   // included, opportunities not (for rebuilding its facts).
   virtual absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(
@@ -519,6 +558,10 @@ class Store {
   // [from_day, to_day), summed over the days (FunnelCount::day is 0).
   virtual absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) = 0;
+  // The opportunity counters of `segment` for UTC days in [from_day, to_day).
+  virtual absl::StatusOr<OpportunitySums> SumOpportunities(const std::string& segment,
+                                                           int64_t from_day,
+                                                           int64_t to_day) = 0;
 
   // Returns the quarantined records with their reasons, oldest first.
   virtual absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

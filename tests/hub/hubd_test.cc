@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "hub/auth.h"
@@ -560,6 +561,65 @@ TEST_F(HubdTest, FunnelMatchesTheTruthExactly) {
   }
   EXPECT_EQ(mismatches, 0) << "of " << compared << " funnel rows";
   std::printf("funnel rows: %d compared, %d differ\n", compared, mismatches);
+}
+
+TEST_F(HubdTest, StageMetricsMatchTheTruthExactly) {
+  auto rows = ReadCsv(dir_->File("world/truth/metrics.csv"),
+                      "side,start,end,segment,metric,numerator,denominator,value");
+  ASSERT_GT(rows.size(), 1000u);
+  std::map<std::string, hub::v1::StageMetrics> responses;
+  std::set<std::string> names;
+  int compared = 0, mismatches = 0;
+  for (const auto& f : rows) {
+    ASSERT_EQ(f.size(), 8u);
+    names.insert(f[4]);
+    const std::string key = absl::StrCat(f[1], "|", f[2], "|", f[3]);
+    if (!responses.count(key)) {
+      hub::v1::GetStageMetricsRequest req;
+      *req.mutable_period()->mutable_start_time() = ToProtoTime(absl::FromUnixMicros(MicrosOf(f[1])));
+      *req.mutable_period()->mutable_end_time() = ToProtoTime(absl::FromUnixMicros(MicrosOf(f[2])));
+      req.set_segment(f[3]);
+      grpc::Status s = client_->metrics()->GetStageMetrics(client_->Ctx().get(), req, &responses[key]);
+      ASSERT_TRUE(s.ok()) << key << ": " << s.error_message();
+    }
+    const hub::v1::Metric* got = nullptr;
+    for (const hub::v1::Metric& m : responses[key].metrics()) {
+      if (m.name() == f[4]) got = &m;
+    }
+    if (got == nullptr) continue;  // listed as unavailable (checked below)
+    std::string got_text;
+    if (got->has_count()) {
+      got_text = absl::StrCat(got->count(), ",,");
+    } else if (got->has_amount()) {
+      got_text = absl::StrCat(absl::StrFormat("%.0f", got->amount()), ",,");
+    } else if (got->has_rate()) {
+      // Revenue shares are kept in cents: compare them by value only.
+      const bool cents = f[4] == "upsell_revenue_share";
+      const hub::v1::Rate& r = got->rate();
+      got_text = absl::StrCat(cents ? f[5] : absl::StrCat(r.numerator()), ",",
+                              cents ? f[6] : absl::StrCat(r.denominator()), ",",
+                              r.has_value() ? absl::StrFormat("%.6f", r.value()) : "");
+    } else {
+      // A value (the median; the average deal size, whose revenue and count
+      // are closed_won_revenue and win_rate's numerator).
+      const bool average = f[4] == "average_deal_size";
+      got_text = absl::StrCat(average ? f[5] : "", ",", average ? f[6] : "", ",",
+                              got->has_value() ? absl::StrFormat("%.6f", got->value()) : "");
+    }
+    const std::string want_text = absl::StrCat(f[5], ",", f[6], ",", f[7]);
+    ++compared;
+    if (got_text != want_text && ++mismatches <= 10) {
+      ADD_FAILURE() << key << " " << f[4] << ": want " << want_text << " got " << got_text;
+    }
+  }
+  EXPECT_EQ(mismatches, 0) << "of " << compared;
+  // Every metric of the truth is either answered or listed as unavailable.
+  const hub::v1::StageMetrics& any = responses.begin()->second;
+  std::set<std::string> covered(any.unavailable().begin(), any.unavailable().end());
+  for (const hub::v1::Metric& m : any.metrics()) covered.insert(m.name());
+  EXPECT_EQ(covered, names);
+  std::printf("stage metrics: %d values compared, %d differ; %d of %zu metrics maintained\n",
+              compared, mismatches, any.metrics_size(), names.size());
 }
 
 TEST_F(HubdTest, MetricsRequestsAreValidated) {

@@ -39,6 +39,10 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->DeleteStageState(id);
   }
+  absl::Status AddOpportunityCounts(OpportunityDeltas c) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddOpportunityCounts(std::move(c));
+  }
   absl::Status AddFunnelCounts(FunnelDeltas c) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AddFunnelCounts(std::move(c));
