@@ -127,10 +127,8 @@ absl::Status Funnel(Store* store, const hub::v1::GetFunnelRequest& req, hub::v1:
 
 // The metrics docs/lifecycle.md defines that Hub does not maintain yet.
 constexpr const char* kUnavailable[] = {
-    "anonymous_visitors", "page_views", "mqls", "sals", "sqls", "sends", "delivered",
-    "unique_open_rate", "click_through_rate", "click_to_open_rate", "unsubscribe_rate",
-    "bounce_rate", "churn_rate", "existing_customer_revenue_share", "nps", "csat",
-    "customer_campaign_open_rate", "customer_campaign_click_through_rate"};
+    "anonymous_visitors", "page_views", "mqls", "sals", "sqls", "churn_rate",
+    "existing_customer_revenue_share", "nps", "csat"};
 
 hub::v1::Metric* AddMetric(hub::v1::StageMetrics* out, const char* name, hub::v1::Stage stage,
                            hub::v1::MetricKind kind) {
@@ -156,8 +154,8 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
   HUB_ASSIGN_OR_RETURN(std::vector<FunnelCount> counts,
                        store->SumFunnelCounts(Side::kPerson, req.segment(), from, to));
   const hub::v1::Funnel funnel = FunnelFromCounts(counts, kDefaultWindowDays);
-  HUB_ASSIGN_OR_RETURN(OpportunitySums opps, store->SumOpportunities(req.segment(), from, to));
-  auto sum = [&opps](OpportunityField field) {
+  HUB_ASSIGN_OR_RETURN(MetricSums opps, store->SumMetrics(req.segment(), from, to));
+  auto sum = [&opps](MetricField field) {
     auto it = opps.find({static_cast<int>(field), 0});
     return it == opps.end() ? int64_t{0} : it->second;
   };
@@ -179,13 +177,29 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
         ->set_count(funnel.stages(1).entries());
     funnel_rate(AddMetric(resp, "lead_to_mql_rate", hub::v1::CAPTURE, hub::v1::OUTCOME), 2);
   }
-  const int64_t won = sum(OpportunityField::kWon);
-  const int64_t won_cents = sum(OpportunityField::kWonCents);
+  if (wanted(hub::v1::NURTURE)) {
+    const int64_t sends = sum(MetricField::kSends), delivered = sum(MetricField::kDelivered);
+    const int64_t opened = sum(MetricField::kOpened), clicked = sum(MetricField::kClicked);
+    AddMetric(resp, "sends", hub::v1::NURTURE, hub::v1::ACTIVITY)->set_count(sends);
+    AddMetric(resp, "delivered", hub::v1::NURTURE, hub::v1::ACTIVITY)->set_count(delivered);
+    SetRate(AddMetric(resp, "unique_open_rate", hub::v1::NURTURE, hub::v1::OUTCOME), opened,
+            delivered);
+    SetRate(AddMetric(resp, "click_through_rate", hub::v1::NURTURE, hub::v1::OUTCOME), clicked,
+            delivered);
+    SetRate(AddMetric(resp, "click_to_open_rate", hub::v1::NURTURE, hub::v1::OUTCOME), clicked,
+            opened);
+    SetRate(AddMetric(resp, "unsubscribe_rate", hub::v1::NURTURE, hub::v1::OUTCOME),
+            sum(MetricField::kUnsubscribed), delivered);
+    SetRate(AddMetric(resp, "bounce_rate", hub::v1::NURTURE, hub::v1::OUTCOME),
+            sum(MetricField::kBounced), sends);
+  }
+  const int64_t won = sum(MetricField::kWon);
+  const int64_t won_cents = sum(MetricField::kWonCents);
   if (wanted(hub::v1::CONVERT)) {
     AddMetric(resp, "opportunities_created", hub::v1::CONVERT, hub::v1::OUTCOME)
-        ->set_count(sum(OpportunityField::kCreated));
+        ->set_count(sum(MetricField::kCreated));
     SetRate(AddMetric(resp, "win_rate", hub::v1::CONVERT, hub::v1::OUTCOME), won,
-            won + sum(OpportunityField::kLost));
+            won + sum(MetricField::kLost));
     AddMetric(resp, "closed_won_revenue", hub::v1::CONVERT, hub::v1::OUTCOME)
         ->set_amount(won_cents / 100.0);
     hub::v1::Metric* size = AddMetric(resp, "average_deal_size", hub::v1::CONVERT, hub::v1::OUTCOME);
@@ -193,7 +207,7 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
     // The median of the won deals' whole days from creation to close.
     std::map<int64_t, int64_t> cycle;
     for (const auto& [cell, n] : opps) {
-      if (cell.first == static_cast<int>(OpportunityField::kWonCycle)) cycle[cell.second] += n;
+      if (cell.first == static_cast<int>(MetricField::kWonCycle)) cycle[cell.second] += n;
     }
     hub::v1::Metric* median = AddMetric(resp, "median_sales_cycle_days", hub::v1::CONVERT,
                                         hub::v1::OUTCOME);
@@ -210,12 +224,18 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
     }
   }
   if (wanted(hub::v1::EXPAND)) {
-    const int64_t renewals_won = sum(OpportunityField::kRenewalWon);
+    const int64_t renewals_won = sum(MetricField::kRenewalWon);
     SetRate(AddMetric(resp, "renewal_rate", hub::v1::EXPAND, hub::v1::OUTCOME), renewals_won,
-            renewals_won + sum(OpportunityField::kRenewalLost));
+            renewals_won + sum(MetricField::kRenewalLost));
     // Amounts in cents: numerator and denominator are the two revenues.
     SetRate(AddMetric(resp, "upsell_revenue_share", hub::v1::EXPAND, hub::v1::OUTCOME),
-            sum(OpportunityField::kUpsellWonCents), won_cents);
+            sum(MetricField::kUpsellWonCents), won_cents);
+    const int64_t customer_delivered = sum(MetricField::kCustomerDelivered);
+    SetRate(AddMetric(resp, "customer_campaign_open_rate", hub::v1::EXPAND, hub::v1::OUTCOME),
+            sum(MetricField::kCustomerOpened), customer_delivered);
+    SetRate(AddMetric(resp, "customer_campaign_click_through_rate", hub::v1::EXPAND,
+                      hub::v1::OUTCOME),
+            sum(MetricField::kCustomerClicked), customer_delivered);
   }
   for (const char* name : kUnavailable) resp->add_unavailable(name);
   return absl::OkStatus();

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
+#include "profile/base/hash.h"
 #include "profile/base/time_util.h"
 
 namespace hub {
@@ -31,7 +32,7 @@ const std::string* Find(const google::protobuf::Map<std::string, std::string>& m
 }
 
 // Fixed-width little-endian encoding of the facts (version byte first).
-constexpr char kFactsVersion = 1;
+constexpr char kFactsVersion = 2;
 
 void PutInt(std::string* out, int64_t v) {
   char buf[8];
@@ -118,6 +119,7 @@ void PersonFacts::Fold(const hub::v1::SourceRecord& r, const StageRules& rules) 
   };
   declare(rules.lead_status, "lead_status");
   declare(rules.lifecycle_stage, "lifecyclestage");
+  if (r.entity() == hub::v1::EMAIL_ACTIVITY) AddSend(r);
   if (IsEvent(r.entity()) && !r.event_type().empty()) {
     auto it = rules.engagement_points.find(r.event_type());
     if (it != rules.engagement_points.end() && it->second > 0) {
@@ -144,6 +146,40 @@ void PersonFacts::AddEngagement(int64_t at, int32_t points, const StageRules& ru
     FindCrossing(rules);
   }
   DropAfterCrossing();
+}
+
+void PersonFacts::MergeSend(const Send& s) {
+  auto it = std::lower_bound(sends.begin(), sends.end(), s.key,
+                             [](const Send& a, uint64_t key) { return a.key < key; });
+  if (it == sends.end() || it->key != s.key) it = sends.insert(it, Send{s.key});
+  it->sent = std::min(it->sent, s.sent);
+  it->flags |= s.flags;
+}
+
+void PersonFacts::AddSend(const hub::v1::SourceRecord& r) {
+  const std::string* campaign = Find(r.properties(), "campaign_id");
+  const std::string* member = nullptr;
+  for (const hub::v1::Identifier& id : r.identifiers()) {
+    if (id.type() == "mailchimp.member_id") member = &id.value();
+  }
+  if (campaign == nullptr || member == nullptr || campaign->empty() || member->empty()) return;
+  Send s;
+  s.key = Fnv1a64(*member, Fnv1a64("\x1f", Fnv1a64(*campaign)));
+  const std::string& type = r.event_type();
+  if (type == "email_sent") {
+    s.sent = Micros(r.occurred_at());
+  } else if (type == "email_bounced") {
+    s.flags = kBounced;
+  } else if (type == "email_opened") {
+    s.flags = kOpened;
+  } else if (type == "email_clicked") {
+    s.flags = kClicked;
+  } else if (type == "email_unsubscribed") {
+    s.flags = kUnsubscribed;
+  } else {
+    return;
+  }
+  MergeSend(s);
 }
 
 void PersonFacts::DropAfterCrossing() {
@@ -183,6 +219,7 @@ void PersonFacts::Absorb(const PersonFacts& other, const StageRules& rules) {
   all.insert(all.end(), other.engagement.begin(), other.engagement.end());
   std::sort(all.begin(), all.end());
   engagement = std::move(all);
+  for (const Send& send : other.sends) MergeSend(send);
   FindCrossing(rules);
   DropAfterCrossing();
 }
@@ -196,7 +233,8 @@ void PersonFacts::TakeEarliest(const PersonFacts& m) {
 
 bool PersonFacts::operator==(const PersonFacts& o) const {
   return first_seen == o.first_seen && identified == o.identified &&
-         engaged == o.engaged && declared == o.declared && engagement == o.engagement;
+         engaged == o.engaged && declared == o.declared && engagement == o.engagement &&
+         sends == o.sends;
 }
 
 std::string PersonFacts::Serialize() const {
@@ -210,6 +248,12 @@ std::string PersonFacts::Serialize() const {
     PutInt(&out, at);
     PutInt(&out, points);
   }
+  PutInt(&out, static_cast<int64_t>(sends.size()));
+  for (const Send& s : sends) {
+    PutInt(&out, static_cast<int64_t>(s.key));
+    PutInt(&out, s.sent);
+    PutInt(&out, s.flags);
+  }
   return out;
 }
 
@@ -221,7 +265,7 @@ absl::StatusOr<PersonFacts> PersonFacts::Parse(absl::string_view in) {
   ok = ok && GetInt(&in, &f.first_seen) && GetInt(&in, &f.identified) &&
        GetInt(&in, &f.engaged);
   for (int64_t& d : f.declared) ok = ok && GetInt(&in, &d);
-  ok = ok && GetInt(&in, &n) && n >= 0 && static_cast<size_t>(n) * 16 == in.size();
+  ok = ok && GetInt(&in, &n) && n >= 0 && static_cast<size_t>(n) * 16 <= in.size();
   if (!ok) return absl::DataLossError("stage facts: malformed");
   f.engagement.resize(n);
   for (auto& [at, points] : f.engagement) {
@@ -229,6 +273,19 @@ absl::StatusOr<PersonFacts> PersonFacts::Parse(absl::string_view in) {
     GetInt(&in, &at);
     GetInt(&in, &p);
     points = static_cast<int32_t>(p);
+  }
+  int64_t sends = 0;
+  if (!GetInt(&in, &sends) || sends < 0 || static_cast<size_t>(sends) * 24 != in.size()) {
+    return absl::DataLossError("stage facts: malformed sends");
+  }
+  f.sends.resize(sends);
+  for (Send& s : f.sends) {
+    int64_t key = 0, flags = 0;
+    GetInt(&in, &key);
+    GetInt(&in, &s.sent);
+    GetInt(&in, &flags);
+    s.key = static_cast<uint64_t>(key);
+    s.flags = static_cast<uint32_t>(flags);
   }
   return f;
 }

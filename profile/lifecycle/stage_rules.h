@@ -65,6 +65,19 @@ struct PersonFacts {
   // needs to find the new crossing. Later events can never matter again.
   std::vector<std::pair<int64_t, int32_t>> engagement;
 
+  // The person's email sends (for the stage metrics), by key: one per
+  // (campaign_id, mailchimp.member_id) seen on an EMAIL_ACTIVITY record.
+  struct Send {
+    uint64_t key = 0;         // Fnv1a64 of campaign_id, \x1f, member id
+    int64_t sent = kNever;    // earliest email_sent time; kNever: no send seen
+    uint32_t flags = 0;       // kBounced | kOpened | kClicked | kUnsubscribed
+    bool operator==(const Send& o) const {
+      return key == o.key && sent == o.sent && flags == o.flags;
+    }
+  };
+  static constexpr uint32_t kBounced = 1, kOpened = 2, kClicked = 4, kUnsubscribed = 8;
+  std::vector<Send> sends;
+
   bool empty() const { return first_seen == kNever; }
   int64_t Declared(Stage s) const;
 
@@ -73,7 +86,7 @@ struct PersonFacts {
   // Adds another profile's facts (a merge): the same as folding its records.
   void Absorb(const PersonFacts& other, const StageRules& rules);
   // For an account: the earliest of each fact over its members (no
-  // engagement list; `engaged` is already the members' earliest).
+  // engagement list or sends; `engaged` is already the members' earliest).
   void TakeEarliest(const PersonFacts& member);
 
   bool operator==(const PersonFacts& o) const;
@@ -85,6 +98,8 @@ struct PersonFacts {
   void FindCrossing(const StageRules& rules);
   // Events after the crossing can never matter again.
   void DropAfterCrossing();
+  void AddSend(const hub::v1::SourceRecord& r);
+  void MergeSend(const Send& s);
 };
 
 // An account's opportunity, as its stage needs it.

@@ -40,6 +40,44 @@ std::vector<StoredOpportunity> ToStoredOpportunities(const std::vector<Opportuni
   return out;
 }
 
+// What a person counts in the stage metrics: each email send seen with its
+// email_sent record, on its send day, with its fields; the customer fields
+// when its account was in EXPAND at the send time (by `account_history`).
+std::vector<CountedItem> CountedOf(const PersonFacts& facts,
+                                   const std::vector<StoredTransition>& account_history) {
+  auto bit = [](MetricField f) { return uint64_t{1} << static_cast<int>(f); };
+  std::vector<CountedItem> out;
+  for (const PersonFacts::Send& send : facts.sends) {
+    if (send.sent == kNever) continue;  // activity of a send Hub has not seen
+    uint64_t fields = bit(MetricField::kSends);
+    if (send.flags & PersonFacts::kBounced) {
+      fields |= bit(MetricField::kBounced);
+    } else {
+      const bool opened = send.flags & PersonFacts::kOpened;
+      const bool clicked = send.flags & PersonFacts::kClicked;
+      fields |= bit(MetricField::kDelivered);
+      if (opened) fields |= bit(MetricField::kOpened);
+      if (clicked) fields |= bit(MetricField::kClicked);
+      if (send.flags & PersonFacts::kUnsubscribed) fields |= bit(MetricField::kUnsubscribed);
+      int stage = 0;
+      for (const StoredTransition& t : account_history) {
+        if (t.at_us > send.sent) break;
+        stage = t.stage;
+      }
+      if (stage == static_cast<int>(Stage::kExpand)) {
+        fields |= bit(MetricField::kCustomerDelivered);
+        if (opened) fields |= bit(MetricField::kCustomerOpened);
+        if (clicked) fields |= bit(MetricField::kCustomerClicked);
+      }
+    }
+    out.push_back({DayOf(send.sent), fields});
+  }
+  std::sort(out.begin(), out.end(), [](const CountedItem& a, const CountedItem& b) {
+    return std::tie(a.day, a.fields) < std::tie(b.day, b.fields);
+  });
+  return out;
+}
+
 std::vector<Opportunity> FromStoredOpportunities(const std::vector<StoredOpportunity>& opps) {
   std::vector<Opportunity> out;
   out.reserve(opps.size());
@@ -148,7 +186,8 @@ absl::Status StageTracker::RetireAll(WriteTransaction* tx) {
       HUB_ASSIGN_OR_RETURN(retired_facts_[id], PersonFacts::Parse(state->facts));
     }
     CountHistory(state->side, &*state, {}, "");
-    AddOpportunityContributions(state->opportunities, state->segments, -1, &opportunity_counts_);
+    AddOpportunityContributions(state->opportunities, state->segments, -1, &metric_counts_);
+    AddCountedContributions(state->counted, state->segments, -1, &metric_counts_);
     HUB_RETURN_IF_ERROR(tx->DeleteStageState(id));
     if (state->side == Side::kPerson && state->account_id != 0) {
       accounts_[state->account_id].full = true;  // a member left
@@ -225,8 +264,8 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
     dirty->insert(members.begin(), members.end());
   }
   if (opps_changed || view.segments != old->segments) {
-    if (old) AddOpportunityContributions(old->opportunities, old->segments, -1, &opportunity_counts_);
-    AddOpportunityContributions(stored, view.segments, +1, &opportunity_counts_);
+    if (old) AddOpportunityContributions(old->opportunities, old->segments, -1, &metric_counts_);
+    AddOpportunityContributions(stored, view.segments, +1, &metric_counts_);
   }
   StageState state;
   state.side = Side::kAccount;
@@ -234,6 +273,7 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
   state.segments = view.segments;
   state.history = ToStored(History(earliest, view.opportunities, true));
   state.opportunities = std::move(stored);
+  view.history = state.history;
   CountHistory(Side::kAccount, old ? &*old : nullptr, state.history, state.segments);
   if (!old || old->facts != state.facts || old->segments != state.segments ||
       old->history != state.history || old->opportunities != state.opportunities) {
@@ -268,7 +308,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
   absl::btree_set<int64_t> dirty;  // persons whose history must be recomputed
   absl::btree_map<int64_t, StageState> states;
   absl::btree_set<int64_t> changed;  // persons whose state must be saved
-  absl::btree_set<int64_t> counted;  // persons whose stored history is counted
+  absl::btree_set<int64_t> loaded;  // persons whose stored state is counted already
   absl::flat_hash_map<int64_t, int64_t> current_account;
   for (const auto& [id, records] : folds) {
     HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(id));
@@ -298,7 +338,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     StageState& s = states[id];
     if (state) {
       s = *state;
-      counted.insert(id);
+      loaded.insert(id);
     }
     const std::string serialized = facts.Serialize();
     const bool facts_changed = !state || state->facts != serialized;
@@ -346,9 +386,10 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
       HUB_ASSIGN_OR_RETURN(std::optional<StageState> state, tx->GetStageState(id));
       if (!state) continue;  // a member with no facts yet
       st = states.emplace(id, *state).first;
-      counted.insert(id);
+      loaded.insert(id);
     }
     StageState& state = st->second;
+    const bool counted_loaded = loaded.contains(id);
     int64_t account = 0;
     if (auto known = current_account.find(id); known != current_account.end()) {
       account = known->second;
@@ -374,14 +415,21 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     }
     std::vector<StoredTransition> history =
         ToStored(History(fit->second, view->opportunities, false));
+    std::vector<CountedItem> counted = CountedOf(fit->second, view->history);
+    if (!counted_loaded || state.counted != counted || state.segments != view->segments) {
+      if (counted_loaded) {
+        AddCountedContributions(state.counted, state.segments, -1, &metric_counts_);
+      }
+      AddCountedContributions(counted, view->segments, +1, &metric_counts_);
+    }
     // A person created in this transaction has counted nothing yet.
-    CountHistory(Side::kPerson, counted.contains(id) ? &state : nullptr, history,
-                 view->segments);
+    CountHistory(Side::kPerson, counted_loaded ? &state : nullptr, history, view->segments);
     if (state.account_id != account || state.segments != view->segments ||
-        state.history != history) {
+        state.history != history || state.counted != counted) {
       state.account_id = account;
       state.segments = view->segments;
       state.history = std::move(history);
+      state.counted = std::move(counted);
       changed.insert(id);
     }
   }
@@ -391,8 +439,8 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
   }
   HUB_RETURN_IF_ERROR(tx->AddFunnelCounts(std::move(counts_)));
   counts_.clear();
-  HUB_RETURN_IF_ERROR(tx->AddOpportunityCounts(std::move(opportunity_counts_)));
-  opportunity_counts_.clear();
+  HUB_RETURN_IF_ERROR(tx->AddMetricCounts(std::move(metric_counts_)));
+  metric_counts_.clear();
   return absl::OkStatus();
 }
 

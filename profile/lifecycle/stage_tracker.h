@@ -73,6 +73,7 @@ class StageTracker {
   struct AccountView {
     std::vector<Opportunity> opportunities;
     std::string segments;
+    std::vector<StoredTransition> history;
   };
   // What changed about an account in this transaction.
   struct AccountChange {
@@ -104,7 +105,7 @@ class StageTracker {
   absl::btree_map<int64_t, PersonFacts> retired_facts_;
   // Funnel counter changes, written once at the end of Apply.
   FunnelDeltas counts_;
-  OpportunityDeltas opportunity_counts_;
+  MetricDeltas metric_counts_;
   absl::btree_map<int64_t, AccountChange> accounts_;  // ids as noted
   // Facts computed in this Apply (members of accounts read them here).
   absl::btree_map<int64_t, PersonFacts> facts_;

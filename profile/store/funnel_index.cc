@@ -28,35 +28,48 @@ void AddContributions(Side side, const std::vector<StoredTransition>& history,
 
 void AddOpportunityContributions(const std::vector<StoredOpportunity>& opportunities,
                                  absl::string_view segments, int64_t sign,
-                                 OpportunityDeltas* deltas) {
+                                 MetricDeltas* deltas) {
   if (opportunities.empty()) return;
-  auto add = [&](const std::string& seg, int64_t at, OpportunityField field, int64_t days,
+  auto add = [&](const std::string& seg, int64_t at, MetricField field, int64_t days,
                  int64_t n) {
     if (n != 0) (*deltas)[{seg, DayOf(at), static_cast<int>(field), days}] += sign * n;
   };
   for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
     const std::string seg(segment);
     for (const StoredOpportunity& o : opportunities) {
-      add(seg, o.created_us, OpportunityField::kCreated, 0, 1);
+      add(seg, o.created_us, MetricField::kCreated, 0, 1);
       if (o.closed_us == 0) continue;
-      add(seg, o.closed_us, o.won ? OpportunityField::kWon : OpportunityField::kLost, 0, 1);
+      add(seg, o.closed_us, o.won ? MetricField::kWon : MetricField::kLost, 0, 1);
       if (o.renewal) {
-        add(seg, o.closed_us, o.won ? OpportunityField::kRenewalWon : OpportunityField::kRenewalLost,
+        add(seg, o.closed_us, o.won ? MetricField::kRenewalWon : MetricField::kRenewalLost,
             0, 1);
       }
       if (!o.won) continue;
-      add(seg, o.closed_us, OpportunityField::kWonCents, 0, o.amount_cents);
-      if (o.upsell) add(seg, o.closed_us, OpportunityField::kUpsellWonCents, 0, o.amount_cents);
+      add(seg, o.closed_us, MetricField::kWonCents, 0, o.amount_cents);
+      if (o.upsell) add(seg, o.closed_us, MetricField::kUpsellWonCents, 0, o.amount_cents);
       // Whole days, rounded down (a deal closed on its creation day, before
       // the creation time, is -1).
       const int64_t span = o.closed_us - o.created_us;
-      add(seg, o.closed_us, OpportunityField::kWonCycle,
+      add(seg, o.closed_us, MetricField::kWonCycle,
           span / kDayMicros - (span % kDayMicros < 0 ? 1 : 0), 1);
     }
   }
 }
 
-void OpportunityIndex::Apply(const OpportunityDeltas& deltas) {
+void AddCountedContributions(const std::vector<CountedItem>& items, absl::string_view segments,
+                             int64_t sign, MetricDeltas* deltas) {
+  if (items.empty()) return;
+  for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
+    const std::string seg(segment);
+    for (const CountedItem& item : items) {
+      for (int field = 0; field < 64; ++field) {
+        if (item.fields & (uint64_t{1} << field)) (*deltas)[{seg, item.day, field, 0}] += sign;
+      }
+    }
+  }
+}
+
+void MetricIndex::Apply(const MetricDeltas& deltas) {
   absl::MutexLock lock(&mu_);
   for (const auto& [key, n] : deltas) {
     if (n == 0) continue;
@@ -72,9 +85,9 @@ void OpportunityIndex::Apply(const OpportunityDeltas& deltas) {
   }
 }
 
-OpportunitySums OpportunityIndex::Sum(const std::string& segment, int64_t from_day,
+MetricSums MetricIndex::Sum(const std::string& segment, int64_t from_day,
                                       int64_t to_day) const {
-  OpportunitySums sums;
+  MetricSums sums;
   absl::MutexLock lock(&mu_);
   auto it = by_segment_.find(segment);
   if (it == by_segment_.end()) return sums;

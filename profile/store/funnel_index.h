@@ -38,14 +38,18 @@ void AddContributions(Side side, const std::vector<StoredTransition>& history,
 // opportunity counters under each of its segments.
 void AddOpportunityContributions(const std::vector<StoredOpportunity>& opportunities,
                                  absl::string_view segments, int64_t sign,
-                                 OpportunityDeltas* deltas);
+                                 MetricDeltas* deltas);
+
+// Adds `sign` times a person's counted items under each of its segments.
+void AddCountedContributions(const std::vector<CountedItem>& items, absl::string_view segments,
+                             int64_t sign, MetricDeltas* deltas);
 
 // The opportunity counters, in memory, like FunnelIndex: derived from the
 // accounts' stage states. Thread-safe.
-class OpportunityIndex {
+class MetricIndex {
  public:
-  void Apply(const OpportunityDeltas& deltas) ABSL_LOCKS_EXCLUDED(mu_);
-  OpportunitySums Sum(const std::string& segment, int64_t from_day, int64_t to_day) const
+  void Apply(const MetricDeltas& deltas) ABSL_LOCKS_EXCLUDED(mu_);
+  MetricSums Sum(const std::string& segment, int64_t from_day, int64_t to_day) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
  private:

@@ -73,6 +73,26 @@ std::string EncodeHistory(const std::vector<StoredTransition>& history) {
   return out;
 }
 
+std::string EncodeCounted(const std::vector<CountedItem>& items) {
+  std::string out;
+  out.reserve(items.size() * 16);
+  for (const CountedItem& c : items) {
+    PutInt64(&out, c.day);
+    PutInt64(&out, static_cast<int64_t>(c.fields));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<CountedItem>> DecodeCounted(const std::string& bytes) {
+  if (bytes.size() % 16 != 0) return absl::DataLossError("stage counted items: malformed");
+  std::vector<CountedItem> out(bytes.size() / 16);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].day = GetInt64(bytes.data() + 16 * i);
+    out[i].fields = static_cast<uint64_t>(GetInt64(bytes.data() + 16 * i + 8));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<StoredTransition>> DecodeHistory(const std::string& bytes) {
   if (bytes.size() % 32 != 0) return absl::DataLossError("stage history: malformed");
   std::vector<StoredTransition> out(bytes.size() / 32);
@@ -96,7 +116,8 @@ absl::StatusOr<std::vector<StoredTransition>> DecodeHistory(const std::string& b
 absl::StatusOr<std::optional<StageState>> GetStageState(Connection* conn, int64_t id) {
   HUB_ASSIGN_OR_RETURN(Statement * s,
                        conn->Prepare("SELECT side, facts, account_id, segments, history, "
-                                     "opportunities FROM stage_state WHERE profile_id=?"));
+                                     "opportunities, counted FROM stage_state WHERE "
+                                     "profile_id=?"));
   ScopedReset reset(s);
   s->Bind(1, id);
   HUB_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -108,6 +129,7 @@ absl::StatusOr<std::optional<StageState>> GetStageState(Connection* conn, int64_
   state.segments = s->Text(3);
   HUB_ASSIGN_OR_RETURN(state.history, DecodeHistory(s->Text(4)));
   HUB_ASSIGN_OR_RETURN(state.opportunities, DecodeOpportunities(s->Text(5)));
+  HUB_ASSIGN_OR_RETURN(state.counted, DecodeCounted(s->Text(6)));
   return std::optional<StageState>(std::move(state));
 }
 
@@ -115,8 +137,8 @@ absl::Status PutStageState(Connection* conn, int64_t id, const StageState& state
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
       conn->Prepare("INSERT OR REPLACE INTO stage_state(profile_id, side, facts, "
-                    "account_id, segments, history, opportunities) "
-                    "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+                    "account_id, segments, history, opportunities, counted) "
+                    "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
   ScopedReset reset(s);
   return s->Bind(1, id)
       .Bind(2, static_cast<int64_t>(state.side))
@@ -125,6 +147,7 @@ absl::Status PutStageState(Connection* conn, int64_t id, const StageState& state
       .Bind(5, state.segments)
       .BindBlob(6, EncodeHistory(state.history))
       .BindBlob(7, EncodeOpportunities(state.opportunities))
+      .BindBlob(8, EncodeCounted(state.counted))
       .Run();
 }
 
@@ -209,12 +232,12 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
 }
 
 absl::Status LoadFunnel(Connection* conn, FunnelIndex* index,
-                        OpportunityIndex* opportunities) {
+                        MetricIndex* opportunities) {
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
-      conn->Prepare("SELECT side, segments, history, opportunities FROM stage_state"));
+      conn->Prepare("SELECT side, segments, history, opportunities, counted FROM stage_state"));
   ScopedReset reset(s);
-  OpportunityDeltas deltas;
+  MetricDeltas deltas;
   for (;;) {
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
@@ -223,6 +246,8 @@ absl::Status LoadFunnel(Connection* conn, FunnelIndex* index,
     index->AddHistory(s->Int(0) == 0 ? Side::kPerson : Side::kAccount, history, segments);
     HUB_ASSIGN_OR_RETURN(std::vector<StoredOpportunity> opps, DecodeOpportunities(s->Text(3)));
     AddOpportunityContributions(opps, segments, 1, &deltas);
+    HUB_ASSIGN_OR_RETURN(std::vector<CountedItem> counted, DecodeCounted(s->Text(4)));
+    AddCountedContributions(counted, segments, 1, &deltas);
   }
   opportunities->Apply(deltas);
   return absl::OkStatus();

@@ -38,7 +38,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
 // Adds every stored stage history's funnel contributions to `index` (one
 // scan of the histories, O(transitions)).
 absl::Status LoadFunnel(sqlite::Connection* conn, FunnelIndex* index,
-                        OpportunityIndex* opportunities);
+                        MetricIndex* opportunities);
 
 }  // namespace sqlite_internal
 }  // namespace hub

@@ -213,7 +213,8 @@ CREATE TABLE stage_state(
   account_id INTEGER NOT NULL,      -- persons: live account the history used
   segments TEXT NOT NULL,           -- funnel segments counted under
   history BLOB NOT NULL,            -- transitions (at, stage, left, reached)
-  opportunities BLOB NOT NULL);     -- accounts: the opportunities it used
+  opportunities BLOB NOT NULL,      -- accounts: the opportunities it used
+  counted BLOB NOT NULL);           -- persons: stage-metric items (day, fields)
 
 -- An account's opportunities without reading its other events.
 CREATE INDEX records_opportunities ON records(account_id) WHERE entity=4;

@@ -338,7 +338,7 @@ class SqliteStore : public Store {
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) override {
     return funnel_.Sum(side, segment, from_day, to_day);
   }
-  absl::StatusOr<OpportunitySums> SumOpportunities(const std::string& segment,
+  absl::StatusOr<MetricSums> SumMetrics(const std::string& segment,
                                                    int64_t from_day, int64_t to_day) override {
     return opportunities_.Sum(segment, from_day, to_day);
   }
@@ -458,7 +458,7 @@ class SqliteStore : public Store {
   std::unique_ptr<KeyFilter> filter_ ABSL_GUARDED_BY(writer_mu_);
   // The funnel counters (derived from the stage histories; not persisted).
   FunnelIndex funnel_;
-  OpportunityIndex opportunities_;
+  MetricIndex opportunities_;
   absl::Mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(pool_mu_);
 };

@@ -38,7 +38,7 @@ int ChangeRank(absl::string_view change) {
 class SqliteWriteTransaction : public WriteTransaction {
  public:
   SqliteWriteTransaction(Connection* conn, absl::Mutex* mu, KeyFilter* filter,
-                         FunnelIndex* funnel, OpportunityIndex* opportunities)
+                         FunnelIndex* funnel, MetricIndex* opportunities)
       : conn_(conn),
         mu_(mu),
         filter_(filter),
@@ -159,7 +159,7 @@ class SqliteWriteTransaction : public WriteTransaction {
   absl::Status DeleteStageState(int64_t id) override {
     return sqlite_internal::DeleteStageState(conn_, id);
   }
-  absl::Status AddOpportunityCounts(OpportunityDeltas deltas) override {
+  absl::Status AddMetricCounts(MetricDeltas deltas) override {
     for (const auto& [key, n] : deltas) opportunity_deltas_[key] += n;
     return absl::OkStatus();
   }
@@ -666,8 +666,8 @@ class SqliteWriteTransaction : public WriteTransaction {
   KeyFilter* filter_;
   FunnelIndex* funnel_index_;
   FunnelDeltas funnel_;  // applied to funnel_index_ on commit
-  OpportunityIndex* opportunity_index_;
-  OpportunityDeltas opportunity_deltas_;  // applied to opportunity_index_ on commit
+  MetricIndex* opportunity_index_;
+  MetricDeltas opportunity_deltas_;  // applied to opportunity_index_ on commit
  // every key in the store (and inserted by this tx)
   int64_t now_us_;
   bool done_ = false;
@@ -692,7 +692,7 @@ class SqliteWriteTransaction : public WriteTransaction {
 
 absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite(
     sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter, FunnelIndex* funnel,
-    OpportunityIndex* opportunities) {
+    MetricIndex* opportunities) {
   auto tx = std::make_unique<SqliteWriteTransaction>(conn, mu, filter, funnel, opportunities);
   HUB_RETURN_IF_ERROR(tx->Begin());  // on error tx's destructor unlocks
   return std::unique_ptr<WriteTransaction>(std::move(tx));

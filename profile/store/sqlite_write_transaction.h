@@ -22,7 +22,7 @@ namespace sqlite_internal {
 // given are applied to `funnel` when it commits.
 absl::StatusOr<std::unique_ptr<WriteTransaction>> BeginWrite(
     sqlite::Connection* conn, absl::Mutex* mu, KeyFilter* filter, FunnelIndex* funnel,
-    OpportunityIndex* opportunities) ABSL_UNLOCK_FUNCTION(mu);
+    MetricIndex* opportunities) ABSL_UNLOCK_FUNCTION(mu);
 
 }  // namespace sqlite_internal
 }  // namespace hub

@@ -66,6 +66,14 @@ struct StoredOpportunity {
   }
 };
 
+// Stage-metric counts a person contributes on one UTC day: one for each
+// MetricField whose bit (1 << field) is set.
+struct CountedItem {
+  int64_t day = 0;
+  uint64_t fields = 0;
+  bool operator==(const CountedItem& o) const { return day == o.day && fields == o.fields; }
+};
+
 // The lifecycle state of a profile (profile/lifecycle): what its stage
 // history was last computed from, so a batch recomputes only what changed.
 struct StageState {
@@ -81,6 +89,8 @@ struct StageState {
   std::vector<StoredTransition> history;
   // Accounts: the opportunities the history used, sorted.
   std::vector<StoredOpportunity> opportunities;
+  // Persons: what they count in the stage metrics (their email sends), by day.
+  std::vector<CountedItem> counted;
 };
 
 // A change to one funnel counter: the entries into `stage` on a UTC `day`
@@ -97,11 +107,16 @@ struct FunnelCount {
   int64_t n = 0;
 };
 
-// Opportunity counter changes keyed (segment, UTC day, field, days): the
-// opportunities created (kCreated) and closed (the others) on that day under
-// an account segment. kWonCycle counts won ones by whole days from created
-// to closed (`days`); the amounts are in cents; `days` is 0 elsewhere.
-enum class OpportunityField : int {
+// Stage-metric counter changes keyed (segment, UTC day, field, days).
+// Opportunities of an account, under its segments: created (kCreated, by
+// creation day) and closed (the others, by close day); kWonCycle counts won
+// ones by whole days from created to closed (`days`); amounts are in cents.
+// Email sends of a person, under its account's segments, by send day:
+// every send, and of them the bounced, delivered, opened, clicked and
+// unsubscribed ones (a delivered send's flags), and the same for sends to a
+// customer (the account in EXPAND at the send time). `days` is 0 except for
+// kWonCycle.
+enum class MetricField : int {
   kCreated = 0,
   kWon = 1,
   kLost = 2,
@@ -110,12 +125,21 @@ enum class OpportunityField : int {
   kRenewalWon = 5,
   kRenewalLost = 6,
   kWonCycle = 7,
+  kSends = 20,
+  kBounced = 21,
+  kDelivered = 22,
+  kOpened = 23,
+  kClicked = 24,
+  kUnsubscribed = 25,
+  kCustomerDelivered = 30,
+  kCustomerOpened = 31,
+  kCustomerClicked = 32,
 };
-using OpportunityDeltas =
+using MetricDeltas =
     std::map<std::tuple<std::string, int64_t, int, int64_t>, int64_t>;
 
 // Opportunity counters summed over days: field and days -> sum.
-using OpportunitySums = std::map<std::pair<int, int64_t>, int64_t>;
+using MetricSums = std::map<std::pair<int, int64_t>, int64_t>;
 
 // Funnel counter changes keyed (side, segment, day, stage, reach_days,
 // stay_days) as in FunnelCount.
@@ -429,7 +453,7 @@ class WriteTransaction {
   // transaction commits.
   virtual absl::Status AddFunnelCounts(FunnelDeltas deltas) = 0;
   // The same for the opportunity counters.
-  virtual absl::Status AddOpportunityCounts(OpportunityDeltas deltas) = 0;
+  virtual absl::Status AddMetricCounts(MetricDeltas deltas) = 0;
   // The current revisions of a person's own person-side records, events
   // included, opportunities not (for rebuilding its facts).
   virtual absl::StatusOr<std::vector<hub::v1::SourceRecord>> PersonRecordsOf(
@@ -559,7 +583,7 @@ class Store {
   virtual absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) = 0;
   // The opportunity counters of `segment` for UTC days in [from_day, to_day).
-  virtual absl::StatusOr<OpportunitySums> SumOpportunities(const std::string& segment,
+  virtual absl::StatusOr<MetricSums> SumMetrics(const std::string& segment,
                                                            int64_t from_day,
                                                            int64_t to_day) = 0;
 

@@ -39,9 +39,9 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->DeleteStageState(id);
   }
-  absl::Status AddOpportunityCounts(OpportunityDeltas c) override {
+  absl::Status AddMetricCounts(MetricDeltas c) override {
     HUB_RETURN_IF_ERROR(Tick());
-    return base_->AddOpportunityCounts(std::move(c));
+    return base_->AddMetricCounts(std::move(c));
   }
   absl::Status AddFunnelCounts(FunnelDeltas c) override {
     HUB_RETURN_IF_ERROR(Tick());

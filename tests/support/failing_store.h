@@ -94,9 +94,9 @@ class FailingStore : public Store {
   absl::StatusOr<std::vector<StoredTransition>> ListTransitions(int64_t id) override {
     return base_->ListTransitions(id);
   }
-  absl::StatusOr<OpportunitySums> SumOpportunities(const std::string& g, int64_t f,
+  absl::StatusOr<MetricSums> SumMetrics(const std::string& g, int64_t f,
                                                    int64_t t) override {
-    return base_->SumOpportunities(g, f, t);
+    return base_->SumMetrics(g, f, t);
   }
   absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(Side s, const std::string& g,
                                                            int64_t f, int64_t t) override {
