@@ -127,8 +127,7 @@ absl::Status Funnel(Store* store, const hub::v1::GetFunnelRequest& req, hub::v1:
 
 // The metrics docs/lifecycle.md defines that Hub does not maintain yet.
 constexpr const char* kUnavailable[] = {
-    "anonymous_visitors", "page_views", "mqls", "sals", "sqls", "churn_rate",
-    "existing_customer_revenue_share", "nps", "csat"};
+    "churn_rate", "existing_customer_revenue_share"};
 
 hub::v1::Metric* AddMetric(hub::v1::StageMetrics* out, const char* name, hub::v1::Stage stage,
                            hub::v1::MetricKind kind) {
@@ -170,11 +169,25 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
     SetRate(m, r.numerator(), r.denominator());
   };
   if (wanted(hub::v1::ATTRACT)) {
+    // A visitor counts once: on its first anonymous day in the period (the
+    // one whose previous such day lies before the period).
+    int64_t visitors = 0;
+    for (const auto& [cell, n] : opps) {
+      if (cell.first == static_cast<int>(MetricField::kAnonymousVisit) && cell.second < from) {
+        visitors += n;
+      }
+    }
+    AddMetric(resp, "anonymous_visitors", hub::v1::ATTRACT, hub::v1::ACTIVITY)->set_count(visitors);
+    AddMetric(resp, "page_views", hub::v1::ATTRACT, hub::v1::ACTIVITY)
+        ->set_count(sum(MetricField::kPageViews));
     funnel_rate(AddMetric(resp, "visitor_to_lead_rate", hub::v1::ATTRACT, hub::v1::OUTCOME), 1);
   }
   if (wanted(hub::v1::CAPTURE)) {
     AddMetric(resp, "new_leads", hub::v1::CAPTURE, hub::v1::OUTCOME)
         ->set_count(funnel.stages(1).entries());
+    AddMetric(resp, "mqls", hub::v1::CAPTURE, hub::v1::OUTCOME)->set_count(sum(MetricField::kMql));
+    AddMetric(resp, "sals", hub::v1::CAPTURE, hub::v1::OUTCOME)->set_count(sum(MetricField::kSal));
+    AddMetric(resp, "sqls", hub::v1::CAPTURE, hub::v1::OUTCOME)->set_count(sum(MetricField::kSql));
     funnel_rate(AddMetric(resp, "lead_to_mql_rate", hub::v1::CAPTURE, hub::v1::OUTCOME), 2);
   }
   if (wanted(hub::v1::NURTURE)) {
@@ -230,6 +243,13 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
     // Amounts in cents: numerator and denominator are the two revenues.
     SetRate(AddMetric(resp, "upsell_revenue_share", hub::v1::EXPAND, hub::v1::OUTCOME),
             sum(MetricField::kUpsellWonCents), won_cents);
+    // NPS: promoters minus detractors over responses; value in points (x100).
+    const int64_t responses = sum(MetricField::kNpsResponses);
+    hub::v1::Metric* nps = AddMetric(resp, "nps", hub::v1::EXPAND, hub::v1::OUTCOME);
+    SetRate(nps, sum(MetricField::kNpsPromoters) - sum(MetricField::kNpsDetractors), responses);
+    if (responses > 0) nps->mutable_rate()->set_value(100.0 * nps->rate().numerator() / responses);
+    SetRate(AddMetric(resp, "csat", hub::v1::EXPAND, hub::v1::OUTCOME),
+            sum(MetricField::kCsatGood), sum(MetricField::kCsatRatings));
     const int64_t customer_delivered = sum(MetricField::kCustomerDelivered);
     SetRate(AddMetric(resp, "customer_campaign_open_rate", hub::v1::EXPAND, hub::v1::OUTCOME),
             sum(MetricField::kCustomerOpened), customer_delivered);

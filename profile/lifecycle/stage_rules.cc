@@ -120,6 +120,7 @@ void PersonFacts::Fold(const hub::v1::SourceRecord& r, const StageRules& rules) 
   declare(rules.lead_status, "lead_status");
   declare(rules.lifecycle_stage, "lifecyclestage");
   if (r.entity() == hub::v1::EMAIL_ACTIVITY) AddSend(r);
+  AddDayCounts(r, at);
   if (IsEvent(r.entity()) && !r.event_type().empty()) {
     auto it = rules.engagement_points.find(r.event_type());
     if (it != rules.engagement_points.end() && it->second > 0) {
@@ -154,6 +155,57 @@ void PersonFacts::MergeSend(const Send& s) {
   if (it == sends.end() || it->key != s.key) it = sends.insert(it, Send{s.key});
   it->sent = std::min(it->sent, s.sent);
   it->flags |= s.flags;
+}
+
+void PersonFacts::MergeDay(int64_t day, const std::array<int64_t, kDayCounts>& counts) {
+  auto [it, added] = days.try_emplace(day);
+  if (added) {
+    it->second.fill(0);
+    it->second[kWebFirst] = kNever;
+  }
+  it->second[kWebFirst] = std::min(it->second[kWebFirst], counts[kWebFirst]);
+  for (int i = kWebFirst + 1; i < kDayCounts; ++i) it->second[i] += counts[i];
+}
+
+void PersonFacts::AddDayCounts(const hub::v1::SourceRecord& r, int64_t at) {
+  std::array<int64_t, kDayCounts> c;
+  c.fill(0);
+  c[kWebFirst] = kNever;
+  int64_t when = at;
+  if (r.entity() == hub::v1::WEB_EVENT) {
+    c[kWebFirst] = at;
+    if (r.event_type() == "page_view") c[kPageViews] = 1;
+  } else if (r.entity() == hub::v1::LEAD) {
+    const std::string* status = Find(r.attributes(), "lead_status");
+    if (status == nullptr) return;
+    if (*status == "Marketing Qualified") {
+      c[kMql] = 1;
+    } else if (*status == "Sales Accepted") {
+      c[kSal] = 1;
+    } else if (*status == "Sales Qualified") {
+      c[kSql] = 1;
+    } else {
+      return;
+    }
+    when = Micros(r.updated_at());  // the status holds since the last change
+  } else if (r.entity() == hub::v1::SURVEY_RESPONSE && r.event_type() == "nps_response") {
+    c[kNps] = 1;
+    const std::string* score = Find(r.properties(), "score");
+    int value = -1;
+    if (score != nullptr && absl::SimpleAtoi(*score, &value) && value >= 0 && value <= 10) {
+      if (value >= 9) c[kPromoters] = 1;
+      if (value <= 6) c[kDetractors] = 1;
+    }
+  } else if (r.entity() == hub::v1::SURVEY_RESPONSE && r.event_type() == "csat_response") {
+    c[kCsat] = 1;
+    const std::string* score = Find(r.properties(), "score");
+    if (score != nullptr && *score == "good") c[kCsatGood] = 1;
+  } else {
+    return;
+  }
+  int64_t day = when / (86400LL * 1000000);
+  if (when % (86400LL * 1000000) < 0) --day;
+  MergeDay(day, c);
 }
 
 void PersonFacts::AddSend(const hub::v1::SourceRecord& r) {
@@ -220,6 +272,7 @@ void PersonFacts::Absorb(const PersonFacts& other, const StageRules& rules) {
   std::sort(all.begin(), all.end());
   engagement = std::move(all);
   for (const Send& send : other.sends) MergeSend(send);
+  for (const auto& [day, counts] : other.days) MergeDay(day, counts);
   FindCrossing(rules);
   DropAfterCrossing();
 }
@@ -234,7 +287,7 @@ void PersonFacts::TakeEarliest(const PersonFacts& m) {
 bool PersonFacts::operator==(const PersonFacts& o) const {
   return first_seen == o.first_seen && identified == o.identified &&
          engaged == o.engaged && declared == o.declared && engagement == o.engagement &&
-         sends == o.sends;
+         sends == o.sends && days == o.days;
 }
 
 std::string PersonFacts::Serialize() const {
@@ -253,6 +306,19 @@ std::string PersonFacts::Serialize() const {
     PutInt(&out, static_cast<int64_t>(s.key));
     PutInt(&out, s.sent);
     PutInt(&out, s.flags);
+  }
+  // Per day: the day, a mask of the counts that are set, then those counts.
+  PutInt(&out, static_cast<int64_t>(days.size()));
+  for (const auto& [day, counts] : days) {
+    int64_t mask = 0;
+    for (int i = 0; i < kDayCounts; ++i) {
+      if (counts[i] != (i == kWebFirst ? kNever : 0)) mask |= int64_t{1} << i;
+    }
+    PutInt(&out, day);
+    PutInt(&out, mask);
+    for (int i = 0; i < kDayCounts; ++i) {
+      if (mask & (int64_t{1} << i)) PutInt(&out, counts[i]);
+    }
   }
   return out;
 }
@@ -275,7 +341,7 @@ absl::StatusOr<PersonFacts> PersonFacts::Parse(absl::string_view in) {
     points = static_cast<int32_t>(p);
   }
   int64_t sends = 0;
-  if (!GetInt(&in, &sends) || sends < 0 || static_cast<size_t>(sends) * 24 != in.size()) {
+  if (!GetInt(&in, &sends) || sends < 0 || static_cast<size_t>(sends) * 24 > in.size()) {
     return absl::DataLossError("stage facts: malformed sends");
   }
   f.sends.resize(sends);
@@ -287,6 +353,25 @@ absl::StatusOr<PersonFacts> PersonFacts::Parse(absl::string_view in) {
     s.key = static_cast<uint64_t>(key);
     s.flags = static_cast<uint32_t>(flags);
   }
+  int64_t day_count = 0;
+  if (!GetInt(&in, &day_count) || day_count < 0) {
+    return absl::DataLossError("stage facts: malformed days");
+  }
+  for (int64_t d = 0; d < day_count; ++d) {
+    int64_t day = 0, mask = 0;
+    if (!GetInt(&in, &day) || !GetInt(&in, &mask)) {
+      return absl::DataLossError("stage facts: malformed days");
+    }
+    std::array<int64_t, kDayCounts>& counts = f.days[day];
+    counts.fill(0);
+    counts[kWebFirst] = kNever;
+    for (int i = 0; i < kDayCounts; ++i) {
+      if ((mask & (int64_t{1} << i)) && !GetInt(&in, &counts[i])) {
+        return absl::DataLossError("stage facts: malformed days");
+      }
+    }
+  }
+  if (!in.empty()) return absl::DataLossError("stage facts: trailing bytes");
   return f;
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +79,13 @@ struct PersonFacts {
   static constexpr uint32_t kBounced = 1, kOpened = 2, kClicked = 4, kUnsubscribed = 8;
   std::vector<Send> sends;
 
+  // Per UTC day, what the person's other records count in the stage
+  // metrics (for the web, the earliest event's time: whether the person was
+  // still anonymous then).
+  enum DayCount { kWebFirst, kPageViews, kMql, kSal, kSql, kNps, kPromoters, kDetractors,
+                  kCsat, kCsatGood, kDayCounts };
+  std::map<int64_t, std::array<int64_t, kDayCounts>> days;
+
   bool empty() const { return first_seen == kNever; }
   int64_t Declared(Stage s) const;
 
@@ -99,6 +107,8 @@ struct PersonFacts {
   // Events after the crossing can never matter again.
   void DropAfterCrossing();
   void AddSend(const hub::v1::SourceRecord& r);
+  void AddDayCounts(const hub::v1::SourceRecord& r, int64_t at);
+  void MergeDay(int64_t day, const std::array<int64_t, kDayCounts>& counts);
   void MergeSend(const Send& s);
 };
 

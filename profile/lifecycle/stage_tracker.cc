@@ -1,6 +1,7 @@
 #include "profile/lifecycle/stage_tracker.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -44,6 +45,7 @@ std::vector<StoredOpportunity> ToStoredOpportunities(const std::vector<Opportuni
 // email_sent record, on its send day, with its fields; the customer fields
 // when its account was in EXPAND at the send time (by `account_history`).
 std::vector<CountedItem> CountedOf(const PersonFacts& facts,
+                                   const std::vector<StoredTransition>& history,
                                    const std::vector<StoredTransition>& account_history) {
   auto bit = [](MetricField f) { return uint64_t{1} << static_cast<int>(f); };
   std::vector<CountedItem> out;
@@ -70,10 +72,34 @@ std::vector<CountedItem> CountedOf(const PersonFacts& facts,
         if (clicked) fields |= bit(MetricField::kCustomerClicked);
       }
     }
-    out.push_back({DayOf(send.sent), fields});
+    out.push_back({DayOf(send.sent), fields, 0, 1});
+  }
+  using D = PersonFacts::DayCount;
+  const std::pair<D, MetricField> per_day[] = {
+      {D::kPageViews, MetricField::kPageViews},   {D::kMql, MetricField::kMql},
+      {D::kSal, MetricField::kSal},               {D::kSql, MetricField::kSql},
+      {D::kNps, MetricField::kNpsResponses},      {D::kPromoters, MetricField::kNpsPromoters},
+      {D::kDetractors, MetricField::kNpsDetractors}, {D::kCsat, MetricField::kCsatRatings},
+      {D::kCsatGood, MetricField::kCsatGood}};
+  int64_t previous_anonymous = std::numeric_limits<int64_t>::min();
+  for (const auto& [day, counts] : facts.days) {
+    for (const auto& [count, field] : per_day) {
+      if (counts[count] != 0) out.push_back({day, bit(field), 0, counts[count]});
+    }
+    // A web visit while the person was still ATTRACT (its stage at the day's
+    // first web event).
+    if (counts[D::kWebFirst] == kNever) continue;
+    int stage = 0;
+    for (const StoredTransition& t : history) {
+      if (t.at_us > counts[D::kWebFirst]) break;
+      stage = t.stage;
+    }
+    if (stage != static_cast<int>(Stage::kAttract)) continue;
+    out.push_back({day, bit(MetricField::kAnonymousVisit), previous_anonymous, 1});
+    previous_anonymous = day;
   }
   std::sort(out.begin(), out.end(), [](const CountedItem& a, const CountedItem& b) {
-    return std::tie(a.day, a.fields) < std::tie(b.day, b.fields);
+    return std::tie(a.day, a.fields, a.aux, a.n) < std::tie(b.day, b.fields, b.aux, b.n);
   });
   return out;
 }
@@ -415,7 +441,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     }
     std::vector<StoredTransition> history =
         ToStored(History(fit->second, view->opportunities, false));
-    std::vector<CountedItem> counted = CountedOf(fit->second, view->history);
+    std::vector<CountedItem> counted = CountedOf(fit->second, history, view->history);
     if (!counted_loaded || state.counted != counted || state.segments != view->segments) {
       if (counted_loaded) {
         AddCountedContributions(state.counted, state.segments, -1, &metric_counts_);

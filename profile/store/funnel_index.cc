@@ -63,7 +63,9 @@ void AddCountedContributions(const std::vector<CountedItem>& items, absl::string
     const std::string seg(segment);
     for (const CountedItem& item : items) {
       for (int field = 0; field < 64; ++field) {
-        if (item.fields & (uint64_t{1} << field)) (*deltas)[{seg, item.day, field, 0}] += sign;
+        if (item.fields & (uint64_t{1} << field)) {
+          (*deltas)[{seg, item.day, field, item.aux}] += sign * item.n;
+        }
       }
     }
   }

@@ -75,20 +75,25 @@ std::string EncodeHistory(const std::vector<StoredTransition>& history) {
 
 std::string EncodeCounted(const std::vector<CountedItem>& items) {
   std::string out;
-  out.reserve(items.size() * 16);
+  out.reserve(items.size() * 32);
   for (const CountedItem& c : items) {
     PutInt64(&out, c.day);
     PutInt64(&out, static_cast<int64_t>(c.fields));
+    PutInt64(&out, c.aux);
+    PutInt64(&out, c.n);
   }
   return out;
 }
 
 absl::StatusOr<std::vector<CountedItem>> DecodeCounted(const std::string& bytes) {
-  if (bytes.size() % 16 != 0) return absl::DataLossError("stage counted items: malformed");
-  std::vector<CountedItem> out(bytes.size() / 16);
+  if (bytes.size() % 32 != 0) return absl::DataLossError("stage counted items: malformed");
+  std::vector<CountedItem> out(bytes.size() / 32);
   for (size_t i = 0; i < out.size(); ++i) {
-    out[i].day = GetInt64(bytes.data() + 16 * i);
-    out[i].fields = static_cast<uint64_t>(GetInt64(bytes.data() + 16 * i + 8));
+    const char* p = bytes.data() + 32 * i;
+    out[i].day = GetInt64(p);
+    out[i].fields = static_cast<uint64_t>(GetInt64(p + 8));
+    out[i].aux = GetInt64(p + 16);
+    out[i].n = GetInt64(p + 24);
   }
   return out;
 }

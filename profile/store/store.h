@@ -66,12 +66,17 @@ struct StoredOpportunity {
   }
 };
 
-// Stage-metric counts a person contributes on one UTC day: one for each
-// MetricField whose bit (1 << field) is set.
+// Stage-metric counts a person contributes on one UTC day: `n` for each
+// MetricField whose bit (1 << field) is set, under `aux` (MetricDeltas'
+// `days`).
 struct CountedItem {
   int64_t day = 0;
   uint64_t fields = 0;
-  bool operator==(const CountedItem& o) const { return day == o.day && fields == o.fields; }
+  int64_t aux = 0;
+  int64_t n = 1;
+  bool operator==(const CountedItem& o) const {
+    return day == o.day && fields == o.fields && aux == o.aux && n == o.n;
+  }
 };
 
 // The lifecycle state of a profile (profile/lifecycle): what its stage
@@ -134,6 +139,22 @@ enum class MetricField : int {
   kCustomerDelivered = 30,
   kCustomerOpened = 31,
   kCustomerClicked = 32,
+  // A person's other records, under its account's segments: page views by
+  // day; the days it visited the web while anonymous (ATTRACT), each with
+  // `days` = its previous such day (INT64_MIN for the first), so a period
+  // counts a visitor once; leads by status, on their updated_at's day; NPS
+  // responses, promoters and detractors and CSAT ratings and good ones, by
+  // their day.
+  kPageViews = 40,
+  kAnonymousVisit = 41,
+  kMql = 42,
+  kSal = 43,
+  kSql = 44,
+  kNpsResponses = 45,
+  kNpsPromoters = 46,
+  kNpsDetractors = 47,
+  kCsatRatings = 48,
+  kCsatGood = 49,
 };
 using MetricDeltas =
     std::map<std::tuple<std::string, int64_t, int, int64_t>, int64_t>;
