@@ -125,10 +125,6 @@ absl::Status Funnel(Store* store, const hub::v1::GetFunnelRequest& req, hub::v1:
   return absl::OkStatus();
 }
 
-// The metrics docs/lifecycle.md defines that Hub does not maintain yet.
-constexpr const char* kUnavailable[] = {
-    "churn_rate", "existing_customer_revenue_share"};
-
 hub::v1::Metric* AddMetric(hub::v1::StageMetrics* out, const char* name, hub::v1::Stage stage,
                            hub::v1::MetricKind kind) {
   hub::v1::Metric* m = out->add_metrics();
@@ -237,6 +233,31 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
     }
   }
   if (wanted(hub::v1::EXPAND)) {
+    // Accounts in EXPAND at the period's start: the stays begun by then and
+    // not ended.
+    HUB_ASSIGN_OR_RETURN(MetricSums before,
+                         store->SumMetrics(req.segment(), std::numeric_limits<int64_t>::min(),
+                                           from + 1));
+    int64_t customers = 0;
+    for (const auto& [cell, n] : before) {
+      if (cell.first == static_cast<int>(MetricField::kExpandStay) && cell.second > from) {
+        customers += n;
+      }
+    }
+    int64_t churned = 0, existing_cents = 0;
+    for (const auto& [cell, n] : opps) {
+      if (cell.first == static_cast<int>(MetricField::kChurnEntry) && cell.second < from) {
+        churned += n;  // each account once: its first churn in the period
+      }
+      if (cell.first == static_cast<int>(MetricField::kWonCentsDuringStay)) {
+        const auto [start, end] = ExpandStayDays(cell.second);
+        if (start <= from && from < end) existing_cents += n;
+      }
+    }
+    SetRate(AddMetric(resp, "churn_rate", hub::v1::EXPAND, hub::v1::OUTCOME), churned, customers);
+    SetRate(AddMetric(resp, "existing_customer_revenue_share", hub::v1::EXPAND,
+                      hub::v1::OUTCOME),
+            existing_cents, won_cents);
     const int64_t renewals_won = sum(MetricField::kRenewalWon);
     SetRate(AddMetric(resp, "renewal_rate", hub::v1::EXPAND, hub::v1::OUTCOME), renewals_won,
             renewals_won + sum(MetricField::kRenewalLost));
@@ -257,7 +278,6 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
                       hub::v1::OUTCOME),
             sum(MetricField::kCustomerClicked), customer_delivered);
   }
-  for (const char* name : kUnavailable) resp->add_unavailable(name);
   return absl::OkStatus();
 }
 

@@ -104,6 +104,47 @@ std::vector<CountedItem> CountedOf(const PersonFacts& facts,
   return out;
 }
 
+// The first UTC midnight at or after `micros`, as a day number.
+int64_t CeilDay(int64_t micros) { return -DayOf(-micros); }
+
+// What an account counts in the stage metrics, from its history and
+// opportunities (see MetricField::kExpandStay).
+std::vector<CountedItem> AccountCountedOf(const std::vector<StoredTransition>& history,
+                                          const std::vector<StoredOpportunity>& opportunities) {
+  auto bit = [](MetricField f) { return uint64_t{1} << static_cast<int>(f); };
+  auto clamp = [](int64_t day) { return std::max<int64_t>(0, std::min(day, kOpenEnd)); };
+  std::vector<CountedItem> out;
+  std::vector<std::pair<int64_t, int64_t>> stays;  // [start, end) in micros; end 0: open
+  int64_t previous_churn = std::numeric_limits<int64_t>::min();
+  for (const StoredTransition& t : history) {
+    if (t.stage == static_cast<int>(Stage::kExpand)) {
+      stays.emplace_back(t.at_us, t.left_us);
+      out.push_back({clamp(CeilDay(t.at_us)), bit(MetricField::kExpandStay),
+                     t.left_us == 0 ? kOpenEnd : clamp(CeilDay(t.left_us)), 1});
+    } else if (t.stage == static_cast<int>(Stage::kChurned)) {
+      const int64_t day = DayOf(t.at_us);
+      if (day != previous_churn) {
+        out.push_back({day, bit(MetricField::kChurnEntry), previous_churn, 1});
+        previous_churn = day;
+      }
+    }
+  }
+  for (const StoredOpportunity& o : opportunities) {
+    if (!o.won || o.closed_us == 0) continue;
+    for (const auto& [start, end] : stays) {
+      if (start > o.closed_us) continue;  // began after the close
+      out.push_back({DayOf(o.closed_us), bit(MetricField::kWonCentsDuringStay),
+                     ExpandStayKey(clamp(CeilDay(start)),
+                                   end == 0 ? kOpenEnd : clamp(CeilDay(end))),
+                     o.amount_cents});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const CountedItem& a, const CountedItem& b) {
+    return std::tie(a.day, a.fields, a.aux, a.n) < std::tie(b.day, b.fields, b.aux, b.n);
+  });
+  return out;
+}
+
 std::vector<Opportunity> FromStoredOpportunities(const std::vector<StoredOpportunity>& opps) {
   std::vector<Opportunity> out;
   out.reserve(opps.size());
@@ -299,10 +340,16 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
   state.segments = view.segments;
   state.history = ToStored(History(earliest, view.opportunities, true));
   state.opportunities = std::move(stored);
+  state.counted = AccountCountedOf(state.history, state.opportunities);
+  if (!old || old->counted != state.counted || old->segments != state.segments) {
+    if (old) AddCountedContributions(old->counted, old->segments, -1, &metric_counts_);
+    AddCountedContributions(state.counted, state.segments, +1, &metric_counts_);
+  }
   view.history = state.history;
   CountHistory(Side::kAccount, old ? &*old : nullptr, state.history, state.segments);
   if (!old || old->facts != state.facts || old->segments != state.segments ||
-      old->history != state.history || old->opportunities != state.opportunities) {
+      old->history != state.history || old->opportunities != state.opportunities ||
+      old->counted != state.counted) {
     HUB_RETURN_IF_ERROR(tx->PutStageState(id, state));
   }
   return view;

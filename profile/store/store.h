@@ -155,7 +155,27 @@ enum class MetricField : int {
   kNpsDetractors = 47,
   kCsatRatings = 48,
   kCsatGood = 49,
+  // An account's, under its segments: each stay in EXPAND on the first
+  // midnight at or after its start, with `days` the first midnight at or
+  // after its end (kOpenEnd while it lasts): in EXPAND at midnight D when
+  // day <= D < days; each CHURNED entry, with `days` its previous one as for
+  // kAnonymousVisit; the won amounts (cents) by close day, once per EXPAND
+  // stay that began before the close, `days` = ExpandStayKey(start, end).
+  kExpandStay = 50,
+  kChurnEntry = 51,
+  kWonCentsDuringStay = 52,
 };
+
+// The `days` of a kExpandStay that has not ended.
+inline constexpr int64_t kOpenEnd = (int64_t{1} << 30) - 1;
+
+// Two day numbers (days since 1970, 0..kOpenEnd) in one key, and back.
+inline int64_t ExpandStayKey(int64_t start_day, int64_t end_day) {
+  return (start_day << 31) | end_day;
+}
+inline std::pair<int64_t, int64_t> ExpandStayDays(int64_t key) {
+  return {key >> 31, key & ((int64_t{1} << 31) - 1)};
+}
 using MetricDeltas =
     std::map<std::tuple<std::string, int64_t, int, int64_t>, int64_t>;
 
