@@ -141,6 +141,102 @@ void SetRate(hub::v1::Metric* m, int64_t numerator, int64_t denominator) {
   if (denominator != 0) r->set_value(static_cast<double>(numerator) / denominator);
 }
 
+// What a segment's customers were worth in [from, to).
+struct ValueFigures {
+  int64_t customers = 0;  // accounts in EXPAND at the start
+  int64_t churned = 0;    // distinct accounts churning in the period
+  int64_t won_cents = 0;
+  int64_t existing_won_cents = 0;  // of those at the start
+};
+
+absl::StatusOr<ValueFigures> ValueOf(Store* store, const std::string& segment, int64_t from,
+                                     int64_t to) {
+  ValueFigures v;
+  HUB_ASSIGN_OR_RETURN(MetricSums before,
+                       store->SumMetrics(segment, std::numeric_limits<int64_t>::min(), from + 1));
+  for (const auto& [cell, n] : before) {
+    if (cell.first == static_cast<int>(MetricField::kExpandStay) && cell.second > from) {
+      v.customers += n;
+    }
+  }
+  HUB_ASSIGN_OR_RETURN(MetricSums during, store->SumMetrics(segment, from, to));
+  for (const auto& [cell, n] : during) {
+    if (cell.first == static_cast<int>(MetricField::kChurnEntry) && cell.second < from) {
+      v.churned += n;  // each account once: its first churn in the period
+    }
+    if (cell.first == static_cast<int>(MetricField::kWonCents)) v.won_cents += n;
+    if (cell.first == static_cast<int>(MetricField::kWonCentsDuringStay)) {
+      const auto [start, end] = ExpandStayDays(cell.second);
+      if (start <= from && from < end) v.existing_won_cents += n;
+    }
+  }
+  return v;
+}
+
+hub::v1::SegmentValue SegmentValueOf(const std::string& segment, const ValueFigures& v,
+                                     double margin) {
+  hub::v1::SegmentValue out;
+  out.set_segment(segment);
+  out.set_accounts_at_start(v.customers);
+  out.set_revenue(v.won_cents / 100.0);
+  out.set_churned(v.churned);
+  if (v.customers > 0) {
+    out.set_revenue_per_account(v.won_cents / 100.0 / v.customers);
+    if (v.churned > 0) out.set_clv(v.won_cents / 100.0 * margin / v.churned);
+  }
+  return out;
+}
+
+absl::Status CustomerValueOf(Store* store, const hub::v1::GetCustomerValueRequest& req,
+                             hub::v1::CustomerValue* resp) {
+  HUB_ASSIGN_OR_RETURN(auto days, CheckPeriodAndSegment(req.has_period(), req.period(), ""));
+  const auto [from, to] = days;
+  std::vector<std::string> dimensions;
+  if (req.dimension().empty()) {
+    dimensions.assign(std::begin(kSegmentTraits), std::end(kSegmentTraits));
+  } else {
+    for (const char* d : kSegmentTraits) {
+      if (req.dimension() == d) dimensions.push_back(d);
+    }
+    if (dimensions.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dimension: \"", req.dimension(), "\" is not industry, tier or region"));
+    }
+  }
+  const double margin = req.gross_margin() == 0 ? 0.75 : req.gross_margin();
+  if (!(margin > 0 && margin <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("gross_margin: ", req.gross_margin(), " is outside (0, 1]"));
+  }
+  resp->Clear();
+  *resp->mutable_period() = req.period();
+  resp->set_gross_margin(margin);
+  HUB_ASSIGN_OR_RETURN(ValueFigures all, ValueOf(store, "", from, to));
+  *resp->mutable_overall() = SegmentValueOf("", all, margin);
+  resp->mutable_overall()->set_rank(1);
+  HUB_ASSIGN_OR_RETURN(std::vector<std::string> segments, store->ListSegments());
+  for (const std::string& dimension : dimensions) {
+    std::vector<hub::v1::SegmentValue> values;
+    const std::string prefix = dimension + "=";
+    for (const std::string& segment : segments) {
+      if (segment.compare(0, prefix.size(), prefix) != 0) continue;
+      HUB_ASSIGN_OR_RETURN(ValueFigures v, ValueOf(store, segment, from, to));
+      values.push_back(SegmentValueOf(segment, v, margin));
+    }
+    std::sort(values.begin(), values.end(),
+              [](const hub::v1::SegmentValue& a, const hub::v1::SegmentValue& b) {
+                if (a.has_clv() != b.has_clv()) return a.has_clv();
+                if (a.has_clv() && a.clv() != b.clv()) return a.clv() > b.clv();
+                return a.segment() < b.segment();
+              });
+    for (size_t i = 0; i < values.size(); ++i) {
+      values[i].set_rank(static_cast<int32_t>(i + 1));
+      *resp->add_segments() = std::move(values[i]);
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest& req,
                             hub::v1::StageMetrics* resp) {
   HUB_ASSIGN_OR_RETURN(auto days, CheckPeriodAndSegment(req.has_period(), req.period(),
@@ -233,31 +329,12 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
     }
   }
   if (wanted(hub::v1::EXPAND)) {
-    // Accounts in EXPAND at the period's start: the stays begun by then and
-    // not ended.
-    HUB_ASSIGN_OR_RETURN(MetricSums before,
-                         store->SumMetrics(req.segment(), std::numeric_limits<int64_t>::min(),
-                                           from + 1));
-    int64_t customers = 0;
-    for (const auto& [cell, n] : before) {
-      if (cell.first == static_cast<int>(MetricField::kExpandStay) && cell.second > from) {
-        customers += n;
-      }
-    }
-    int64_t churned = 0, existing_cents = 0;
-    for (const auto& [cell, n] : opps) {
-      if (cell.first == static_cast<int>(MetricField::kChurnEntry) && cell.second < from) {
-        churned += n;  // each account once: its first churn in the period
-      }
-      if (cell.first == static_cast<int>(MetricField::kWonCentsDuringStay)) {
-        const auto [start, end] = ExpandStayDays(cell.second);
-        if (start <= from && from < end) existing_cents += n;
-      }
-    }
-    SetRate(AddMetric(resp, "churn_rate", hub::v1::EXPAND, hub::v1::OUTCOME), churned, customers);
+    HUB_ASSIGN_OR_RETURN(ValueFigures value, ValueOf(store, req.segment(), from, to));
+    SetRate(AddMetric(resp, "churn_rate", hub::v1::EXPAND, hub::v1::OUTCOME), value.churned,
+            value.customers);
     SetRate(AddMetric(resp, "existing_customer_revenue_share", hub::v1::EXPAND,
                       hub::v1::OUTCOME),
-            existing_cents, won_cents);
+            value.existing_won_cents, won_cents);
     const int64_t renewals_won = sum(MetricField::kRenewalWon);
     SetRate(AddMetric(resp, "renewal_rate", hub::v1::EXPAND, hub::v1::OUTCOME), renewals_won,
             renewals_won + sum(MetricField::kRenewalLost));
@@ -341,6 +418,14 @@ grpc::Status MetricsServiceImpl::GetStageMetrics(grpc::ServerContext* context,
   absl::StatusOr<Principal> who = auth_->Authenticate(*context);
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(StageMetricsOf(store_, *request, response));
+}
+
+grpc::Status MetricsServiceImpl::GetCustomerValue(grpc::ServerContext* context,
+                                                  const hub::v1::GetCustomerValueRequest* request,
+                                                  hub::v1::CustomerValue* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(CustomerValueOf(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetFunnel(grpc::ServerContext* context,

@@ -23,6 +23,9 @@ class MetricsServiceImpl final : public hub::v1::MetricsService::Service {
   grpc::Status GetFunnel(grpc::ServerContext* context,
                          const hub::v1::GetFunnelRequest* request,
                          hub::v1::Funnel* response) override;
+  grpc::Status GetCustomerValue(grpc::ServerContext* context,
+                                const hub::v1::GetCustomerValueRequest* request,
+                                hub::v1::CustomerValue* response) override;
   grpc::Status GetStageMetrics(grpc::ServerContext* context,
                                const hub::v1::GetStageMetricsRequest* request,
                                hub::v1::StageMetrics* response) override;

@@ -100,6 +100,15 @@ MetricSums MetricIndex::Sum(const std::string& segment, int64_t from_day,
   return sums;
 }
 
+std::vector<std::string> MetricIndex::Segments() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> out;
+  for (const auto& [segment, days] : by_segment_) {
+    if (!days.empty()) out.push_back(segment);
+  }
+  return out;
+}
+
 void FunnelIndex::Apply(const FunnelDeltas& deltas) {
   absl::MutexLock lock(&mu_);
   for (const auto& [key, n] : deltas) {
@@ -163,6 +172,17 @@ std::vector<FunnelCount> FunnelIndex::Sum(Side side, const std::string& segment,
     return std::tie(a.stage, a.reach_days, a.stay_days) <
            std::tie(b.stage, b.reach_days, b.stay_days);
   });
+  return out;
+}
+
+std::vector<std::string> FunnelIndex::Segments() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> out;
+  for (const auto& [key, days] : by_segment_) {
+    if (!days.empty()) out.push_back(key.second);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

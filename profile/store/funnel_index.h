@@ -51,6 +51,8 @@ class MetricIndex {
   void Apply(const MetricDeltas& deltas) ABSL_LOCKS_EXCLUDED(mu_);
   MetricSums Sum(const std::string& segment, int64_t from_day, int64_t to_day) const
       ABSL_LOCKS_EXCLUDED(mu_);
+  // The segments with any counter.
+  std::vector<std::string> Segments() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   using Cells = absl::flat_hash_map<std::pair<int, int64_t>, int64_t>;
@@ -69,6 +71,8 @@ class FunnelIndex {
   // As Store::SumFunnelCounts.
   std::vector<FunnelCount> Sum(Side side, const std::string& segment, int64_t from_day,
                                int64_t to_day) const ABSL_LOCKS_EXCLUDED(mu_);
+  // The segments with any counter.
+  std::vector<std::string> Segments() const ABSL_LOCKS_EXCLUDED(mu_);
   // Number of non-zero cells (for tests and sizing).
   size_t cells() const ABSL_LOCKS_EXCLUDED(mu_);
 

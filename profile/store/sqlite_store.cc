@@ -1,5 +1,8 @@
 #include "profile/store/sqlite_store.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -337,6 +340,11 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) override {
     return funnel_.Sum(side, segment, from_day, to_day);
+  }
+  absl::StatusOr<std::vector<std::string>> ListSegments() override {
+    std::vector<std::string> a = funnel_.Segments(), b = opportunities_.Segments(), out;
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
   }
   absl::StatusOr<MetricSums> SumMetrics(const std::string& segment,
                                                    int64_t from_day, int64_t to_day) override {

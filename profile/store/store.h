@@ -623,6 +623,8 @@ class Store {
   // [from_day, to_day), summed over the days (FunnelCount::day is 0).
   virtual absl::StatusOr<std::vector<FunnelCount>> SumFunnelCounts(
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) = 0;
+  // Every segment some profile is counted under ("" included), sorted.
+  virtual absl::StatusOr<std::vector<std::string>> ListSegments() = 0;
   // The opportunity counters of `segment` for UTC days in [from_day, to_day).
   virtual absl::StatusOr<MetricSums> SumMetrics(const std::string& segment,
                                                            int64_t from_day,

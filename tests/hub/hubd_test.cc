@@ -624,6 +624,64 @@ TEST_F(HubdTest, StageMetricsMatchTheTruthExactly) {
               compared, mismatches, any.metrics_size(), names.size());
 }
 
+TEST_F(HubdTest, CustomerValueMatchesTheTruthExactly) {
+  auto rows = ReadCsv(dir_->File("world/truth/customer_value.csv"),
+                      "start,end,dimension,segment,accounts_at_start,revenue,churned,"
+                      "revenue_per_account,clv,rank");
+  ASSERT_GT(rows.size(), 100u);
+  std::map<std::string, hub::v1::CustomerValue> responses;
+  int compared = 0, mismatches = 0;
+  auto six = [](bool has, double v) { return has ? absl::StrFormat("%.6f", v) : std::string(); };
+  for (const auto& f : rows) {
+    ASSERT_EQ(f.size(), 10u);
+    const std::string key = absl::StrCat(f[0], "|", f[1]);
+    if (!responses.count(key)) {
+      hub::v1::GetCustomerValueRequest req;
+      *req.mutable_period()->mutable_start_time() = ToProtoTime(absl::FromUnixMicros(MicrosOf(f[0])));
+      *req.mutable_period()->mutable_end_time() = ToProtoTime(absl::FromUnixMicros(MicrosOf(f[1])));
+      grpc::Status s = client_->metrics()->GetCustomerValue(client_->Ctx().get(), req, &responses[key]);
+      ASSERT_TRUE(s.ok()) << key << ": " << s.error_message();
+    }
+    const hub::v1::CustomerValue& value = responses[key];
+    const hub::v1::SegmentValue* got = nullptr;
+    if (f[2].empty()) {
+      got = &value.overall();
+    } else {
+      for (const hub::v1::SegmentValue& v : value.segments()) {
+        if (v.segment() == absl::StrCat(f[2], "=", f[3])) got = &v;
+      }
+    }
+    ++compared;
+    if (got == nullptr) {
+      if (++mismatches <= 10) ADD_FAILURE() << key << " " << f[2] << "=" << f[3] << ": missing";
+      continue;
+    }
+    const std::string got_text = absl::StrCat(
+        got->accounts_at_start(), ",", absl::StrFormat("%.0f", got->revenue()), ",",
+        got->churned(), ",", six(got->has_revenue_per_account(), got->revenue_per_account()), ",",
+        six(got->has_clv(), got->clv()), ",", got->rank());
+    const std::string want_text =
+        absl::StrCat(f[4], ",", f[5], ",", f[6], ",", f[7], ",", f[8], ",", f[9]);
+    if (got_text != want_text && ++mismatches <= 10) {
+      ADD_FAILURE() << key << " " << f[2] << "=" << f[3] << ": want " << want_text << " got "
+                    << got_text;
+    }
+  }
+  EXPECT_EQ(mismatches, 0) << "of " << compared;
+  std::printf("customer value: %d rows compared, %d differ\n", compared, mismatches);
+  hub::v1::GetCustomerValueRequest bad;
+  *bad.mutable_period() = responses.begin()->second.period();
+  bad.set_dimension("color");
+  hub::v1::CustomerValue out;
+  grpc::Status s = client_->metrics()->GetCustomerValue(client_->Ctx().get(), bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "dimension: \"color\" is not industry, tier or region");
+  bad.set_dimension("");
+  bad.set_gross_margin(1.5);
+  s = client_->metrics()->GetCustomerValue(client_->Ctx().get(), bad, &out);
+  EXPECT_EQ(s.error_message(), "gross_margin: 1.5 is outside (0, 1]");
+}
+
 TEST_F(HubdTest, MetricsRequestsAreValidated) {
   hub::v1::GetFunnelRequest req;
   hub::v1::Funnel funnel;

@@ -94,6 +94,9 @@ class FailingStore : public Store {
   absl::StatusOr<std::vector<StoredTransition>> ListTransitions(int64_t id) override {
     return base_->ListTransitions(id);
   }
+  absl::StatusOr<std::vector<std::string>> ListSegments() override {
+    return base_->ListSegments();
+  }
   absl::StatusOr<MetricSums> SumMetrics(const std::string& g, int64_t f,
                                                    int64_t t) override {
     return base_->SumMetrics(g, f, t);
