@@ -1,6 +1,7 @@
 #include "profile/lifecycle/stage_tracker.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -201,6 +202,27 @@ void StageTracker::TouchAccountOpportunities(int64_t id) {
   if (id != 0) accounts_[id].opportunities = true;
 }
 
+void StageTracker::CountItems(const StageState* old, const std::vector<CountedItem>& items,
+                              const std::string& segments) {
+  if (old == nullptr || old->segments != segments) {
+    if (old != nullptr) AddCountedContributions(old->counted, old->segments, -1, &metric_counts_);
+    AddCountedContributions(items, segments, +1, &metric_counts_);
+    return;
+  }
+  if (old->counted == items) return;
+  // Both sorted: only the items that differ change a counter.
+  auto less = [](const CountedItem& a, const CountedItem& b) {
+    return std::tie(a.day, a.fields, a.aux, a.n) < std::tie(b.day, b.fields, b.aux, b.n);
+  };
+  std::vector<CountedItem> gone, added;
+  std::set_difference(old->counted.begin(), old->counted.end(), items.begin(), items.end(),
+                      std::back_inserter(gone), less);
+  std::set_difference(items.begin(), items.end(), old->counted.begin(), old->counted.end(),
+                      std::back_inserter(added), less);
+  AddCountedContributions(gone, segments, -1, &metric_counts_);
+  AddCountedContributions(added, segments, +1, &metric_counts_);
+}
+
 void StageTracker::CountHistory(Side side, const StageState* old,
                                 const std::vector<StoredTransition>& history,
                                 const std::string& segments) {
@@ -341,10 +363,7 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
   state.history = ToStored(History(earliest, view.opportunities, true));
   state.opportunities = std::move(stored);
   state.counted = AccountCountedOf(state.history, state.opportunities);
-  if (!old || old->counted != state.counted || old->segments != state.segments) {
-    if (old) AddCountedContributions(old->counted, old->segments, -1, &metric_counts_);
-    AddCountedContributions(state.counted, state.segments, +1, &metric_counts_);
-  }
+  CountItems(old ? &*old : nullptr, state.counted, state.segments);
   view.history = state.history;
   CountHistory(Side::kAccount, old ? &*old : nullptr, state.history, state.segments);
   if (!old || old->facts != state.facts || old->segments != state.segments ||
@@ -489,12 +508,7 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     std::vector<StoredTransition> history =
         ToStored(History(fit->second, view->opportunities, false));
     std::vector<CountedItem> counted = CountedOf(fit->second, history, view->history);
-    if (!counted_loaded || state.counted != counted || state.segments != view->segments) {
-      if (counted_loaded) {
-        AddCountedContributions(state.counted, state.segments, -1, &metric_counts_);
-      }
-      AddCountedContributions(counted, view->segments, +1, &metric_counts_);
-    }
+    CountItems(counted_loaded ? &state : nullptr, counted, view->segments);
     // A person created in this transaction has counted nothing yet.
     CountHistory(Side::kPerson, counted_loaded ? &state : nullptr, history, view->segments);
     if (state.account_id != account || state.segments != view->segments ||

@@ -91,6 +91,9 @@ class StageTracker {
                                                absl::btree_set<int64_t>* dirty);
   // Counts the change from `old`'s history and segments (none if null) to
   // `history` under `segments` in the funnel.
+  // The same for the stage-metric items.
+  void CountItems(const StageState* old, const std::vector<CountedItem>& items,
+                  const std::string& segments);
   void CountHistory(Side side, const StageState* old,
                     const std::vector<StoredTransition>& history,
                     const std::string& segments);

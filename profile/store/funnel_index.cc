@@ -30,12 +30,11 @@ void AddOpportunityContributions(const std::vector<StoredOpportunity>& opportuni
                                  absl::string_view segments, int64_t sign,
                                  MetricDeltas* deltas) {
   if (opportunities.empty()) return;
-  auto add = [&](const std::string& seg, int64_t at, MetricField field, int64_t days,
-                 int64_t n) {
-    if (n != 0) (*deltas)[{seg, DayOf(at), static_cast<int>(field), days}] += sign * n;
-  };
   for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
-    const std::string seg(segment);
+    auto& seg = (*deltas)[std::string(segment)];
+    auto add = [&](auto& cells, int64_t at, MetricField field, int64_t days, int64_t n) {
+      if (n != 0) cells[{DayOf(at), static_cast<int>(field), days}] += sign * n;
+    };
     for (const StoredOpportunity& o : opportunities) {
       add(seg, o.created_us, MetricField::kCreated, 0, 1);
       if (o.closed_us == 0) continue;
@@ -60,12 +59,11 @@ void AddCountedContributions(const std::vector<CountedItem>& items, absl::string
                              int64_t sign, MetricDeltas* deltas) {
   if (items.empty()) return;
   for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
-    const std::string seg(segment);
+    auto& cells = (*deltas)[std::string(segment)];
     for (const CountedItem& item : items) {
-      for (int field = 0; field < 64; ++field) {
-        if (item.fields & (uint64_t{1} << field)) {
-          (*deltas)[{seg, item.day, field, item.aux}] += sign * item.n;
-        }
+      for (uint64_t bits = item.fields; bits != 0; bits &= bits - 1) {
+        const int field = __builtin_ctzll(bits);
+        cells[{item.day, field, item.aux}] += sign * item.n;
       }
     }
   }
@@ -73,16 +71,18 @@ void AddCountedContributions(const std::vector<CountedItem>& items, absl::string
 
 void MetricIndex::Apply(const MetricDeltas& deltas) {
   absl::MutexLock lock(&mu_);
-  for (const auto& [key, n] : deltas) {
-    if (n == 0) continue;
-    const auto& [segment, day, field, days] = key;
+  for (const auto& [segment, changes] : deltas) {
     auto& days_map = by_segment_[segment];
-    Cells& cells = days_map[day];
-    int64_t& v = cells[{field, days}];
-    v += n;
-    if (v == 0) {
-      cells.erase({field, days});
-      if (cells.empty()) days_map.erase(day);
+    for (const auto& [key, n] : changes) {
+      if (n == 0) continue;
+      const auto& [day, field, days] = key;
+      Cells& cells = days_map[day];
+      int64_t& v = cells[{field, days}];
+      v += n;
+      if (v == 0) {
+        cells.erase({field, days});
+        if (cells.empty()) days_map.erase(day);
+      }
     }
   }
 }

@@ -160,7 +160,14 @@ class SqliteWriteTransaction : public WriteTransaction {
     return sqlite_internal::DeleteStageState(conn_, id);
   }
   absl::Status AddMetricCounts(MetricDeltas deltas) override {
-    for (const auto& [key, n] : deltas) opportunity_deltas_[key] += n;
+    if (opportunity_deltas_.empty()) {
+      opportunity_deltas_ = std::move(deltas);
+    } else {
+      for (const auto& [segment, changes] : deltas) {
+        auto& into = opportunity_deltas_[segment];
+        for (const auto& [key, n] : changes) into[key] += n;
+      }
+    }
     return absl::OkStatus();
   }
   absl::Status AddFunnelCounts(FunnelDeltas deltas) override {

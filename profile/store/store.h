@@ -176,8 +176,9 @@ inline int64_t ExpandStayKey(int64_t start_day, int64_t end_day) {
 inline std::pair<int64_t, int64_t> ExpandStayDays(int64_t key) {
   return {key >> 31, key & ((int64_t{1} << 31) - 1)};
 }
+// By segment, then (day, field, days).
 using MetricDeltas =
-    std::map<std::tuple<std::string, int64_t, int, int64_t>, int64_t>;
+    std::map<std::string, absl::flat_hash_map<std::tuple<int64_t, int, int64_t>, int64_t>>;
 
 // Opportunity counters summed over days: field and days -> sum.
 using MetricSums = std::map<std::pair<int, int64_t>, int64_t>;
