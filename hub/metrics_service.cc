@@ -30,6 +30,20 @@ google::protobuf::Timestamp Time(int64_t micros) {
   return ToProtoTime(absl::FromUnixMicros(micros));
 }
 
+// The median of `total` values given as value -> how many: the mean of the
+// values at 0-based ranks (total-1)/2 and total/2 (one value when odd).
+double Median(const std::map<int64_t, int64_t>& histogram, int64_t total) {
+  const int64_t lo_rank = (total - 1) / 2, hi_rank = total / 2;
+  int64_t seen = 0, lo = 0, hi = 0;
+  bool have_lo = false, have_hi = false;
+  for (const auto& [value, n] : histogram) {
+    if (!have_lo && seen + n > lo_rank) lo = value, have_lo = true;
+    if (!have_hi && seen + n > hi_rank) hi = value, have_hi = true;
+    seen += n;
+  }
+  return (lo + hi) / 2.0;
+}
+
 absl::Status ListTransitions(Store* store, const hub::v1::ListStageTransitionsRequest& req,
                              hub::v1::ListStageTransitionsResponse* resp) {
   HUB_ASSIGN_OR_RETURN(auto name, ParseProfileOrAccountName(req.parent(), "parent"));
@@ -316,17 +330,7 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
     }
     hub::v1::Metric* median = AddMetric(resp, "median_sales_cycle_days", hub::v1::CONVERT,
                                         hub::v1::OUTCOME);
-    if (won > 0) {
-      const int64_t lo_rank = (won - 1) / 2, hi_rank = won / 2;
-      int64_t seen = 0, lo = 0, hi = 0;
-      bool have_lo = false, have_hi = false;
-      for (const auto& [d, n] : cycle) {
-        if (!have_lo && seen + n > lo_rank) lo = d, have_lo = true;
-        if (!have_hi && seen + n > hi_rank) hi = d, have_hi = true;
-        seen += n;
-      }
-      median->set_value((lo + hi) / 2.0);
-    }
+    if (won > 0) median->set_value(Median(cycle, won));
   }
   if (wanted(hub::v1::EXPAND)) {
     HUB_ASSIGN_OR_RETURN(ValueFigures value, ValueOf(store, req.segment(), from, to));
@@ -389,17 +393,7 @@ hub::v1::Funnel FunnelFromCounts(const std::vector<FunnelCount>& counts, int win
       rate->set_denominator(s.entries);
       if (s.entries > 0) rate->set_value(static_cast<double>(s.converted) / s.entries);
     }
-    if (s.left > 0) {
-      // The values at 0-based ranks (left-1)/2 and left/2: equal when odd.
-      const int64_t lo_rank = (s.left - 1) / 2, hi_rank = s.left / 2;
-      int64_t seen = 0, lo = -1, hi = -1;
-      for (const auto& [days, n] : s.stay) {
-        if (lo < 0 && seen + n > lo_rank) lo = days;
-        if (hi < 0 && seen + n > hi_rank) hi = days;
-        seen += n;
-      }
-      out->set_median_days_in_stage((lo + hi) / 2.0);
-    }
+    if (s.left > 0) out->set_median_days_in_stage(Median(s.stay, s.left));
   }
   return funnel;
 }
