@@ -290,6 +290,16 @@ void FakeMetricsService::SetFunnel(hub::v1::Funnel funnel) {
   funnel_ = std::move(funnel);
 }
 
+void FakeMetricsService::SetStageMetrics(hub::v1::StageMetrics metrics) {
+  absl::MutexLock lock(&mu_);
+  stage_metrics_ = std::move(metrics);
+}
+
+void FakeMetricsService::SetCustomerValue(hub::v1::CustomerValue value) {
+  absl::MutexLock lock(&mu_);
+  value_ = std::move(value);
+}
+
 void FakeMetricsService::FailWith(grpc::Status status) {
   absl::MutexLock lock(&mu_);
   failure_ = std::move(status);
@@ -310,6 +320,18 @@ std::vector<hub::v1::GetFunnelRequest> FakeMetricsService::funnel_requests()
     const {
   absl::MutexLock lock(&mu_);
   return funnel_requests_;
+}
+
+std::vector<hub::v1::GetStageMetricsRequest>
+FakeMetricsService::stage_metrics_requests() const {
+  absl::MutexLock lock(&mu_);
+  return stage_metrics_requests_;
+}
+
+std::vector<hub::v1::GetCustomerValueRequest>
+FakeMetricsService::value_requests() const {
+  absl::MutexLock lock(&mu_);
+  return value_requests_;
 }
 
 grpc::Status FakeMetricsService::ListStageTransitions(
@@ -359,6 +381,48 @@ grpc::Status FakeMetricsService::GetFunnel(
   response->set_conversion_window_days(
       request->conversion_window_days() == 0 ? 90
                                              : request->conversion_window_days());
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeMetricsService::GetStageMetrics(
+    grpc::ServerContext* context,
+    const hub::v1::GetStageMetricsRequest* request,
+    hub::v1::StageMetrics* response) {
+  absl::MutexLock lock(&mu_);
+  Log(&log_, context, "GetStageMetrics", *request);
+  stage_metrics_requests_.push_back(*request);
+  if (!failure_.ok()) return failure_;
+  *response = stage_metrics_;
+  *response->mutable_period() = request->period();
+  response->set_segment(request->segment());
+  if (request->stage() != hub::v1::STAGE_UNSPECIFIED) {
+    response->clear_metrics();
+    for (const auto& m : stage_metrics_.metrics()) {
+      if (m.stage() == request->stage()) *response->add_metrics() = m;
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeMetricsService::GetCustomerValue(
+    grpc::ServerContext* context,
+    const hub::v1::GetCustomerValueRequest* request,
+    hub::v1::CustomerValue* response) {
+  absl::MutexLock lock(&mu_);
+  Log(&log_, context, "GetCustomerValue", *request);
+  value_requests_.push_back(*request);
+  if (!failure_.ok()) return failure_;
+  *response = value_;
+  *response->mutable_period() = request->period();
+  response->set_gross_margin(
+      request->gross_margin() == 0 ? 0.75 : request->gross_margin());
+  if (!request->dimension().empty()) {
+    const std::string prefix = request->dimension() + "=";
+    response->clear_segments();
+    for (const auto& s : value_.segments()) {
+      if (s.segment().rfind(prefix, 0) == 0) *response->add_segments() = s;
+    }
+  }
   return grpc::Status::OK;
 }
 

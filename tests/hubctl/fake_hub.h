@@ -118,8 +118,8 @@ class FakeSyncService final : public hub::v1::SyncService::Service {
   CallLog log_ ABSL_GUARDED_BY(mu_);
 };
 
-// Serves canned stage histories and a canned funnel, and keeps every request
-// it received. Thread-safe.
+// Serves canned stage histories, funnel, stage metrics and customer value,
+// and keeps every request it received. Thread-safe.
 class FakeMetricsService final : public hub::v1::MetricsService::Service {
  public:
   // ListStageTransitions answers `history` to requests for `name` (history's
@@ -129,12 +129,21 @@ class FakeMetricsService final : public hub::v1::MetricsService::Service {
   // GetFunnel answers `funnel` with the request's side, period and segment,
   // and its window (0 as 90).
   void SetFunnel(hub::v1::Funnel funnel);
+  // GetStageMetrics answers `metrics` with the request's period and segment,
+  // keeping only the requested stage's metrics when one is set.
+  void SetStageMetrics(hub::v1::StageMetrics metrics);
+  // GetCustomerValue answers `value` with the request's period and margin (0
+  // as 0.75), keeping only the requested dimension's segments when one is
+  // set.
+  void SetCustomerValue(hub::v1::CustomerValue value);
   // Makes every call fail with `status` (OK restores normal answers).
   void FailWith(grpc::Status status);
   CallLog log() const;
   // Every request received, in order.
   std::vector<hub::v1::ListStageTransitionsRequest> stage_requests() const;
   std::vector<hub::v1::GetFunnelRequest> funnel_requests() const;
+  std::vector<hub::v1::GetStageMetricsRequest> stage_metrics_requests() const;
+  std::vector<hub::v1::GetCustomerValueRequest> value_requests() const;
 
   // Pages through the history's transitions, page_size (default 2) at a
   // time, with the next index as token; NOT_FOUND for an unknown name. Does
@@ -146,6 +155,12 @@ class FakeMetricsService final : public hub::v1::MetricsService::Service {
   grpc::Status GetFunnel(grpc::ServerContext* context,
                          const hub::v1::GetFunnelRequest* request,
                          hub::v1::Funnel* response) override;
+  grpc::Status GetStageMetrics(grpc::ServerContext* context,
+                               const hub::v1::GetStageMetricsRequest* request,
+                               hub::v1::StageMetrics* response) override;
+  grpc::Status GetCustomerValue(grpc::ServerContext* context,
+                                const hub::v1::GetCustomerValueRequest* request,
+                                hub::v1::CustomerValue* response) override;
 
  private:
   mutable absl::Mutex mu_;
@@ -157,6 +172,12 @@ class FakeMetricsService final : public hub::v1::MetricsService::Service {
   std::vector<hub::v1::ListStageTransitionsRequest> stage_requests_
       ABSL_GUARDED_BY(mu_);
   std::vector<hub::v1::GetFunnelRequest> funnel_requests_ ABSL_GUARDED_BY(mu_);
+  hub::v1::StageMetrics stage_metrics_ ABSL_GUARDED_BY(mu_);
+  hub::v1::CustomerValue value_ ABSL_GUARDED_BY(mu_);
+  std::vector<hub::v1::GetStageMetricsRequest> stage_metrics_requests_
+      ABSL_GUARDED_BY(mu_);
+  std::vector<hub::v1::GetCustomerValueRequest> value_requests_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // The server: the three fakes plus grpc.health.v1 on 127.0.0.1 at a free port.

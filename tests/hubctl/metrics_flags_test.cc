@@ -1,8 +1,10 @@
-// Time flags and the GetFunnel request built from `metrics funnel`'s flags.
+// Time flags and the GetFunnel, GetStageMetrics and GetCustomerValue requests
+// built from `metrics funnel`, `metrics stage` and `metrics value`'s flags.
 #include "tools/hubctl/metrics_flags.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 #include "tools/hubctl/format.h"
@@ -112,6 +114,96 @@ TEST(FunnelFlagsTest, SegmentIsIndustryTierOrRegionWithAValue) {
                           "region=VALUE, got \"") +
                   bad + "\"");
   }
+}
+
+StageMetricsFlags MarchStage() {
+  StageMetricsFlags flags;
+  flags.from = "2024-03-01";
+  flags.to = "2024-04-01";
+  return flags;
+}
+
+CustomerValueFlags MarchValue() {
+  CustomerValueFlags flags;
+  flags.from = "2024-03-01";
+  flags.to = "2024-04-01";
+  return flags;
+}
+
+std::string ValueError(const CustomerValueFlags& flags) {
+  absl::StatusOr<hub::v1::GetCustomerValueRequest> r =
+      BuildCustomerValueRequest(flags);
+  EXPECT_FALSE(r.ok());
+  return r.ok() ? "" : std::string(r.status().message());
+}
+
+TEST(StageMetricsFlagsTest, PeriodSegmentAndStageAreSent) {
+  EXPECT_EQ(BuildStageMetricsRequest(MarchStage())->ShortDebugString(),
+            "period { start_time { seconds: 1709251200 } end_time { seconds: "
+            "1711929600 } }");
+  StageMetricsFlags flags = MarchStage();
+  flags.segment = "tier=1";
+  flags.stage = "convert";
+  EXPECT_EQ(BuildStageMetricsRequest(flags)->ShortDebugString(),
+            "period { start_time { seconds: 1709251200 } end_time { seconds: "
+            "1711929600 } } segment: \"tier=1\" stage: CONVERT");
+}
+
+TEST(StageMetricsFlagsTest, BadPeriodSegmentOrStageIsNamed) {
+  StageMetricsFlags flags = MarchStage();
+  flags.to = "2024-02-01";
+  EXPECT_EQ(BuildStageMetricsRequest(flags).status().message(),
+            "--to: 2024-02-01 is not after --from 2024-03-01 (the period is "
+            "[--from, --to), --to exclusive)");
+  flags = MarchStage();
+  flags.segment = "size=big";
+  EXPECT_EQ(BuildStageMetricsRequest(flags).status().message(),
+            "--segment: want industry=VALUE, tier=VALUE or region=VALUE, got "
+            "\"size=big\"");
+  flags = MarchStage();
+  for (const char* bad : {"CHURNED", "STAGE_UNSPECIFIED", "1", "x"}) {
+    flags.stage = bad;
+    EXPECT_EQ(BuildStageMetricsRequest(flags).status().message(),
+              std::string("--stage: want ATTRACT, CAPTURE, NURTURE, CONVERT "
+                          "or EXPAND, got \"") +
+                  bad + "\"");
+  }
+}
+
+TEST(CustomerValueFlagsTest, DimensionAndMarginAreSentUnsetMarginAsZero) {
+  EXPECT_EQ(BuildCustomerValueRequest(MarchValue())->ShortDebugString(),
+            "period { start_time { seconds: 1709251200 } end_time { seconds: "
+            "1711929600 } }");
+  CustomerValueFlags flags = MarchValue();
+  flags.dimension = "region";
+  flags.margin = 1;
+  EXPECT_EQ(BuildCustomerValueRequest(flags)->ShortDebugString(),
+            "period { start_time { seconds: 1709251200 } end_time { seconds: "
+            "1711929600 } } dimension: \"region\" gross_margin: 1");
+}
+
+TEST(CustomerValueFlagsTest, DimensionMustBeKnownAndMarginInZeroToOne) {
+  CustomerValueFlags flags = MarchValue();
+  for (const char* bad : {"Industry", "size", "industry=Retail"}) {
+    flags.dimension = bad;
+    EXPECT_EQ(ValueError(flags),
+              std::string("--dimension: want industry, tier or region, got "
+                          "\"") +
+                  bad + "\"");
+  }
+  flags = MarchValue();
+  for (double bad : {0.0, -0.5, 1.5, std::nan("")}) {
+    flags.margin = bad;
+    EXPECT_EQ(ValueError(flags).rfind("--margin: want a gross margin in (0, "
+                                      "1], got ",
+                                      0),
+              0u);
+  }
+  flags.margin = 1.5;
+  EXPECT_EQ(ValueError(flags),
+            "--margin: want a gross margin in (0, 1], got 1.5");
+  flags.margin = 0.0001;
+  EXPECT_TRUE(BuildCustomerValueRequest(flags).ok());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/hubctl/test_protos.h"
 #include "tools/hubctl/funnel_svg.h"
@@ -31,6 +32,12 @@ std::string Funnel(const hub::v1::Funnel& funnel) {
 std::string Bars(const hub::v1::Funnel& funnel) {
   std::ostringstream out;
   PrintFunnelBars(funnel, out);
+  return out.str();
+}
+
+std::string Bars(const std::vector<Bar>& bars, double full_scale) {
+  std::ostringstream out;
+  PrintBars(bars, full_scale, out);
   return out.str();
 }
 
@@ -133,6 +140,15 @@ TEST(FunnelViewTest, NoEntriesAtAllDrawsNoBars) {
   funnel.add_stages()->set_stage(hub::v1::ATTRACT);
   funnel.add_stages()->set_stage(hub::v1::EXPAND);
   EXPECT_EQ(Bars(funnel), "  ATTRACT  0\n  EXPAND   0\n");
+}
+
+TEST(BarsTest, FullScaleFillsEightyColumnsAndTinyOrNegativeSizesStayVisible) {
+  const std::string bars =
+      Bars({{"big", 200, "x"}, {"tiny", 0.001, "y"}, {"neg", -5, "z"}}, 100);
+  // 2 + 4 + 2 + 1 + 1 columns around the bar leave 70 blocks.
+  EXPECT_EQ(bars, "  big   " + Blocks(70) + " x\n  tiny  " + Blocks(1) +
+                      " y\n  neg   z\n");
+  EXPECT_EQ(Bars({{"a\x1b", 1, "1"}}, 0), "  a\\x1b  1\n");
 }
 
 TEST(FunnelSvgTest, StandaloneChartWithLabelsRatesAndEscapedSegment) {

@@ -191,4 +191,84 @@ hub::v1::Funnel MarchFunnel() {
   return f;
 }
 
+namespace {
+
+hub::v1::Metric* AddMetric(hub::v1::StageMetrics* r, const std::string& name,
+                           hub::v1::Stage stage, hub::v1::MetricKind kind) {
+  hub::v1::Metric* m = r->add_metrics();
+  m->set_name(name);
+  m->set_stage(stage);
+  m->set_kind(kind);
+  return m;
+}
+
+void AddRate(hub::v1::StageMetrics* r, const std::string& name,
+             hub::v1::Stage stage, int64_t numerator, int64_t denominator) {
+  hub::v1::Rate* rate =
+      AddMetric(r, name, stage, hub::v1::OUTCOME)->mutable_rate();
+  rate->set_numerator(numerator);
+  rate->set_denominator(denominator);
+  if (denominator > 0) {
+    rate->set_value(static_cast<double>(numerator) / denominator);
+  }
+}
+
+hub::v1::SegmentValue Segment(const std::string& name, int64_t accounts,
+                              double revenue, int64_t churned, int32_t rank) {
+  hub::v1::SegmentValue s;
+  s.set_segment(name);
+  s.set_accounts_at_start(accounts);
+  s.set_revenue(revenue);
+  s.set_churned(churned);
+  if (accounts > 0) s.set_revenue_per_account(revenue / accounts);
+  if (accounts > 0 && churned > 0) s.set_clv(revenue * 0.75 / churned);
+  s.set_rank(rank);
+  return s;
+}
+
+}  // namespace
+
+hub::v1::StageMetrics MarchStageMetrics() {
+  using hub::v1::ACTIVITY;
+  using hub::v1::OUTCOME;
+  hub::v1::StageMetrics r;
+  *r.mutable_period()->mutable_start_time() = Time("2024-03-01T00:00:00Z");
+  *r.mutable_period()->mutable_end_time() = Time("2024-04-01T00:00:00Z");
+  AddMetric(&r, "anonymous_visitors", hub::v1::ATTRACT, ACTIVITY)
+      ->set_count(1200);
+  AddMetric(&r, "page_views", hub::v1::ATTRACT, ACTIVITY)->set_count(5400);
+  AddRate(&r, "visitor_to_lead_rate", hub::v1::ATTRACT, 800, 1200);
+  AddMetric(&r, "new_leads", hub::v1::CAPTURE, OUTCOME)->set_count(800);
+  AddRate(&r, "lead_to_mql_rate", hub::v1::CAPTURE, 240, 800);
+  AddMetric(&r, "sends", hub::v1::NURTURE, ACTIVITY)->set_count(1000);
+  AddRate(&r, "unique_open_rate", hub::v1::NURTURE, 450, 980);
+  AddRate(&r, "bounce_rate", hub::v1::NURTURE, 20, 1000);
+  AddMetric(&r, "opportunities_created", hub::v1::CONVERT, OUTCOME)
+      ->set_count(4);
+  AddRate(&r, "win_rate", hub::v1::CONVERT, 0, 0);
+  AddMetric(&r, "closed_won_revenue", hub::v1::CONVERT, OUTCOME)
+      ->set_amount(84500.5);
+  AddMetric(&r, "average_deal_size", hub::v1::CONVERT, OUTCOME);
+  AddMetric(&r, "median_sales_cycle_days", hub::v1::CONVERT, OUTCOME);
+  AddRate(&r, "churn_rate", hub::v1::EXPAND, 2, 40);
+  AddRate(&r, "nps", hub::v1::EXPAND, 20, 80);
+  r.mutable_metrics()->rbegin()->mutable_rate()->set_value(25);
+  AddRate(&r, "csat", hub::v1::EXPAND, 45, 50);
+  r.add_unavailable("customer_campaign_open_rate");
+  return r;
+}
+
+hub::v1::CustomerValue MarchCustomerValue() {
+  hub::v1::CustomerValue v;
+  *v.mutable_period()->mutable_start_time() = Time("2024-03-01T00:00:00Z");
+  *v.mutable_period()->mutable_end_time() = Time("2024-04-01T00:00:00Z");
+  v.set_gross_margin(0.75);
+  *v.mutable_overall() = Segment("", 40, 120000, 4, 1);
+  *v.add_segments() = Segment("industry=Retail", 10, 60000, 1, 1);
+  *v.add_segments() = Segment("industry=Software", 20, 50000, 3, 2);
+  *v.add_segments() = Segment("industry=Health", 0, 10000, 0, 3);
+  *v.add_segments() = Segment("tier=1", 40, 120000, 0, 1);
+  return v;
+}
+
 }  // namespace hubctl::testing

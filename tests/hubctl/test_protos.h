@@ -1,4 +1,5 @@
-// Hand-built Profile, SyncJob, stage and funnel messages shared by the hubctl tests.
+// Hand-built Profile, SyncJob, stage, funnel, stage-metric and customer-value
+// messages shared by the hubctl tests.
 #ifndef HUB_TESTS_HUBCTL_TEST_PROTOS_H_
 #define HUB_TESTS_HUBCTL_TEST_PROTOS_H_
 
@@ -37,6 +38,22 @@ hub::v1::ListStageTransitionsResponse AnaStages();
 // CAPTURE 800 (240/800, median 12.5), NURTURE 240 (60/240, median 30),
 // CONVERT 0 (0/0: rate and median absent), EXPAND 45 (median absent).
 hub::v1::Funnel MarchFunnel();
+
+// March 2024's stage metrics, no segment: ATTRACT anonymous_visitors 1200,
+// page_views 5400, visitor_to_lead_rate 800/1200; CAPTURE new_leads 800,
+// lead_to_mql_rate 240/800; NURTURE sends 1000, unique_open_rate 450/980,
+// bounce_rate 20/1000; CONVERT opportunities_created 4, win_rate 0/0 (value
+// absent), closed_won_revenue 84500.5, average_deal_size and
+// median_sales_cycle_days absent; EXPAND churn_rate 2/40, nps 20/80 (25
+// points), csat 45/50. customer_campaign_open_rate is unavailable.
+hub::v1::StageMetrics MarchStageMetrics();
+
+// Customer value over March 2024 at margin 0.75: overall 40 accounts,
+// revenue 120000, 4 churned, 3000 per account, CLV 22500; industry=Retail
+// (CLV 45000, rank 1), industry=Software (12500, rank 2), industry=Health (no
+// account at the start: per-account and CLV absent, rank 3), tier=1 (none
+// churned: CLV absent, rank 1).
+hub::v1::CustomerValue MarchCustomerValue();
 
 }  // namespace hubctl::testing
 

@@ -54,6 +54,9 @@ class Cli {
   void AddSync();
   void AddStages();
   void AddMetrics();
+  void AddMetricsStage(CLI::App* group);
+  void AddMetricsValue(CLI::App* group);
+  void AddPeriodFlags(CLI::App* command, std::string* from, std::string* to);
   void AddHealth();
   void AddListFlags(CLI::App* command);
   void OnRun(CLI::App* command, Action action);
@@ -78,6 +81,9 @@ class Cli {
   std::string as_of_;
   FunnelFlags funnel_;
   int window_days_ = 0;  // copied into funnel_ only when --window is given
+  StageMetricsFlags stage_metrics_;
+  CustomerValueFlags value_;
+  double margin_ = 0;  // copied into value_ only when --margin is given
 };
 
 Cli::Cli() {
@@ -302,18 +308,7 @@ void Cli::AddMetrics() {
       "funnel",
       "Entries, conversion to a higher stage and median days per lifecycle "
       "stage over [--from, --to)");
-  funnel
-      ->add_option("--from", funnel_.from,
-                   "First day: YYYY-MM-DD (00:00 UTC) or an RFC 3339 time on "
-                   "a UTC midnight")
-      ->type_name("DATE")
-      ->required();
-  funnel
-      ->add_option("--to", funnel_.to,
-                   "End day, EXCLUSIVE (as --from): --from 2024-03-01 --to "
-                   "2024-04-01 is March")
-      ->type_name("DATE")
-      ->required();
+  AddPeriodFlags(funnel, &funnel_.from, &funnel_.to);
   funnel
       ->add_option("--segment", funnel_.segment,
                    "Only profiles whose account has industry=VALUE, "
@@ -335,6 +330,67 @@ void Cli::AddMetrics() {
     FunnelFlags flags = funnel_;
     if (window->count() > 0) flags.window_days = window_days_;
     return MetricsFunnel(ctx, flags);
+  });
+  AddMetricsStage(group);
+  AddMetricsValue(group);
+}
+
+void Cli::AddPeriodFlags(CLI::App* command, std::string* from,
+                         std::string* to) {
+  command
+      ->add_option("--from", *from,
+                   "First day: YYYY-MM-DD (00:00 UTC) or an RFC 3339 time on "
+                   "a UTC midnight")
+      ->type_name("DATE")
+      ->required();
+  command
+      ->add_option("--to", *to,
+                   "End day, EXCLUSIVE (as --from): --from 2024-03-01 --to "
+                   "2024-04-01 is March")
+      ->type_name("DATE")
+      ->required();
+}
+
+void Cli::AddMetricsStage(CLI::App* group) {
+  CLI::App* stage = group->add_subcommand(
+      "stage",
+      "Activity and outcome metrics of each lifecycle stage over [--from, "
+      "--to)");
+  AddPeriodFlags(stage, &stage_metrics_.from, &stage_metrics_.to);
+  stage
+      ->add_option("--segment", stage_metrics_.segment,
+                   "Only records whose account has industry=VALUE, "
+                   "tier=VALUE or region=VALUE (a person's current account)")
+      ->type_name("KEY=VALUE");
+  stage
+      ->add_option("--stage", stage_metrics_.stage,
+                   "Only this stage's metrics: ATTRACT, CAPTURE, NURTURE, "
+                   "CONVERT or EXPAND (default: all)")
+      ->type_name("STAGE");
+  OnRun(stage,
+        [this](const auto& ctx) { return MetricsStage(ctx, stage_metrics_); });
+}
+
+void Cli::AddMetricsValue(CLI::App* group) {
+  CLI::App* value = group->add_subcommand(
+      "value",
+      "Customer lifetime value over [--from, --to), overall and per segment, "
+      "ranked");
+  AddPeriodFlags(value, &value_.from, &value_.to);
+  value
+      ->add_option("--dimension", value_.dimension,
+                   "Segments of one account dimension: industry, tier or "
+                   "region (default: all three)")
+      ->type_name("DIM");
+  CLI::Option* margin =
+      value
+          ->add_option("--margin", margin_,
+                       "Gross margin in (0, 1] (default: 0.75)")
+          ->type_name("FRACTION");
+  OnRun(value, [this, margin](const auto& ctx) {
+    CustomerValueFlags flags = value_;
+    if (margin->count() > 0) flags.margin = margin_;
+    return MetricsValue(ctx, flags);
   });
 }
 

@@ -8,12 +8,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "hub/v1/metrics_service.grpc.pb.h"
+#include "tools/hubctl/customer_value_view.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/format.h"
 #include "tools/hubctl/funnel_svg.h"
 #include "tools/hubctl/metrics_view.h"
 #include "tools/hubctl/names.h"
 #include "tools/hubctl/paging.h"
+#include "tools/hubctl/stage_metrics_view.h"
 #include "tools/hubctl/table.h"
 
 namespace hubctl {
@@ -86,6 +88,34 @@ int MetricsFunnel(const CommandContext& ctx, const FunnelFlags& flags) {
       Emit(ctx, funnel, [&](std::ostream& o) { PrintFunnel(funnel, o); });
   if (rc != kExitOk || flags.svg_path.empty()) return rc;
   return WriteSvg(ctx, flags.svg_path, FunnelSvg(funnel));
+}
+
+int MetricsStage(const CommandContext& ctx, const StageMetricsFlags& flags) {
+  absl::StatusOr<hub::v1::GetStageMetricsRequest> request =
+      BuildStageMetricsRequest(flags);
+  if (!request.ok()) return ReportUsageError(ctx, request.status());
+  hub::v1::StageMetrics metrics;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = MetricsService::NewStub(ctx.channel)
+                            ->GetStageMetrics(&context, *request, &metrics);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, metrics,
+              [&](std::ostream& o) { PrintStageMetrics(metrics, o); });
+}
+
+int MetricsValue(const CommandContext& ctx, const CustomerValueFlags& flags) {
+  absl::StatusOr<hub::v1::GetCustomerValueRequest> request =
+      BuildCustomerValueRequest(flags);
+  if (!request.ok()) return ReportUsageError(ctx, request.status());
+  hub::v1::CustomerValue value;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = MetricsService::NewStub(ctx.channel)
+                            ->GetCustomerValue(&context, *request, &value);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, value,
+              [&](std::ostream& o) { PrintCustomerValue(value, o); });
 }
 
 }  // namespace hubctl

@@ -1,7 +1,8 @@
-// The lifecycle commands, `stages` and `metrics funnel`. Each one makes its
-// RPCs on ctx.channel, writes the result to ctx.out in ctx.output format and
-// errors to ctx.err, and returns the process exit code (see exit_codes.h).
-// Malformed names and flags are usage errors (kExitUsage) and make no call.
+// The lifecycle commands, `stages` and `metrics funnel|stage|value`. Each one
+// makes its RPCs on ctx.channel, writes the result to ctx.out in ctx.output
+// format and errors to ctx.err, and returns the process exit code (see
+// exit_codes.h). Malformed names and flags are usage errors (kExitUsage) and
+// make no call.
 #ifndef HUB_TOOLS_HUBCTL_METRICS_COMMANDS_H_
 #define HUB_TOOLS_HUBCTL_METRICS_COMMANDS_H_
 
@@ -24,6 +25,14 @@ int Stages(const CommandContext& ctx, std::string_view name,
 // chart there and notes "wrote FILE" on ctx.err. A file that cannot be
 // written is kExitFailure (after the funnel was printed).
 int MetricsFunnel(const CommandContext& ctx, const FunnelFlags& flags);
+
+// `metrics stage --from D --to D [--segment S] [--stage STAGE]`:
+// GetStageMetrics, printed as PrintStageMetrics (or JSON).
+int MetricsStage(const CommandContext& ctx, const StageMetricsFlags& flags);
+
+// `metrics value --from D --to D [--dimension D] [--margin M]`:
+// GetCustomerValue, printed as PrintCustomerValue (or JSON).
+int MetricsValue(const CommandContext& ctx, const CustomerValueFlags& flags);
 
 }  // namespace hubctl
 

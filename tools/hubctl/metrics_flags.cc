@@ -77,6 +77,37 @@ absl::Status CheckSegment(const std::string& segment) {
   return absl::OkStatus();
 }
 
+// The period [--from, --to) as a Period, both bounds UTC midnights.
+absl::StatusOr<hub::v1::Period> PeriodFlags(const std::string& from_text,
+                                            const std::string& to_text) {
+  absl::StatusOr<absl::Time> from = MidnightFlag("--from", from_text);
+  if (!from.ok()) return from.status();
+  absl::StatusOr<absl::Time> to = MidnightFlag("--to", to_text);
+  if (!to.ok()) return to.status();
+  if (*to <= *from) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--to: ", to_text, " is not after --from ", from_text,
+                     " (the period is [--from, --to), --to exclusive)"));
+  }
+  hub::v1::Period period;
+  *period.mutable_start_time() = ToTimestamp(*from);
+  *period.mutable_end_time() = ToTimestamp(*to);
+  return period;
+}
+
+absl::StatusOr<hub::v1::Stage> StageFlag(const std::string& text) {
+  const std::string upper = absl::AsciiStrToUpper(text);
+  for (hub::v1::Stage stage :
+       {hub::v1::ATTRACT, hub::v1::CAPTURE, hub::v1::NURTURE, hub::v1::CONVERT,
+        hub::v1::EXPAND}) {
+    if (upper == hub::v1::Stage_Name(stage)) return stage;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--stage: want ATTRACT, CAPTURE, NURTURE, CONVERT or "
+                   "EXPAND, got \"",
+                   text, "\""));
+}
+
 }  // namespace
 
 absl::StatusOr<absl::Time> ParseTimeFlag(std::string_view text) {
@@ -106,15 +137,8 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
 
 absl::StatusOr<hub::v1::GetFunnelRequest> BuildFunnelRequest(
     const FunnelFlags& flags) {
-  absl::StatusOr<absl::Time> from = MidnightFlag("--from", flags.from);
-  if (!from.ok()) return from.status();
-  absl::StatusOr<absl::Time> to = MidnightFlag("--to", flags.to);
-  if (!to.ok()) return to.status();
-  if (*to <= *from) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--to: ", flags.to, " is not after --from ", flags.from,
-                     " (the period is [--from, --to), --to exclusive)"));
-  }
+  absl::StatusOr<hub::v1::Period> period = PeriodFlags(flags.from, flags.to);
+  if (!period.ok()) return period.status();
   if (absl::Status s = CheckSegment(flags.segment); !s.ok()) return s;
   if (flags.window_days &&
       (*flags.window_days < 1 || *flags.window_days > kMaxWindowDays)) {
@@ -123,10 +147,48 @@ absl::StatusOr<hub::v1::GetFunnelRequest> BuildFunnelRequest(
   }
   hub::v1::GetFunnelRequest request;
   request.set_side(flags.accounts ? hub::v1::ACCOUNTS : hub::v1::PERSONS);
-  *request.mutable_period()->mutable_start_time() = ToTimestamp(*from);
-  *request.mutable_period()->mutable_end_time() = ToTimestamp(*to);
+  *request.mutable_period() = *period;
   request.set_segment(flags.segment);
   request.set_conversion_window_days(flags.window_days.value_or(0));
+  return request;
+}
+
+absl::StatusOr<hub::v1::GetStageMetricsRequest> BuildStageMetricsRequest(
+    const StageMetricsFlags& flags) {
+  absl::StatusOr<hub::v1::Period> period = PeriodFlags(flags.from, flags.to);
+  if (!period.ok()) return period.status();
+  if (absl::Status s = CheckSegment(flags.segment); !s.ok()) return s;
+  hub::v1::GetStageMetricsRequest request;
+  if (!flags.stage.empty()) {
+    absl::StatusOr<hub::v1::Stage> stage = StageFlag(flags.stage);
+    if (!stage.ok()) return stage.status();
+    request.set_stage(*stage);
+  }
+  *request.mutable_period() = *period;
+  request.set_segment(flags.segment);
+  return request;
+}
+
+absl::StatusOr<hub::v1::GetCustomerValueRequest> BuildCustomerValueRequest(
+    const CustomerValueFlags& flags) {
+  absl::StatusOr<hub::v1::Period> period = PeriodFlags(flags.from, flags.to);
+  if (!period.ok()) return period.status();
+  bool known = flags.dimension.empty();
+  for (const char* k : kSegmentKeys) known = known || flags.dimension == k;
+  if (!known) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--dimension: want industry, tier or region, got \"",
+                     flags.dimension, "\""));
+  }
+  // Written so that NaN fails too.
+  if (flags.margin && !(*flags.margin > 0 && *flags.margin <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--margin: want a gross margin in (0, 1], got ", *flags.margin));
+  }
+  hub::v1::GetCustomerValueRequest request;
+  *request.mutable_period() = *period;
+  request.set_dimension(flags.dimension);
+  request.set_gross_margin(flags.margin.value_or(0));
   return request;
 }
 

@@ -1,5 +1,6 @@
-// The flags of hubctl's lifecycle commands (`stages`, `metrics funnel`)
-// checked and turned into requests, before any call is made.
+// The flags of hubctl's lifecycle commands (`stages`, `metrics funnel`,
+// `metrics stage`, `metrics value`) checked and turned into requests, before
+// any call is made.
 #ifndef HUB_TOOLS_HUBCTL_METRICS_FLAGS_H_
 #define HUB_TOOLS_HUBCTL_METRICS_FLAGS_H_
 
@@ -46,6 +47,39 @@ struct FunnelFlags {
 // `from`, a segment not of the form above, or a window outside 1..365.
 absl::StatusOr<hub::v1::GetFunnelRequest> BuildFunnelRequest(
     const FunnelFlags& flags);
+
+// The flags of `metrics stage`, as typed.
+struct StageMetricsFlags {
+  // The period and segment, as FunnelFlags'.
+  std::string from;
+  std::string to;
+  std::string segment;
+  // ATTRACT, CAPTURE, NURTURE, CONVERT or EXPAND (any case); empty for all.
+  std::string stage;
+};
+
+// Checks `flags` and builds the GetStageMetrics request. Fails with
+// kInvalidArgument as BuildFunnelRequest for the period and segment, and
+// "--stage: ..." for a stage that is not one of the five above.
+absl::StatusOr<hub::v1::GetStageMetricsRequest> BuildStageMetricsRequest(
+    const StageMetricsFlags& flags);
+
+// The flags of `metrics value`, as typed.
+struct CustomerValueFlags {
+  // The period, as FunnelFlags'.
+  std::string from;
+  std::string to;
+  // "industry", "tier" or "region"; empty for all three.
+  std::string dimension;
+  // Gross margin in (0, 1]; unset lets the server choose (0.75).
+  std::optional<double> margin;
+};
+
+// Checks `flags` and builds the GetCustomerValue request. Fails with
+// kInvalidArgument as BuildFunnelRequest for the period, "--dimension: ..."
+// for an unknown dimension and "--margin: ..." for a margin outside (0, 1].
+absl::StatusOr<hub::v1::GetCustomerValueRequest> BuildCustomerValueRequest(
+    const CustomerValueFlags& flags);
 
 }  // namespace hubctl
 

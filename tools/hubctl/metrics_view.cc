@@ -127,4 +127,35 @@ void PrintFunnelBars(const hub::v1::Funnel& funnel, std::ostream& out) {
   }
 }
 
+void PrintBars(const std::vector<Bar>& bars, double full_scale,
+               std::ostream& out) {
+  std::vector<Bar> shown = bars;
+  size_t label_width = 0, text_width = 0;
+  for (Bar& bar : shown) {
+    bar.label = EscapeForTerminal(bar.label);
+    bar.text = EscapeForTerminal(bar.text);
+    label_width = std::max(label_width, DisplayWidth(bar.label));
+    text_width = std::max(text_width, DisplayWidth(bar.text));
+  }
+  // indent, label, two spaces, bar, one space, text
+  const size_t fixed = kIndent.size() + label_width + 2 + 1 + text_width;
+  const size_t longest =
+      fixed < kBarChartColumns ? kBarChartColumns - fixed : 1;
+  for (const Bar& bar : shown) {
+    size_t blocks = 0;
+    if (full_scale > 0 && bar.size > 0) {
+      const double share = std::min(bar.size / full_scale, 1.0);
+      blocks = std::max<size_t>(
+          static_cast<size_t>(std::llround(share * longest)), 1);
+    }
+    std::string line(kIndent);
+    AppendPadded(&line, bar.label, label_width);
+    line += "  ";
+    for (size_t i = 0; i < blocks; ++i) line += kBlock;
+    if (blocks > 0) line += ' ';
+    line += bar.text;
+    out << line << '\n';
+  }
+}
+
 }  // namespace hubctl

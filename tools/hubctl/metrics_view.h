@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hub/v1/metrics_service.pb.h"
 
@@ -32,6 +33,24 @@ void PrintFunnel(const hub::v1::Funnel& funnel, std::ostream& out);
 // block for a non-zero count, none for zero), and every line fits in
 // kBarChartColumns.
 void PrintFunnelBars(const hub::v1::Funnel& funnel, std::ostream& out);
+
+// One line of a horizontal bar chart.
+struct Bar {
+  // Shown left of the bar, padded to the widest label.
+  std::string label;
+  // The bar's length relative to the chart's full scale; <= 0 draws none.
+  double size = 0;
+  // Shown right of the bar, e.g. "66.7%".
+  std::string text;
+};
+
+// One line per bar, "  LABEL  ████ TEXT" (label and text escaped with
+// EscapeForTerminal): `full_scale` (> 0) is drawn as the
+// longest bar that keeps every line within kBarChartColumns, a size in
+// (0, full_scale] as at least one block and at most that many, and a size
+// <= 0 (or any size when full_scale <= 0) as none.
+void PrintBars(const std::vector<Bar>& bars, double full_scale,
+               std::ostream& out);
 
 // "2024-03-01 to 2024-04-01 (end exclusive)"; bounds not on a UTC midnight
 // are shown as RFC 3339 times.
