@@ -6,7 +6,8 @@
 # merged (by identifiers and by the matcher), the merges left for review and
 # one unified profile with its lineage and its lifecycle stages, the
 # funnel of a year (table, terminal bar chart, an SVG chart) and of a
-# segment, and stops hubd.
+# segment, every stage's metrics and the customer value by industry, and
+# stops hubd.
 #
 # HUB_DEMO_DIR (default: a new temporary folder) holds the world and hub.db.
 # HUB_DEMO_ACCOUNTS (default 300) sizes the world.
@@ -122,6 +123,12 @@ echo "== The person funnel of 2025: hubctl metrics funnel --from 2025-01-01 --to
 echo
 echo "== Accounts in Q2 2025, software only: hubctl metrics funnel --accounts --segment industry=Software ..."
 "$bin/hubctl" metrics funnel --accounts --from 2025-04-01 --to 2025-07-01 --segment industry=Software
+echo
+echo "== Every stage's metrics in 2025: hubctl metrics stage --from 2025-01-01 --to 2026-01-01"
+"$bin/hubctl" metrics stage --from 2025-01-01 --to 2026-01-01
+echo
+echo "== Customer value by industry in 2025: hubctl metrics value --dimension industry ..."
+"$bin/hubctl" metrics value --from 2025-01-01 --to 2026-01-01 --dimension industry
 echo
 echo "Open $work/funnel-2025.svg in a browser for the funnel chart."
 
