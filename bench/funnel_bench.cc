@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -75,6 +76,32 @@ std::vector<hub::StoredTransition> RandomHistory(std::mt19937_64& rng) {
   return out;
 }
 
+// What a person counts in the stage metrics: ~20 email sends and ~10
+// web days over the two years.
+std::vector<hub::CountedItem> RandomCounted(std::mt19937_64& rng) {
+  auto bit = [](hub::MetricField f) { return uint64_t{1} << static_cast<int>(f); };
+  std::vector<hub::CountedItem> out;
+  for (int i = 0; i < 20; ++i) {
+    uint64_t fields = bit(hub::MetricField::kSends);
+    if (rng() % 50 == 0) {
+      fields |= bit(hub::MetricField::kBounced);
+    } else {
+      fields |= bit(hub::MetricField::kDelivered);
+      if (rng() % 4 == 0) fields |= bit(hub::MetricField::kOpened);
+      if (rng() % 12 == 0) fields |= bit(hub::MetricField::kClicked);
+    }
+    out.push_back({kStart + static_cast<int64_t>(rng() % kDays), fields, 0, 1});
+  }
+  for (int i = 0; i < 10; ++i) {
+    out.push_back({kStart + static_cast<int64_t>(rng() % kDays),
+                   bit(hub::MetricField::kPageViews), 0, 1 + static_cast<int64_t>(rng() % 5)});
+  }
+  std::sort(out.begin(), out.end(), [](const hub::CountedItem& a, const hub::CountedItem& b) {
+    return a.day < b.day;
+  });
+  return out;
+}
+
 const char* const kIndustries[] = {"Software", "Retail", "Finance", "Health",
                                    "Energy", "Media", "Logistics", "Education"};
 const char* const kTiers[] = {"smb", "mid", "enterprise"};
@@ -102,16 +129,20 @@ int main(int argc, char** argv) {
       auto tx = (*store)->BeginWrite();
       Check(tx.status());
       hub::FunnelDeltas deltas;
+      hub::MetricDeltas metric_deltas;
       for (int n = 0; n < 10000 && id <= profiles; ++n, ++id) {
         hub::StageState state;
         state.side = hub::Side::kPerson;
         state.segments = absl::StrCat("\nindustry=", kIndustries[rng() % 8], "\ntier=",
                                       kTiers[rng() % 3], "\nregion=", kRegions[rng() % 4]);
         state.history = RandomHistory(rng);
+        state.counted = RandomCounted(rng);
         hub::AddContributions(state.side, state.history, state.segments, 1, &deltas);
+        hub::AddCountedContributions(state.counted, state.segments, 1, &metric_deltas);
         Check((*tx)->PutStageState(id, state));
       }
       Check((*tx)->AddFunnelCounts(std::move(deltas)));
+      Check((*tx)->AddMetricCounts(std::move(metric_deltas)));
       Check((*tx)->Commit());
     }
     fprintf(stderr, "wrote %lld histories in %.1f s\n", static_cast<long long>(profiles),
@@ -122,7 +153,7 @@ int main(int argc, char** argv) {
   Check(store.status());
   const double open_seconds = std::chrono::duration<double>(Clock::now() - open_start).count();
 
-  std::vector<double> funnel_ms, lookup_ms;
+  std::vector<double> funnel_ms, metrics_ms, lookup_ms;
   int64_t entries_seen = 0;
   for (int q = 0; q < queries; ++q) {
     const int kind = q % 3;  // month, quarter, year
@@ -142,6 +173,18 @@ int main(int argc, char** argv) {
     funnel_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     entries_seen += funnel.stages(0).entries();
 
+    // GetStageMetrics' store reads: the funnel, the period's metric
+    // counters, and the counters up to its start (accounts in EXPAND then).
+    t0 = Clock::now();
+    auto person_funnel =
+        (*store)->SumFunnelCounts(hub::Side::kPerson, segment, from, from + length);
+    auto during = (*store)->SumMetrics(segment, from, from + length);
+    auto before = (*store)->SumMetrics(segment, std::numeric_limits<int64_t>::min(), from + 1);
+    Check(person_funnel.status());
+    Check(during.status());
+    Check(before.status());
+    metrics_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+
     const int64_t id = 1 + static_cast<int64_t>(rng() % profiles);
     t0 = Clock::now();
     auto history = (*store)->ListTransitions(id);
@@ -157,6 +200,8 @@ int main(int argc, char** argv) {
   printf("peak RSS           %ld MB\n", usage.ru_maxrss / 1024);
   printf("funnel query       p50 %.3f ms  p99 %.3f ms  (%d queries: month/quarter/year x all/segment)\n",
          Percentile(funnel_ms, 0.5), Percentile(funnel_ms, 0.99), queries);
+  printf("stage metrics      p50 %.3f ms  p99 %.3f ms  (GetStageMetrics' three index reads)\n",
+         Percentile(metrics_ms, 0.5), Percentile(metrics_ms, 0.99));
   printf("point lookup       p50 %.3f ms  p99 %.3f ms  (baseline: one state row by key)\n",
          Percentile(lookup_ms, 0.5), Percentile(lookup_ms, 0.99));
   return 0;
