@@ -1,5 +1,6 @@
-// StageTracker: keeps stage histories and funnel counters current as a
-// write transaction changes records, identities and accounts.
+// StageTracker: keeps stage histories, funnel counters and stage-metric
+// counters current as a write transaction changes records, identities and
+// accounts.
 //
 // Callers note what changed while they work (a new record of a person, a
 // profile whose facts must be rebuilt, a merged-away profile, an account);
@@ -8,13 +9,16 @@
 //   - a person's facts are folded from its new records in O(1) each
 //     (amortised; see PersonFacts), or rebuilt from its records after a
 //     revision, tombstone, merge or unmerge;
-//   - an account's history is recomputed from its opportunities and its
-//     members' facts when a member's facts or the account changed: O(members
-//     + opportunities);
-//   - a person's history is recomputed when its facts, its account, or its
-//     account's opportunities or segments changed: O(its transitions);
-//   - the funnel counters change by the difference between a profile's old
-//     and new histories.
+//   - an account's history is recomputed when something about it changed:
+//     its own state row, plus its opportunities when one changed, its
+//     traits when an ACCOUNT record did, and its members' facts only when
+//     one left it or had its facts rebuilt (else members' new facts can only
+//     lower its own);
+//   - a person's history and counted metric items are recomputed when its
+//     facts, its account, or its account's opportunities or segments
+//     changed: O(its transitions, sends and active days);
+//   - the counters change by the difference between a profile's old and new
+//     histories and items (only the entries that differ).
 // The per-record cost is thus independent of the store's size.
 #ifndef HUB_PROFILE_LIFECYCLE_STAGE_TRACKER_H_
 #define HUB_PROFILE_LIFECYCLE_STAGE_TRACKER_H_

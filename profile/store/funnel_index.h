@@ -1,7 +1,7 @@
 // FunnelIndex: the funnel counters, held in memory.
 //
 // The counters are a pure function of the stored stage histories and the
-// segments each profile is counted under (stage_transitions, stage_state), so
+// segments each profile is counted under (both in stage_state), so
 // the store does not persist them: it builds the index by one scan when it
 // opens (O(transitions)), and each committed write transaction applies the
 // changes it made (O(changes)). A funnel query sums the cells of the
