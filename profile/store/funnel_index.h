@@ -44,8 +44,9 @@ void AddOpportunityContributions(const std::vector<StoredOpportunity>& opportuni
 void AddCountedContributions(const std::vector<CountedItem>& items, absl::string_view segments,
                              int64_t sign, MetricDeltas* deltas);
 
-// The opportunity counters, in memory, like FunnelIndex: derived from the
-// accounts' stage states. Thread-safe.
+// The stage-metric counters (MetricField), in memory, like FunnelIndex:
+// derived from the stage states (accounts' opportunities and stays,
+// persons' counted items). Thread-safe.
 class MetricIndex {
  public:
   void Apply(const MetricDeltas& deltas) ABSL_LOCKS_EXCLUDED(mu_);

@@ -494,7 +494,7 @@ class WriteTransaction {
   // Changes the funnel counters by `deltas` when (and only if) the
   // transaction commits.
   virtual absl::Status AddFunnelCounts(FunnelDeltas deltas) = 0;
-  // The same for the opportunity counters.
+  // The same for the stage-metric counters (MetricDeltas).
   virtual absl::Status AddMetricCounts(MetricDeltas deltas) = 0;
   // The current revisions of a person's own person-side records, events
   // included, opportunities not (for rebuilding its facts).
@@ -626,7 +626,7 @@ class Store {
       Side side, const std::string& segment, int64_t from_day, int64_t to_day) = 0;
   // Every segment some profile is counted under ("" included), sorted.
   virtual absl::StatusOr<std::vector<std::string>> ListSegments() = 0;
-  // The opportunity counters of `segment` for UTC days in [from_day, to_day).
+  // The stage-metric counters of `segment` for UTC days in [from_day, to_day).
   virtual absl::StatusOr<MetricSums> SumMetrics(const std::string& segment,
                                                            int64_t from_day,
                                                            int64_t to_day) = 0;
