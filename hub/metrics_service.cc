@@ -163,8 +163,9 @@ struct ValueFigures {
   int64_t existing_won_cents = 0;  // of those at the start
 };
 
+// `during` is the segment's counters summed over the period's days.
 absl::StatusOr<ValueFigures> ValueOf(Store* store, const std::string& segment, int64_t from,
-                                     int64_t to) {
+                                     const MetricSums& during) {
   ValueFigures v;
   HUB_ASSIGN_OR_RETURN(MetricSums before,
                        store->SumMetrics(segment, std::numeric_limits<int64_t>::min(), from + 1));
@@ -173,7 +174,6 @@ absl::StatusOr<ValueFigures> ValueOf(Store* store, const std::string& segment, i
       v.customers += n;
     }
   }
-  HUB_ASSIGN_OR_RETURN(MetricSums during, store->SumMetrics(segment, from, to));
   for (const auto& [cell, n] : during) {
     if (cell.first == static_cast<int>(MetricField::kChurnEntry) && cell.second < from) {
       v.churned += n;  // each account once: its first churn in the period
@@ -225,7 +225,8 @@ absl::Status CustomerValueOf(Store* store, const hub::v1::GetCustomerValueReques
   resp->Clear();
   *resp->mutable_period() = req.period();
   resp->set_gross_margin(margin);
-  HUB_ASSIGN_OR_RETURN(ValueFigures all, ValueOf(store, "", from, to));
+  HUB_ASSIGN_OR_RETURN(MetricSums all_during, store->SumMetrics("", from, to));
+  HUB_ASSIGN_OR_RETURN(ValueFigures all, ValueOf(store, "", from, all_during));
   *resp->mutable_overall() = SegmentValueOf("", all, margin);
   resp->mutable_overall()->set_rank(1);
   HUB_ASSIGN_OR_RETURN(std::vector<std::string> segments, store->ListSegments());
@@ -234,7 +235,8 @@ absl::Status CustomerValueOf(Store* store, const hub::v1::GetCustomerValueReques
     const std::string prefix = dimension + "=";
     for (const std::string& segment : segments) {
       if (segment.compare(0, prefix.size(), prefix) != 0) continue;
-      HUB_ASSIGN_OR_RETURN(ValueFigures v, ValueOf(store, segment, from, to));
+      HUB_ASSIGN_OR_RETURN(MetricSums during, store->SumMetrics(segment, from, to));
+      HUB_ASSIGN_OR_RETURN(ValueFigures v, ValueOf(store, segment, from, during));
       values.push_back(SegmentValueOf(segment, v, margin));
     }
     std::sort(values.begin(), values.end(),
@@ -333,7 +335,7 @@ absl::Status StageMetricsOf(Store* store, const hub::v1::GetStageMetricsRequest&
     if (won > 0) median->set_value(Median(cycle, won));
   }
   if (wanted(hub::v1::EXPAND)) {
-    HUB_ASSIGN_OR_RETURN(ValueFigures value, ValueOf(store, req.segment(), from, to));
+    HUB_ASSIGN_OR_RETURN(ValueFigures value, ValueOf(store, req.segment(), from, opps));
     SetRate(AddMetric(resp, "churn_rate", hub::v1::EXPAND, hub::v1::OUTCOME), value.churned,
             value.customers);
     SetRate(AddMetric(resp, "existing_customer_revenue_share", hub::v1::EXPAND,

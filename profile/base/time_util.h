@@ -30,6 +30,15 @@ absl::StatusOr<absl::Time> ParseUnixMicros(absl::string_view text);
 google::protobuf::Timestamp ToProtoTime(absl::Time t);
 absl::Time FromProtoTime(const google::protobuf::Timestamp& ts);
 
+// Microseconds per day; the UTC day of a time (days since 1970-01-01,
+// rounded down), and the first UTC midnight at or after it (rounded up).
+// Also whole days of a duration, rounded down or up.
+inline constexpr int64_t kDayMicros = 86400LL * 1000000;
+inline int64_t DayOf(int64_t micros) {
+  return micros / kDayMicros - (micros % kDayMicros < 0 ? 1 : 0);
+}
+inline int64_t CeilDayOf(int64_t micros) { return -DayOf(-micros); }
+
 // RFC 3339 in UTC with microseconds, e.g. "2024-05-02T09:15:00.000123Z".
 std::string FormatTimestamp(absl::Time t);
 

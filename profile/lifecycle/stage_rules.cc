@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
+#include "profile/base/fixed64.h"
 #include "profile/base/hash.h"
 #include "profile/base/time_util.h"
 
@@ -34,20 +35,6 @@ const std::string* Find(const google::protobuf::Map<std::string, std::string>& m
 // Fixed-width little-endian encoding of the facts (version byte first).
 constexpr char kFactsVersion = 2;
 
-void PutInt(std::string* out, int64_t v) {
-  char buf[8];
-  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
-  out->append(buf, 8);
-}
-
-bool GetInt(absl::string_view* in, int64_t* v) {
-  if (in->size() < 8) return false;
-  uint64_t u = 0;
-  for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>((*in)[i])) << (8 * i);
-  *v = static_cast<int64_t>(u);
-  in->remove_prefix(8);
-  return true;
-}
 
 }  // namespace
 
@@ -203,9 +190,7 @@ void PersonFacts::AddDayCounts(const hub::v1::SourceRecord& r, int64_t at) {
   } else {
     return;
   }
-  int64_t day = when / (86400LL * 1000000);
-  if (when % (86400LL * 1000000) < 0) --day;
-  MergeDay(day, c);
+  MergeDay(DayOf(when), c);
 }
 
 void PersonFacts::AddSend(const hub::v1::SourceRecord& r) {
@@ -292,32 +277,32 @@ bool PersonFacts::operator==(const PersonFacts& o) const {
 
 std::string PersonFacts::Serialize() const {
   std::string out(1, kFactsVersion);
-  PutInt(&out, first_seen);
-  PutInt(&out, identified);
-  PutInt(&out, engaged);
-  for (int64_t d : declared) PutInt(&out, d);
-  PutInt(&out, static_cast<int64_t>(engagement.size()));
+  PutFixed64(&out, first_seen);
+  PutFixed64(&out, identified);
+  PutFixed64(&out, engaged);
+  for (int64_t d : declared) PutFixed64(&out, d);
+  PutFixed64(&out, static_cast<int64_t>(engagement.size()));
   for (const auto& [at, points] : engagement) {
-    PutInt(&out, at);
-    PutInt(&out, points);
+    PutFixed64(&out, at);
+    PutFixed64(&out, points);
   }
-  PutInt(&out, static_cast<int64_t>(sends.size()));
+  PutFixed64(&out, static_cast<int64_t>(sends.size()));
   for (const Send& s : sends) {
-    PutInt(&out, static_cast<int64_t>(s.key));
-    PutInt(&out, s.sent);
-    PutInt(&out, s.flags);
+    PutFixed64(&out, static_cast<int64_t>(s.key));
+    PutFixed64(&out, s.sent);
+    PutFixed64(&out, s.flags);
   }
   // Per day: the day, a mask of the counts that are set, then those counts.
-  PutInt(&out, static_cast<int64_t>(days.size()));
+  PutFixed64(&out, static_cast<int64_t>(days.size()));
   for (const auto& [day, counts] : days) {
     int64_t mask = 0;
     for (int i = 0; i < kDayCounts; ++i) {
       if (counts[i] != (i == kWebFirst ? kNever : 0)) mask |= int64_t{1} << i;
     }
-    PutInt(&out, day);
-    PutInt(&out, mask);
+    PutFixed64(&out, day);
+    PutFixed64(&out, mask);
     for (int i = 0; i < kDayCounts; ++i) {
-      if (mask & (int64_t{1} << i)) PutInt(&out, counts[i]);
+      if (mask & (int64_t{1} << i)) PutFixed64(&out, counts[i]);
     }
   }
   return out;
@@ -328,45 +313,45 @@ absl::StatusOr<PersonFacts> PersonFacts::Parse(absl::string_view in) {
   int64_t n = 0;
   bool ok = !in.empty() && in[0] == kFactsVersion;
   if (ok) in.remove_prefix(1);
-  ok = ok && GetInt(&in, &f.first_seen) && GetInt(&in, &f.identified) &&
-       GetInt(&in, &f.engaged);
-  for (int64_t& d : f.declared) ok = ok && GetInt(&in, &d);
-  ok = ok && GetInt(&in, &n) && n >= 0 && static_cast<size_t>(n) * 16 <= in.size();
+  ok = ok && GetFixed64(&in, &f.first_seen) && GetFixed64(&in, &f.identified) &&
+       GetFixed64(&in, &f.engaged);
+  for (int64_t& d : f.declared) ok = ok && GetFixed64(&in, &d);
+  ok = ok && GetFixed64(&in, &n) && n >= 0 && static_cast<size_t>(n) * 16 <= in.size();
   if (!ok) return absl::DataLossError("stage facts: malformed");
   f.engagement.resize(n);
   for (auto& [at, points] : f.engagement) {
     int64_t p = 0;
-    GetInt(&in, &at);
-    GetInt(&in, &p);
+    GetFixed64(&in, &at);
+    GetFixed64(&in, &p);
     points = static_cast<int32_t>(p);
   }
   int64_t sends = 0;
-  if (!GetInt(&in, &sends) || sends < 0 || static_cast<size_t>(sends) * 24 > in.size()) {
+  if (!GetFixed64(&in, &sends) || sends < 0 || static_cast<size_t>(sends) * 24 > in.size()) {
     return absl::DataLossError("stage facts: malformed sends");
   }
   f.sends.resize(sends);
   for (Send& s : f.sends) {
     int64_t key = 0, flags = 0;
-    GetInt(&in, &key);
-    GetInt(&in, &s.sent);
-    GetInt(&in, &flags);
+    GetFixed64(&in, &key);
+    GetFixed64(&in, &s.sent);
+    GetFixed64(&in, &flags);
     s.key = static_cast<uint64_t>(key);
     s.flags = static_cast<uint32_t>(flags);
   }
   int64_t day_count = 0;
-  if (!GetInt(&in, &day_count) || day_count < 0) {
+  if (!GetFixed64(&in, &day_count) || day_count < 0) {
     return absl::DataLossError("stage facts: malformed days");
   }
   for (int64_t d = 0; d < day_count; ++d) {
     int64_t day = 0, mask = 0;
-    if (!GetInt(&in, &day) || !GetInt(&in, &mask)) {
+    if (!GetFixed64(&in, &day) || !GetFixed64(&in, &mask)) {
       return absl::DataLossError("stage facts: malformed days");
     }
     std::array<int64_t, kDayCounts>& counts = f.days[day];
     counts.fill(0);
     counts[kWebFirst] = kNever;
     for (int i = 0; i < kDayCounts; ++i) {
-      if ((mask & (int64_t{1} << i)) && !GetInt(&in, &counts[i])) {
+      if ((mask & (int64_t{1} << i)) && !GetFixed64(&in, &counts[i])) {
         return absl::DataLossError("stage facts: malformed days");
       }
     }

@@ -99,14 +99,9 @@ std::vector<CountedItem> CountedOf(const PersonFacts& facts,
     out.push_back({day, bit(MetricField::kAnonymousVisit), previous_anonymous, 1});
     previous_anonymous = day;
   }
-  std::sort(out.begin(), out.end(), [](const CountedItem& a, const CountedItem& b) {
-    return std::tie(a.day, a.fields, a.aux, a.n) < std::tie(b.day, b.fields, b.aux, b.n);
-  });
+  std::sort(out.begin(), out.end());
   return out;
 }
-
-// The first UTC midnight at or after `micros`, as a day number.
-int64_t CeilDay(int64_t micros) { return -DayOf(-micros); }
 
 // What an account counts in the stage metrics, from its history and
 // opportunities (see MetricField::kExpandStay).
@@ -120,8 +115,8 @@ std::vector<CountedItem> AccountCountedOf(const std::vector<StoredTransition>& h
   for (const StoredTransition& t : history) {
     if (t.stage == static_cast<int>(Stage::kExpand)) {
       stays.emplace_back(t.at_us, t.left_us);
-      out.push_back({clamp(CeilDay(t.at_us)), bit(MetricField::kExpandStay),
-                     t.left_us == 0 ? kOpenEnd : clamp(CeilDay(t.left_us)), 1});
+      out.push_back({clamp(CeilDayOf(t.at_us)), bit(MetricField::kExpandStay),
+                     t.left_us == 0 ? kOpenEnd : clamp(CeilDayOf(t.left_us)), 1});
     } else if (t.stage == static_cast<int>(Stage::kChurned)) {
       const int64_t day = DayOf(t.at_us);
       if (day != previous_churn) {
@@ -135,14 +130,12 @@ std::vector<CountedItem> AccountCountedOf(const std::vector<StoredTransition>& h
     for (const auto& [start, end] : stays) {
       if (start > o.closed_us) continue;  // began after the close
       out.push_back({DayOf(o.closed_us), bit(MetricField::kWonCentsDuringStay),
-                     ExpandStayKey(clamp(CeilDay(start)),
-                                   end == 0 ? kOpenEnd : clamp(CeilDay(end))),
+                     ExpandStayKey(clamp(CeilDayOf(start)),
+                                   end == 0 ? kOpenEnd : clamp(CeilDayOf(end))),
                      o.amount_cents});
     }
   }
-  std::sort(out.begin(), out.end(), [](const CountedItem& a, const CountedItem& b) {
-    return std::tie(a.day, a.fields, a.aux, a.n) < std::tie(b.day, b.fields, b.aux, b.n);
-  });
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -211,14 +204,11 @@ void StageTracker::CountItems(const StageState* old, const std::vector<CountedIt
   }
   if (old->counted == items) return;
   // Both sorted: only the items that differ change a counter.
-  auto less = [](const CountedItem& a, const CountedItem& b) {
-    return std::tie(a.day, a.fields, a.aux, a.n) < std::tie(b.day, b.fields, b.aux, b.n);
-  };
   std::vector<CountedItem> gone, added;
   std::set_difference(old->counted.begin(), old->counted.end(), items.begin(), items.end(),
-                      std::back_inserter(gone), less);
+                      std::back_inserter(gone));
   std::set_difference(items.begin(), items.end(), old->counted.begin(), old->counted.end(),
-                      std::back_inserter(added), less);
+                      std::back_inserter(added));
   AddCountedContributions(gone, segments, -1, &metric_counts_);
   AddCountedContributions(added, segments, +1, &metric_counts_);
 }

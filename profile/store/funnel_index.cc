@@ -6,11 +6,16 @@
 
 namespace hub {
 
-int64_t DayOf(int64_t micros) {
-  int64_t d = micros / kDayMicros;
-  if (micros % kDayMicros < 0) --d;
-  return d;
+namespace {
+
+// Where a transition counts: its entry day, whole days (up) until a higher
+// stage was reached and (down) until it was left; -1 when not (yet).
+std::tuple<int64_t, int64_t, int64_t> CellOf(const StoredTransition& t) {
+  return {DayOf(t.at_us), t.reached_us == 0 ? -1 : CeilDayOf(t.reached_us - t.at_us),
+          t.left_us == 0 ? -1 : DayOf(t.left_us - t.at_us)};
 }
+
+}  // namespace
 
 void AddContributions(Side side, const std::vector<StoredTransition>& history,
                       absl::string_view segments, int64_t sign, FunnelDeltas* deltas) {
@@ -18,10 +23,8 @@ void AddContributions(Side side, const std::vector<StoredTransition>& history,
   for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
     const std::string seg(segment);
     for (const StoredTransition& t : history) {
-      const int64_t reach =
-          t.reached_us == 0 ? -1 : (t.reached_us - t.at_us + kDayMicros - 1) / kDayMicros;
-      const int64_t stay = t.left_us == 0 ? -1 : (t.left_us - t.at_us) / kDayMicros;
-      (*deltas)[{side, seg, DayOf(t.at_us), t.stage, reach, stay}] += sign;
+      const auto [day, reach, stay] = CellOf(t);
+      (*deltas)[{side, seg, day, t.stage, reach, stay}] += sign;
     }
   }
 }
@@ -48,9 +51,7 @@ void AddOpportunityContributions(const std::vector<StoredOpportunity>& opportuni
       if (o.upsell) add(seg, o.closed_us, MetricField::kUpsellWonCents, 0, o.amount_cents);
       // Whole days, rounded down (a deal closed on its creation day, before
       // the creation time, is -1).
-      const int64_t span = o.closed_us - o.created_us;
-      add(seg, o.closed_us, MetricField::kWonCycle,
-          span / kDayMicros - (span % kDayMicros < 0 ? 1 : 0), 1);
+      add(seg, o.closed_us, MetricField::kWonCycle, DayOf(o.closed_us - o.created_us), 1);
     }
   }
 }
@@ -134,10 +135,8 @@ void FunnelIndex::AddHistory(Side side, const std::vector<StoredTransition>& his
   for (absl::string_view segment : absl::StrSplit(segments, '\n')) {
     Days& days = by_segment_[{side, std::string(segment)}];
     for (const StoredTransition& t : history) {
-      const int64_t reach =
-          t.reached_us == 0 ? -1 : (t.reached_us - t.at_us + kDayMicros - 1) / kDayMicros;
-      const int64_t stay = t.left_us == 0 ? -1 : (t.left_us - t.at_us) / kDayMicros;
-      auto [it, added] = days[DayOf(t.at_us)].try_emplace({t.stage, reach, stay}, 0);
+      const auto [day, reach, stay] = CellOf(t);
+      auto [it, added] = days[day].try_emplace({t.stage, reach, stay}, 0);
       ++it->second;
       if (added) ++cells_;
     }

@@ -21,13 +21,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "profile/base/time_util.h"
 #include "profile/store/store.h"
 
 namespace hub {
 
-// Microseconds per day, and the UTC day of a time (floor division).
-inline constexpr int64_t kDayMicros = 86400LL * 1000000;
-int64_t DayOf(int64_t micros);
 
 // Adds `sign` times what a profile's stage history contributes to the funnel
 // under each of its '\n'-separated segments.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "profile/base/fixed64.h"
 #include "profile/base/status_macros.h"
 #include "profile/store/sqlite_internal.h"
 
@@ -28,26 +29,16 @@ namespace {
 
 // A history as 32 bytes per transition: at, stage, left, reached, each a
 // little-endian int64.
-void PutInt64(std::string* out, int64_t v) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
-}
-
-int64_t GetInt64(const char* p) {
-  uint64_t u = 0;
-  for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
-  return static_cast<int64_t>(u);
-}
-
 // Opportunities as 32 bytes each: created, closed, flags (won 1, renewal 2,
 // upsell 4), amount in cents.
 std::string EncodeOpportunities(const std::vector<StoredOpportunity>& opps) {
   std::string out;
   out.reserve(opps.size() * 32);
   for (const StoredOpportunity& o : opps) {
-    PutInt64(&out, o.created_us);
-    PutInt64(&out, o.closed_us);
-    PutInt64(&out, (o.won ? 1 : 0) | (o.renewal ? 2 : 0) | (o.upsell ? 4 : 0));
-    PutInt64(&out, o.amount_cents);
+    PutFixed64(&out, o.created_us);
+    PutFixed64(&out, o.closed_us);
+    PutFixed64(&out, (o.won ? 1 : 0) | (o.renewal ? 2 : 0) | (o.upsell ? 4 : 0));
+    PutFixed64(&out, o.amount_cents);
   }
   return out;
 }
@@ -57,9 +48,9 @@ absl::StatusOr<std::vector<StoredOpportunity>> DecodeOpportunities(const std::st
   std::vector<StoredOpportunity> out(bytes.size() / 32);
   for (size_t i = 0; i < out.size(); ++i) {
     const char* p = bytes.data() + 32 * i;
-    const int64_t flags = GetInt64(p + 16);
-    out[i] = {GetInt64(p), GetInt64(p + 8), (flags & 1) != 0, (flags & 2) != 0,
-              (flags & 4) != 0, GetInt64(p + 24)};
+    const int64_t flags = DecodeFixed64(p + 16);
+    out[i] = {DecodeFixed64(p), DecodeFixed64(p + 8), (flags & 1) != 0, (flags & 2) != 0,
+              (flags & 4) != 0, DecodeFixed64(p + 24)};
   }
   return out;
 }
@@ -68,7 +59,7 @@ std::string EncodeHistory(const std::vector<StoredTransition>& history) {
   std::string out;
   out.reserve(history.size() * 32);
   for (const StoredTransition& t : history) {
-    for (int64_t v : {t.at_us, int64_t{t.stage}, t.left_us, t.reached_us}) PutInt64(&out, v);
+    for (int64_t v : {t.at_us, int64_t{t.stage}, t.left_us, t.reached_us}) PutFixed64(&out, v);
   }
   return out;
 }
@@ -77,10 +68,10 @@ std::string EncodeCounted(const std::vector<CountedItem>& items) {
   std::string out;
   out.reserve(items.size() * 32);
   for (const CountedItem& c : items) {
-    PutInt64(&out, c.day);
-    PutInt64(&out, static_cast<int64_t>(c.fields));
-    PutInt64(&out, c.aux);
-    PutInt64(&out, c.n);
+    PutFixed64(&out, c.day);
+    PutFixed64(&out, static_cast<int64_t>(c.fields));
+    PutFixed64(&out, c.aux);
+    PutFixed64(&out, c.n);
   }
   return out;
 }
@@ -90,10 +81,10 @@ absl::StatusOr<std::vector<CountedItem>> DecodeCounted(const std::string& bytes)
   std::vector<CountedItem> out(bytes.size() / 32);
   for (size_t i = 0; i < out.size(); ++i) {
     const char* p = bytes.data() + 32 * i;
-    out[i].day = GetInt64(p);
-    out[i].fields = static_cast<uint64_t>(GetInt64(p + 8));
-    out[i].aux = GetInt64(p + 16);
-    out[i].n = GetInt64(p + 24);
+    out[i].day = DecodeFixed64(p);
+    out[i].fields = static_cast<uint64_t>(DecodeFixed64(p + 8));
+    out[i].aux = DecodeFixed64(p + 16);
+    out[i].n = DecodeFixed64(p + 24);
   }
   return out;
 }
@@ -103,7 +94,7 @@ absl::StatusOr<std::vector<StoredTransition>> DecodeHistory(const std::string& b
   std::vector<StoredTransition> out(bytes.size() / 32);
   const char* p = bytes.data();
   auto next = [&p]() {
-    const int64_t v = GetInt64(p);
+    const int64_t v = DecodeFixed64(p);
     p += 8;
     return v;
   };

@@ -77,6 +77,9 @@ struct CountedItem {
   bool operator==(const CountedItem& o) const {
     return day == o.day && fields == o.fields && aux == o.aux && n == o.n;
   }
+  bool operator<(const CountedItem& o) const {
+    return std::tie(day, fields, aux, n) < std::tie(o.day, o.fields, o.aux, o.n);
+  }
 };
 
 // The lifecycle state of a profile (profile/lifecycle): what its stage
