@@ -291,7 +291,7 @@ int FieldComparator::DistanceLevel(int distance) const {
 
 // Inverse-document-frequency weighted Dice overlap; a token of four or more
 // letters also matches a near-identical one (Jaro–Winkler >= 0.9), so one
-// typo does not lose the token.
+// typo does not lose the token, and one it abbreviates by truncation.
 double FieldComparator::TokenOverlap(uint32_t va, uint32_t vb) const {
   const std::vector<uint32_t>& ta = tokens_[va];
   const std::vector<uint32_t>& tb = tokens_[vb];
@@ -306,14 +306,21 @@ double FieldComparator::TokenOverlap(uint32_t va, uint32_t vb) const {
     const std::string& text = token_text_[t];
     if (text.size() < 4) continue;
     for (uint32_t u : tb) {
-      // Jaro–Winkler >= 0.9 needs similar lengths; a shared first letter
-      // keeps long token lists cheap.
+      // Both need a shared first letter, which keeps long token lists cheap;
+      // Jaro–Winkler >= 0.9 also needs similar lengths.
       const std::string& other = token_text_[u];
       if (other.size() < 4 || other[0] != text[0] ||
-          other.size() + 2 < text.size() || text.size() + 2 < other.size() ||
           std::binary_search(ta.begin(), ta.end(), u)) {
         continue;
       }
+      // An abbreviation by truncation: "internat", "international".
+      const std::string& shorter = text.size() < other.size() ? text : other;
+      const std::string& longer = text.size() < other.size() ? other : text;
+      if (longer.compare(0, shorter.size(), shorter) == 0) {
+        shared += token_weight_[t] + token_weight_[u];
+        break;
+      }
+      if (other.size() + 2 < text.size() || text.size() + 2 < other.size()) continue;
       if (JaroWinklerBound(text, other, token_letters_[t], token_letters_[u]) >= 0.9 &&
           JaroWinkler(text, other) >= 0.9) {
         shared += token_weight_[t] + token_weight_[u];

@@ -63,6 +63,21 @@ TEST(FieldComparatorTest, TokenSetLevels) {
   EXPECT_LT(partial, 4);
 }
 
+TEST(FieldComparatorTest, TokenSetTakesATruncatedWordForTheWhole) {
+  Dataset data({"name"}, {});
+  data.Add("0", 0, {"internat maatschappij shell"});
+  data.Add("1", 0, {"international maatschappij shell"});
+  data.Add("2", 0, {"inter maatschappij shell"});
+  data.Add("3", 0, {"royal dutch"});
+  FieldComparator fc =
+      *FieldComparator::Create(Field("name", hub::v1::TOKEN_SET), data);
+  // Every token is shared or abbreviated: full overlap, short of exact.
+  EXPECT_EQ(fc.Compare(0, 1), 3);  // overlap>=0.8
+  EXPECT_EQ(fc.Compare(1, 0), 3);
+  EXPECT_EQ(fc.Compare(0, 2), 3);  // "inter": five letters, a prefix
+  EXPECT_EQ(fc.Compare(0, 3), 0);
+}
+
 TEST(FieldComparatorTest, RejectsBadConfigurationNamingTheField) {
   Dataset data = People();
   absl::StatusOr<FieldComparator> missing =
