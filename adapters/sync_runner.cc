@@ -117,6 +117,10 @@ void SyncRunner::Run(std::string source_id, int64_t job_id,
         return tx->UpdateSyncJob(source_id, job_id, job);
       });
   absl::Status status = Pull(source_id, full_resync, &progress);
+  // The job ends with its stages current (the batches may have deferred
+  // their stage work); a failure leaves that work pending for the next
+  // flush, the records committed.
+  if (status.ok()) status = ingester_->FlushStages();
   CopyStats(progress.stats(), progress.pages(), &job);
   job.set_state(status.ok() ? hub::v1::SyncJob::SUCCEEDED
                             : hub::v1::SyncJob::FAILED);

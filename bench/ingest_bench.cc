@@ -2,7 +2,8 @@
 // in the same run.
 //
 //   ingest_bench --world DIR [--runs 5] [--batch 5000] [--tmp DIR]
-//                [--only pipeline|ingest|nostages|raw]
+//                [--only pipeline|ingest|nostages|raw] [--keep]
+//                [--stage-window NOTES]   (Ingester::set_stage_window; default hubd's)
 //
 // For each run, on fresh database files in --tmp:
 //   pipeline: every file adapter pulls DIR's exports through the Ingester
@@ -72,9 +73,11 @@ hub::v1::Source SourceOf(const std::string& world, const char* kind) {
 }
 
 double RunPipeline(const std::string& world, const std::string& db, int batch,
-                   const hub::AdapterRegistry& registry, int64_t* count) {
+                   const hub::AdapterRegistry& registry, int64_t stage_window,
+                   int64_t* count) {
   auto store = FreshStore(db);
   hub::Ingester ingester(store.get());
+  ingester.set_stage_window(stage_window);
   hub::AdapterOptions options;
   options.page_size = batch;
   auto start = std::chrono::steady_clock::now();
@@ -89,20 +92,28 @@ double RunPipeline(const std::string& world, const std::string& db, int batch,
     if (absl::Status s = sink.Finish(); !s.ok()) Fail(s);
     *count += sink.stats().read;
   }
+  if (absl::Status s = ingester.FlushStages(); !s.ok()) Fail(s);
   return Seconds(start);
 }
 
+// With stages, the time includes the final FlushStages: the stage histories
+// and counters are current when it returns.
 double RunIngest(std::vector<std::vector<SourceRecord>> pages,
-                 const std::string& db, bool stages = true) {
+                 const std::string& db, bool stages, int64_t stage_window) {
   auto store = FreshStore(db);
   hub::Ingester ingester(store.get());
   if (!stages) ingester.set_stage_rules(std::nullopt);
+  ingester.set_stage_window(stage_window);
   auto start = std::chrono::steady_clock::now();
   for (auto& page : pages) {
     auto stats = ingester.IngestBatch(std::move(page));
     if (!stats.ok()) Fail(stats.status());
   }
-  return Seconds(start);
+  const double batches = Seconds(start);
+  if (absl::Status s = ingester.FlushStages(); !s.ok()) Fail(s);
+  const double total = Seconds(start);
+  if (stages) fprintf(stderr, "  ingest: batches %.2f s, final flush %.2f s\n", batches, total - batches);
+  return total;
 }
 
 void Exec(sqlite3* db, const char* sql) {
@@ -155,13 +166,18 @@ double Median(std::vector<double> v) {
 int main(int argc, char** argv) {
   std::string world, tmp = "/tmp", only;
   int runs = 5, batch = 5000;
+  int64_t stage_window = hub::kDefaultStageWindow;
+  bool keep = false;
+  for (int i = 1; i < argc; ++i) keep |= std::string(argv[i]) == "--keep";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
+    if (flag == "--keep") { --i; continue; }
     if (flag == "--world") world = argv[i + 1];
     else if (flag == "--tmp") tmp = argv[i + 1];
     else if (flag == "--only") only = argv[i + 1];
     else if (flag == "--runs") (void)absl::SimpleAtoi(argv[i + 1], &runs);
     else if (flag == "--batch") (void)absl::SimpleAtoi(argv[i + 1], &batch);
+    else if (flag == "--stage-window") (void)absl::SimpleAtoi(argv[i + 1], &stage_window);
   }
   if (world.empty() || runs < 1 || batch < 1) {
     fprintf(stderr, "usage: ingest_bench --world DIR [--runs 5] [--batch 5000] [--tmp DIR]\n");
@@ -189,19 +205,25 @@ int main(int argc, char** argv) {
     int64_t count = 0;
     // --only NAME runs one of the three (for profiling); ratios then read 0.
     pipeline.push_back(only.empty() || only == "pipeline"
-                           ? n / RunPipeline(world, db, batch, registry, &count) : 0);
-    ingest.push_back(only.empty() || only == "ingest" ? n / RunIngest(pages, db) : 0);
-    nostages.push_back(only.empty() || only == "nostages" ? n / RunIngest(pages, db, false) : 0);
+                           ? n / RunPipeline(world, db, batch, registry, stage_window, &count) : 0);
+    ingest.push_back(only.empty() || only == "ingest"
+                         ? n / RunIngest(pages, db, true, stage_window) : 0);
+    nostages.push_back(only.empty() || only == "nostages"
+                           ? n / RunIngest(pages, db, false, 0) : 0);
     raw.push_back(only.empty() || only == "raw" ? n / RunRaw(all.all, db + ".raw", batch) : 0);
     fprintf(stderr, "run %d: pipeline %.0f/s ingest %.0f/s without stages %.0f/s raw %.0f/s\n",
             run + 1, pipeline.back(), ingest.back(), nostages.back(), raw.back());
   }
+  // --keep leaves the last run's database for inspection.
   for (const std::string& p : {db, db + ".raw"}) {
+    if (keep) break;
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
   }
+  if (keep) fprintf(stderr, "kept %s\n", db.c_str());
   double mp = Median(pipeline), mi = Median(ingest), mn = Median(nostages), mr = Median(raw);
   printf("records            %.0f\n", n);
   printf("batch              %d\n", batch);
+  printf("stage window       %lld notes\n", static_cast<long long>(stage_window));
   printf("runs               %d (medians below)\n", runs);
   printf("raw sqlite insert  %10.0f records/s\n", mr);
   printf("ingest (memory)    %10.0f records/s  = %.1f%% of raw\n", mi, 100 * mi / mr);

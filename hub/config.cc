@@ -195,6 +195,10 @@ absl::StatusOr<StageRules> BuildStageRules(const hub::v1::LifecycleConfig& confi
     }
     rules.engagement_window_us = int64_t{config.engagement_window_days()} * 86400 * 1000000;
   }
+  if (config.stage_window() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "lifecycle.stage_window: must not be negative, got ", config.stage_window()));
+  }
   if (config.engagement_threshold() != 0) {
     if (config.engagement_threshold() < 1) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -400,35 +400,37 @@ hub::v1::Funnel FunnelFromCounts(const std::vector<FunnelCount>& counts, int win
   return funnel;
 }
 
+absl::Status MetricsServiceImpl::Prepare(const grpc::ServerContext& context) const {
+  absl::StatusOr<Principal> who = auth_->Authenticate(context);
+  if (!who.ok()) return who.status();
+  return flush_stages_ ? flush_stages_() : absl::OkStatus();
+}
+
 grpc::Status MetricsServiceImpl::ListStageTransitions(
     grpc::ServerContext* context, const hub::v1::ListStageTransitionsRequest* request,
     hub::v1::ListStageTransitionsResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status s = Prepare(*context); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(ListTransitions(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetStageMetrics(grpc::ServerContext* context,
                                                  const hub::v1::GetStageMetricsRequest* request,
                                                  hub::v1::StageMetrics* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status s = Prepare(*context); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(StageMetricsOf(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetCustomerValue(grpc::ServerContext* context,
                                                   const hub::v1::GetCustomerValueRequest* request,
                                                   hub::v1::CustomerValue* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status s = Prepare(*context); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(CustomerValueOf(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetFunnel(grpc::ServerContext* context,
                                            const hub::v1::GetFunnelRequest* request,
                                            hub::v1::Funnel* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status s = Prepare(*context); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(Funnel(store_, *request, response));
 }
 

@@ -3,6 +3,8 @@
 #ifndef HUB_HUB_METRICS_SERVICE_H_
 #define HUB_HUB_METRICS_SERVICE_H_
 
+#include <functional>
+
 #include "hub/auth.h"
 #include "hub/v1/metrics_service.grpc.pb.h"
 #include "profile/store/store.h"
@@ -13,9 +15,13 @@ namespace hub {
 hub::v1::Funnel FunnelFromCounts(const std::vector<FunnelCount>& counts, int window_days);
 
 // Thread-safe; the store and authenticator must outlive the service.
+// `flush_stages` (optional) applies deferred stage work
+// (Ingester::FlushStages); every RPC calls it before reading stages.
 class MetricsServiceImpl final : public hub::v1::MetricsService::Service {
  public:
-  MetricsServiceImpl(Store* store, const Authenticator* auth) : store_(store), auth_(auth) {}
+  MetricsServiceImpl(Store* store, const Authenticator* auth,
+                     std::function<absl::Status()> flush_stages = nullptr)
+      : store_(store), auth_(auth), flush_stages_(std::move(flush_stages)) {}
 
   grpc::Status ListStageTransitions(
       grpc::ServerContext* context, const hub::v1::ListStageTransitionsRequest* request,
@@ -31,8 +37,12 @@ class MetricsServiceImpl final : public hub::v1::MetricsService::Service {
                                hub::v1::StageMetrics* response) override;
 
  private:
+  // Authenticates the caller and applies deferred stage work.
+  absl::Status Prepare(const grpc::ServerContext& context) const;
+
   Store* store_;
   const Authenticator* auth_;
+  std::function<absl::Status()> flush_stages_;
 };
 
 }  // namespace hub

@@ -66,6 +66,9 @@ class ServerImpl : public Server {
                                            ValidationLimits{}, survivorship,
                                            std::move(matcher));
     ingester_->set_stage_rules(stage_rules);
+    ingester_->set_stage_window(config.lifecycle().stage_window() > 0
+                                    ? config.lifecycle().stage_window()
+                                    : kDefaultStageWindow);
     ledger_ = std::make_unique<MergeLedger>(store_.get(), survivorship, stage_rules);
     AdapterOptions adapter_options;
     adapter_options.page_size = config.max_batch_records();
@@ -76,7 +79,8 @@ class ServerImpl : public Server {
                                                      auth_.get());
     syncs_ = std::make_unique<SyncServiceImpl>(store_.get(), &registry_,
                                                runner_.get(), auth_.get());
-    metrics_ = std::make_unique<MetricsServiceImpl>(store_.get(), auth_.get());
+    metrics_ = std::make_unique<MetricsServiceImpl>(
+        store_.get(), auth_.get(), [this] { return ingester_->FlushStages(); });
     return Listen(config.listen_address());
   }
 

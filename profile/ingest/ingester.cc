@@ -141,8 +141,8 @@ class RecordApplier {
       HUB_ASSIGN_OR_RETURN(stored.account_id,
                            PersonAccount(stored, v, r, linked_account));
     }
-    HUB_RETURN_IF_ERROR(tx_->PutRecord(r, stored));
-    NoteStages(role, r, stored, previous.has_value());
+    HUB_ASSIGN_OR_RETURN(int64_t seq, tx_->PutRecord(r, stored));
+    NoteStages(role, r, stored, previous.has_value(), seq);
     if (role == RecordRole::kAccount && !r.deleted()) {
       HUB_RETURN_IF_ERROR(LinkWaitingPersons(v));
     }
@@ -162,7 +162,7 @@ class RecordApplier {
 
   // Tells the lifecycle what a stored record can change.
   void NoteStages(RecordRole role, const hub::v1::SourceRecord& r,
-                  const RecordPlacement& stored, bool revision) {
+                  const RecordPlacement& stored, bool revision, int64_t seq) {
     if (stages_ == nullptr) return;
     switch (role) {
       case RecordRole::kAccount:
@@ -175,7 +175,7 @@ class RecordApplier {
         if (revision || r.deleted()) {
           stages_->Rebuild(stored.profile_id);
         } else {
-          stages_->AddPersonRecord(stored.profile_id, &r);
+          stages_->AddPersonRecord(stored.profile_id, &r, seq);
         }
     }
   }
@@ -461,9 +461,13 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                             const std::string& cursor,
                                             const BatchHook& hook) {
   IngestStats stats;
+  absl::MutexLock pending_lock(&pending_mu_);
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
   std::optional<StageTracker> stages;
-  if (stage_rules_) stages.emplace(&*stage_rules_);
+  if (stage_rules_) {
+    stages.emplace(&*stage_rules_);
+    stages->set_known_records(&pending_records_);
+  }
   RecordApplier applier(tx.get(), &policy_, &survivorship_, stages ? &*stages : nullptr,
                         &stats);
   for (PreparedBatch::Item& item : batch.items) {
@@ -499,11 +503,44 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                       applier.touched_persons(),
                                       stages ? &*stages : nullptr, &stats));
   }
-  if (stages) HUB_RETURN_IF_ERROR(stages->Apply(tx.get()));
+  bool defer = false;
+  if (stages) {
+    if (stage_window_ > 0) {
+      HUB_ASSIGN_OR_RETURN(int64_t pending, tx->PendingStageNotes());
+      defer = pending + static_cast<int64_t>(stages->notes()) < stage_window_;
+    }
+    HUB_RETURN_IF_ERROR(defer ? stages->Defer(tx.get()) : stages->Apply(tx.get()));
+  }
   if (!source_id.empty()) HUB_RETURN_IF_ERROR(tx->SaveCursor(source_id, cursor));
   if (hook) HUB_RETURN_IF_ERROR(hook(tx.get(), stats));
   HUB_RETURN_IF_ERROR(tx->Commit());
+  if (defer) {
+    // Committed notes: keep their records for the batch that applies them
+    // (moved: they point into `batch`, which is ours and done with).
+    for (const auto& [seq, record] : stages->noted_records()) {
+      pending_records_.emplace(seq, std::move(*const_cast<hub::v1::SourceRecord*>(record)));
+    }
+  } else if (stages) {
+    pending_records_.clear();  // every note is applied
+  }
   return stats;
+}
+
+absl::Status Ingester::FlushStages() {
+  if (!stage_rules_) return absl::OkStatus();
+  absl::MutexLock pending_lock(&pending_mu_);
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
+  HUB_ASSIGN_OR_RETURN(int64_t pending, tx->PendingStageNotes());
+  if (pending == 0) {
+    pending_records_.clear();  // applied by another writer (a merge)
+    return absl::OkStatus();   // nothing written: rolled back
+  }
+  StageTracker stages(&*stage_rules_);
+  stages.set_known_records(&pending_records_);
+  HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
+  HUB_RETURN_IF_ERROR(tx->Commit());
+  pending_records_.clear();
+  return absl::OkStatus();
 }
 
 }  // namespace hub

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "hub/v1/records.pb.h"
 #include "profile/identity/identity_policy.h"
 #include "profile/identity/profile_matcher.h"
@@ -55,6 +57,10 @@ struct PreparedBatch {
   std::vector<Item> items;
 };
 
+// hubd's stage window (HubConfig.lifecycle.stage_window unset): the stage
+// notes batches may leave pending (Ingester::set_stage_window).
+inline constexpr int64_t kDefaultStageWindow = 50000;
+
 // Applies batches to a Store. Thread-safe (the store serialises writers).
 class Ingester {
  public:
@@ -93,6 +99,21 @@ class Ingester {
   // its cost). Not thread-safe: call before ingesting.
   void set_stage_rules(std::optional<StageRules> rules) { stage_rules_ = std::move(rules); }
 
+  // Coalesces stage work: a batch stores its stage notes instead of applying
+  // them while fewer than `notes` are pending (with its own), and the batch
+  // that would reach `notes` applies them all (StageTracker::Defer). A person
+  // touched by many batches in between has its stage state rewritten once.
+  // 0 (the default) applies every batch's work in its own transaction.
+  // Whoever reads stages must FlushStages first. Not thread-safe: call
+  // before ingesting.
+  void set_stage_window(int64_t notes) { stage_window_ = notes; }
+  int64_t stage_window() const { return stage_window_; }
+
+  // Applies the stage work that batches deferred, if any, in one
+  // transaction; after it stage histories and counters are current. Safe to
+  // call from any thread (it is one more writer).
+  absl::Status FlushStages();
+
   // The store-free half: validation, normalisation, serialization, hashing.
   // Pure; callable from any thread, e.g. the adapter's while the previous
   // batch commits.
@@ -128,6 +149,13 @@ class Ingester {
   // Every batch keeps the stage histories of what it touched current
   // (profile/lifecycle/stage_tracker.h).
   std::optional<StageRules> stage_rules_ = StageRules::Default();
+  int64_t stage_window_ = 0;
+  // The records of the stage notes this ingester deferred, by seq, so that
+  // applying them need not read them back (after a restart they are read).
+  // Held while a batch or flush runs: its writes are serialised anyway.
+  absl::Mutex pending_mu_;
+  absl::flat_hash_map<int64_t, hub::v1::SourceRecord> pending_records_
+      ABSL_GUARDED_BY(pending_mu_);
 };
 
 }  // namespace hub

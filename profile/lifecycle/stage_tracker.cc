@@ -157,42 +157,121 @@ std::vector<Opportunity> FromStoredOpportunities(const std::vector<StoredOpportu
 
 }  // namespace
 
-void StageTracker::AddPersonRecord(int64_t id, const hub::v1::SourceRecord* record) {
-  if (id != 0) folds_[id].push_back(record);
+void StageTracker::AddPersonRecord(int64_t id, const hub::v1::SourceRecord* record,
+                                   int64_t seq) {
+  if (id == 0) return;
+  folds_[id].push_back(record);
+  notes_.push_back({kNoteRecord, id, seq});
+  noted_records_.emplace_back(seq, record);
+  if (seq == 0) deferrable_ = false;
 }
 
 void StageTracker::Rebuild(int64_t id) {
-  if (id != 0) rebuild_.insert(id);
+  if (id == 0) return;
+  rebuild_.insert(id);
+  notes_.push_back({kNoteRebuild, id, 0});
 }
 
-void StageTracker::Created(int64_t id) { created_.insert(id); }
+void StageTracker::Created(int64_t id) {
+  created_.insert(id);
+  notes_.push_back({kNoteCreated, id, 0});
+}
 
 void StageTracker::AccountChanged(int64_t id) {
-  if (id != 0) folds_[id];
+  if (id == 0) return;
+  folds_[id];
+  notes_.push_back({kNoteAccountChanged, id, 0});
 }
 
 void StageTracker::Absorb(int64_t winner, int64_t loser) {
   retired_.insert(loser);
   absorbed_.insert(loser);
   folds_[winner];  // the winner's facts change
+  notes_.push_back({kNoteAbsorb, winner, loser});
 }
 
 void StageTracker::Retire(int64_t id) {
-  if (id != 0) retired_.insert(id);
+  if (id == 0) return;
+  retired_.insert(id);
+  notes_.push_back({kNoteRetire, id, 0});
 }
 
 void StageTracker::TouchAccount(int64_t id) {
   if (id == 0) return;
   AccountChange& c = accounts_[id];
   c.full = c.opportunities = c.traits = c.members_dirty = true;
+  notes_.push_back({kNoteTouchAccount, id, 0});
 }
 
 void StageTracker::TouchAccountTraits(int64_t id) {
-  if (id != 0) accounts_[id].traits = true;
+  if (id == 0) return;
+  accounts_[id].traits = true;
+  notes_.push_back({kNoteAccountTraits, id, 0});
 }
 
 void StageTracker::TouchAccountOpportunities(int64_t id) {
-  if (id != 0) accounts_[id].opportunities = true;
+  if (id == 0) return;
+  accounts_[id].opportunities = true;
+  notes_.push_back({kNoteAccountOpportunities, id, 0});
+}
+
+absl::Status StageTracker::Defer(WriteTransaction* tx) {
+  if (!deferrable_) {
+    return absl::FailedPreconditionError("stage notes: a record was noted without its seq");
+  }
+  HUB_RETURN_IF_ERROR(tx->AddStageNotes(notes_));
+  notes_.clear();
+  return absl::OkStatus();
+}
+
+absl::Status StageTracker::LoadDeferred(WriteTransaction* tx) {
+  HUB_ASSIGN_OR_RETURN(std::vector<StageNote> notes, tx->TakeStageNotes());
+  if (notes.empty()) return absl::OkStatus();
+  std::vector<int64_t> seqs;
+  absl::flat_hash_map<int64_t, const hub::v1::SourceRecord*> by_seq;
+  for (const StageNote& n : notes) {
+    if (n.kind != kNoteRecord) continue;
+    if (known_records_ != nullptr) {
+      if (auto it = known_records_->find(n.other); it != known_records_->end()) {
+        by_seq[n.other] = &it->second;
+        continue;
+      }
+    }
+    seqs.push_back(n.other);
+  }
+  if (!seqs.empty()) {
+    HUB_ASSIGN_OR_RETURN(auto records, tx->RecordsBySeq(seqs));
+    for (auto& [seq, record] : records) {
+      deferred_records_.push_back(std::move(record));
+      by_seq[seq] = &deferred_records_.back();
+    }
+  }
+  const size_t own = notes_.size();
+  const size_t own_records = noted_records_.size();
+  for (const StageNote& n : notes) {
+    switch (n.kind) {
+      case kNoteRecord:
+        // A record gone since (none are today) leaves nothing to fold; its
+        // removal noted a rebuild.
+        if (auto it = by_seq.find(n.other); it != by_seq.end()) {
+          AddPersonRecord(n.id, it->second, n.other);
+        }
+        break;
+      case kNoteCreated: Created(n.id); break;
+      case kNoteAbsorb: Absorb(n.id, n.other); break;
+      case kNoteRebuild: Rebuild(n.id); break;
+      case kNoteAccountChanged: AccountChanged(n.id); break;
+      case kNoteRetire: Retire(n.id); break;
+      case kNoteTouchAccount: TouchAccount(n.id); break;
+      case kNoteAccountTraits: TouchAccountTraits(n.id); break;
+      case kNoteAccountOpportunities: TouchAccountOpportunities(n.id); break;
+      default:
+        return absl::DataLossError(absl::StrCat("stage note of unknown kind ", n.kind));
+    }
+  }
+  notes_.resize(own);  // applied here, never stored again
+  noted_records_.resize(own_records);
+  return absl::OkStatus();
 }
 
 void StageTracker::CountItems(const StageState* old, const std::vector<CountedItem>& items,
@@ -365,6 +444,7 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
 }
 
 absl::Status StageTracker::Apply(WriteTransaction* tx) {
+  HUB_RETURN_IF_ERROR(LoadDeferred(tx));
   HUB_RETURN_IF_ERROR(RetireAll(tx));
 
   // Persons: fold or rebuild their facts; note whose changed.

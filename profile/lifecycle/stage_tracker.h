@@ -24,6 +24,7 @@
 #define HUB_PROFILE_LIFECYCLE_STAGE_TRACKER_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <tuple>
 #include <string>
@@ -31,6 +32,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "hub/v1/records.pb.h"
 #include "profile/lifecycle/stage_rules.h"
@@ -43,13 +45,37 @@ namespace hub {
 inline constexpr const char* kSegmentTraits[] = {"industry", "tier", "region"};
 
 
+// What the tracker notes can also be stored (Defer) and applied by a later
+// transaction's Apply, together with whatever that one noted: the work of
+// many ingest batches then coalesces, and a person touched by each of them
+// has its state rewritten once instead of once per batch. Applying noted
+// changes together gives what applying them one transaction at a time gives
+// (facts fold in any order, and everything else is recomputed from the store
+// as it is at Apply). Deferred notes must be applied before stage data is
+// read (Ingester::FlushStages).
 class StageTracker {
  public:
+  // The kinds of StageNote. Stored: never renumber.
+  enum NoteKind : int {
+    kNoteRecord = 1,              // id: person, other: the record's seq
+    kNoteCreated = 2,             // id: person
+    kNoteAbsorb = 3,              // id: winner, other: loser
+    kNoteRebuild = 4,             // id: person
+    kNoteAccountChanged = 5,      // id: person
+    kNoteRetire = 6,              // id: person or account
+    kNoteTouchAccount = 7,        // id: account
+    kNoteAccountTraits = 8,       // id: account
+    kNoteAccountOpportunities = 9,  // id: account
+  };
+
   explicit StageTracker(const StageRules* rules) : rules_(rules) {}
 
   // A record of person `id` whose key the store had never seen (not a
-  // revision, not a tombstone). `record` must outlive Apply.
-  void AddPersonRecord(int64_t id, const hub::v1::SourceRecord* record);
+  // revision, not a tombstone), stored as record `seq` (RecordsBySeq; 0 if
+  // unknown, which makes this transaction's notes impossible to Defer).
+  // `record` must outlive Apply.
+  void AddPersonRecord(int64_t id, const hub::v1::SourceRecord* record,
+                       int64_t seq = 0);
   // Person `id` was created in this transaction: its records are exactly
   // those noted with AddPersonRecord (none need reading back).
   void Created(int64_t id);
@@ -70,8 +96,24 @@ class StageTracker {
   // An OPPORTUNITY record of `id` changed.
   void TouchAccountOpportunities(int64_t id);
 
-  // Recomputes and stores everything the noted changes affect.
+  // Recomputes and stores everything the noted changes affect, and what the
+  // notes earlier transactions deferred affect.
   absl::Status Apply(WriteTransaction* tx);
+
+  // Instead of Apply: stores this transaction's notes for a later Apply.
+  // FAILED_PRECONDITION if a record was noted without its seq.
+  absl::Status Defer(WriteTransaction* tx);
+  // The number of notes this transaction made.
+  size_t notes() const { return notes_.size(); }
+  // The records this transaction noted with AddPersonRecord, with their seqs.
+  const std::vector<std::pair<int64_t, const hub::v1::SourceRecord*>>& noted_records() const {
+    return noted_records_;
+  }
+  // Records by seq that Apply may take instead of reading them back for the
+  // deferred notes (a cache the caller keeps; must outlive Apply).
+  void set_known_records(const absl::flat_hash_map<int64_t, hub::v1::SourceRecord>* known) {
+    known_records_ = known;
+  }
 
  private:
   struct AccountView {
@@ -88,6 +130,8 @@ class StageTracker {
     PersonFacts lowered;         // members' new facts that can only lower its own
   };
 
+  // Takes the deferred notes out of the store and notes them here.
+  absl::Status LoadDeferred(WriteTransaction* tx);
   absl::Status RetireAll(WriteTransaction* tx);
   absl::StatusOr<PersonFacts> RebuildFacts(WriteTransaction* tx, int64_t id);
   absl::StatusOr<AccountView> RecomputeAccount(WriteTransaction* tx, int64_t id,
@@ -103,6 +147,14 @@ class StageTracker {
                     const std::string& segments);
 
   const StageRules* rules_;
+  // Every note, as Defer stores it; `deferrable_` is false once a record came
+  // without its seq.
+  std::vector<StageNote> notes_;
+  std::vector<std::pair<int64_t, const hub::v1::SourceRecord*>> noted_records_;
+  bool deferrable_ = true;
+  const absl::flat_hash_map<int64_t, hub::v1::SourceRecord>* known_records_ = nullptr;
+  // Records read back for deferred notes (folds_ points into them).
+  std::deque<hub::v1::SourceRecord> deferred_records_;
   absl::btree_map<int64_t, std::vector<const hub::v1::SourceRecord*>> folds_;
   absl::btree_set<int64_t> rebuild_;
   absl::btree_set<int64_t> created_;

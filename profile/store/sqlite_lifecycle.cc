@@ -227,6 +227,79 @@ absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
   return out;
 }
 
+absl::StatusOr<std::vector<std::pair<int64_t, hub::v1::SourceRecord>>> RecordsBySeq(
+    Connection* conn, const std::vector<int64_t>& seqs) {
+  HUB_ASSIGN_OR_RETURN(Statement * s, conn->Prepare("SELECT payload FROM records WHERE seq=?"));
+  std::vector<int64_t> sorted = seqs;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<std::pair<int64_t, hub::v1::SourceRecord>> out;
+  out.reserve(sorted.size());
+  for (int64_t seq : sorted) {
+    ScopedReset reset(s);
+    s->Bind(1, seq);
+    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) continue;
+    HUB_ASSIGN_OR_RETURN(hub::v1::SourceRecord r,
+                         Parse<hub::v1::SourceRecord>(s->Text(0), "record"));
+    out.emplace_back(seq, std::move(r));
+  }
+  return out;
+}
+
+absl::Status AddStageNotes(Connection* conn, const std::vector<StageNote>& notes) {
+  if (notes.empty()) return absl::OkStatus();
+  // One row per call (a batch): a blob instead of a row per note.
+  std::string blob;
+  blob.reserve(notes.size() * 24);
+  for (const StageNote& n : notes) {
+    PutFixed64(&blob, n.kind);
+    PutFixed64(&blob, n.id);
+    PutFixed64(&blob, n.other);
+  }
+  HUB_ASSIGN_OR_RETURN(Statement * s,
+                       conn->Prepare("INSERT INTO stage_notes(count, notes) VALUES(?1, ?2)"));
+  ScopedReset reset(s);
+  return s->Bind(1, static_cast<int64_t>(notes.size())).BindBlob(2, blob).Run();
+}
+
+absl::StatusOr<int64_t> PendingStageNotes(Connection* conn) {
+  // A row per deferring batch: a short sum.
+  HUB_ASSIGN_OR_RETURN(Statement * s,
+                       conn->Prepare("SELECT coalesce(sum(count), 0) FROM stage_notes"));
+  ScopedReset reset(s);
+  HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+  return row ? s->Int(0) : 0;
+}
+
+absl::StatusOr<std::vector<StageNote>> TakeStageNotes(Connection* conn) {
+  std::vector<StageNote> out;
+  {
+    HUB_ASSIGN_OR_RETURN(Statement * s,
+                         conn->Prepare("SELECT seq, notes FROM stage_notes ORDER BY seq"));
+    ScopedReset reset(s);
+    for (;;) {
+      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      const std::string blob = s->Text(1);
+      if (blob.size() % 24 != 0) {
+        return absl::DataLossError(
+            absl::StrCat("stage_notes row ", s->Int(0), ": ", blob.size(), " bytes"));
+      }
+      for (size_t i = 0; i < blob.size(); i += 24) {
+        out.push_back(StageNote{static_cast<int>(DecodeFixed64(blob.data() + i)),
+                                DecodeFixed64(blob.data() + i + 8),
+                                DecodeFixed64(blob.data() + i + 16)});
+      }
+    }
+  }
+  if (out.empty()) return out;
+  HUB_ASSIGN_OR_RETURN(Statement * s, conn->Prepare("DELETE FROM stage_notes"));
+  ScopedReset reset(s);
+  HUB_RETURN_IF_ERROR(s->Run());
+  return out;
+}
+
 absl::Status LoadFunnel(Connection* conn, FunnelIndex* index,
                         MetricIndex* opportunities) {
   HUB_ASSIGN_OR_RETURN(

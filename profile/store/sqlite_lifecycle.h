@@ -35,6 +35,11 @@ absl::Status AddDomainWait(sqlite::Connection* conn, const std::string& domain,
                            int64_t origin_id, int64_t observed_us);
 absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
     sqlite::Connection* conn, const std::string& domain);
+absl::StatusOr<std::vector<std::pair<int64_t, hub::v1::SourceRecord>>> RecordsBySeq(
+    sqlite::Connection* conn, const std::vector<int64_t>& seqs);
+absl::Status AddStageNotes(sqlite::Connection* conn, const std::vector<StageNote>& notes);
+absl::StatusOr<int64_t> PendingStageNotes(sqlite::Connection* conn);
+absl::StatusOr<std::vector<StageNote>> TakeStageNotes(sqlite::Connection* conn);
 // Adds every stored stage history's funnel contributions to `index` (one
 // scan of the histories, O(transitions)).
 absl::Status LoadFunnel(sqlite::Connection* conn, FunnelIndex* index,

@@ -227,6 +227,14 @@ CREATE TABLE domain_waits(
   observed_us INTEGER NOT NULL,     -- the record's updated_at
   PRIMARY KEY(domain, person)) WITHOUT ROWID;
 )sql",
+      // 6: stage work that ingest batches left for later (StageTracker::
+      // Defer): applied together, and always before stages are read.
+      R"sql(
+CREATE TABLE stage_notes(
+  seq INTEGER PRIMARY KEY,
+  count INTEGER NOT NULL,           -- notes in the blob
+  notes BLOB NOT NULL);             -- one batch's notes: (kind, id, other) as 3 x fixed64
+)sql",
   };
   return *kMigrations;
 }

@@ -79,8 +79,8 @@ class SqliteWriteTransaction : public WriteTransaction {
     return std::optional<RecordInfo>(info);
   }
 
-  absl::Status PutRecord(const hub::v1::SourceRecord& r,
-                         const RecordPlacement& stored) override {
+  absl::StatusOr<int64_t> PutRecord(const hub::v1::SourceRecord& r,
+                                    const RecordPlacement& stored) override {
     // Plain INSERT / UPDATE: cheaper than an upsert on the hot path.
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
@@ -135,8 +135,23 @@ class SqliteWriteTransaction : public WriteTransaction {
           "no record ", r.source(), "/", hub::v1::EntityType_Name(r.entity()),
           "/", r.external_id(), " to replace"));
     }
-    if (!stored.replaces) filter_->Add(static_cast<uint64_t>(key_hash));
-    return absl::OkStatus();
+    if (stored.replaces) return int64_t{0};
+    filter_->Add(static_cast<uint64_t>(key_hash));
+    return conn_->LastInsertId();
+  }
+
+  absl::StatusOr<std::vector<std::pair<int64_t, hub::v1::SourceRecord>>> RecordsBySeq(
+      const std::vector<int64_t>& seqs) override {
+    return sqlite_internal::RecordsBySeq(conn_, seqs);
+  }
+  absl::Status AddStageNotes(const std::vector<StageNote>& notes) override {
+    return sqlite_internal::AddStageNotes(conn_, notes);
+  }
+  absl::StatusOr<int64_t> PendingStageNotes() override {
+    return sqlite_internal::PendingStageNotes(conn_);
+  }
+  absl::StatusOr<std::vector<StageNote>> TakeStageNotes() override {
+    return sqlite_internal::TakeStageNotes(conn_);
   }
 
   absl::StatusOr<std::vector<hub::v1::SourceRecord>> RecordsOf(

@@ -101,6 +101,17 @@ struct StageState {
   std::vector<CountedItem> counted;
 };
 
+// A piece of stage work an ingest batch left for later
+// (StageTracker::Defer): what changed, not what it changes.
+struct StageNote {
+  int kind = 0;       // StageTracker::NoteKind
+  int64_t id = 0;     // the profile or account noted
+  int64_t other = 0;  // an absorbed person, or a new record's seq
+  bool operator==(const StageNote& o) const {
+    return kind == o.kind && id == o.id && other == o.other;
+  }
+};
+
 // A change to one funnel counter: the entries into `stage` on a UTC `day`
 // under `segment` that reached a higher stage after `reach_days` (whole days,
 // rounded up; -1: not yet) and left the stage after `stay_days` (whole days,
@@ -344,11 +355,16 @@ class WriteTransaction {
   virtual absl::StatusOr<std::optional<RecordInfo>> FindRecord(
       const RecordKey& key) = 0;
   // Inserts a record, or replaces its current revision (keyed by source,
-  // entity and external id) when `placement.replaces` is set.
+  // entity and external id) when `placement.replaces` is set. Returns the
+  // inserted record's seq (its row; see RecordsBySeq), 0 for a replacement.
   // FAILED_PRECONDITION when inserting a key that exists; NOT_FOUND when
   // replacing one that does not.
-  virtual absl::Status PutRecord(const hub::v1::SourceRecord& record,
-                                 const RecordPlacement& placement) = 0;
+  virtual absl::StatusOr<int64_t> PutRecord(const hub::v1::SourceRecord& record,
+                                            const RecordPlacement& placement) = 0;
+  // The current revisions of the records with these seqs, by seq; seqs with
+  // no record are left out.
+  virtual absl::StatusOr<std::vector<std::pair<int64_t, hub::v1::SourceRecord>>>
+  RecordsBySeq(const std::vector<int64_t>& seqs) = 0;
   // Returns the current revisions of every record that describes `id` (not
   // its activities), ordered by key.
   virtual absl::StatusOr<std::vector<hub::v1::SourceRecord>> RecordsOf(
@@ -509,6 +525,13 @@ class WriteTransaction {
       int64_t account_id) = 0;
   // The live persons whose current account is the live account `id`.
   virtual absl::StatusOr<std::vector<int64_t>> MembersOf(int64_t account_id) = 0;
+
+  // Stage work left for later (StageTracker::Defer), kept in order.
+  virtual absl::Status AddStageNotes(const std::vector<StageNote>& notes) = 0;
+  // How many notes are pending.
+  virtual absl::StatusOr<int64_t> PendingStageNotes() = 0;
+  // Removes and returns every pending note, oldest first.
+  virtual absl::StatusOr<std::vector<StageNote>> TakeStageNotes() = 0;
 
   // --- Persons waiting for an account to hold their work-email domain --------
   // Records that person `origin_id`'s record observed at `observed_us` has a

@@ -140,6 +140,8 @@ TEST(ConfigTest, LifecycleRulesReplaceTheDefaultsAndBadOnesAreRefused) {
        "lifecycle.engagement_points: \"page_view\": -2"},
       {"lifecycle { lifecycle_stages { key: \"customer\" value: \"WON\" } }",
        "lifecycle.lifecycle_stages: \"customer\" -> \"WON\""},
+      {"lifecycle { stage_window: -5 }",
+       "lifecycle.stage_window: must not be negative, got -5"},
   };
   for (const auto& [text, error] : cases) {
     std::ofstream(dir.File("l.textproto"), std::ios::trunc) << text << "\n";

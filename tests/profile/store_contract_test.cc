@@ -149,7 +149,7 @@ TEST_P(StoreContractTest, RecordsUpsertByKey) {
   r.content_hash = 11;
   hub::v1::SourceRecord rec = MakeRecord("s", hub::v1::CONTACT, "c1", "2024-01-01T00:00:00Z", {});
   ASSERT_TRUE(tx->PutRecord(rec, r).ok());
-  EXPECT_EQ(tx->PutRecord(rec, r).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tx->PutRecord(rec, r).status().code(), absl::StatusCode::kFailedPrecondition);
   r.content_hash = 22;
   r.replaces = true;
   rec = MakeRecord("s", hub::v1::CONTACT, "c1", "2024-02-01T00:00:00Z", {});
@@ -161,7 +161,7 @@ TEST_P(StoreContractTest, RecordsUpsertByKey) {
   EXPECT_FALSE(tx->FindRecord({"s", hub::v1::LEAD, "c1"})->has_value());
   RecordPlacement missing;
   missing.replaces = true;
-  EXPECT_EQ(tx->PutRecord(MakeRecord("s", hub::v1::LEAD, "nope", "2024-01-01T00:00:00Z", {}), missing).code(),
+  EXPECT_EQ(tx->PutRecord(MakeRecord("s", hub::v1::LEAD, "nope", "2024-01-01T00:00:00Z", {}), missing).status().code(),
             absl::StatusCode::kNotFound);
 }
 

@@ -18,10 +18,27 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->FindRecord(k);
   }
-  absl::Status PutRecord(const hub::v1::SourceRecord& r,
-                         const RecordPlacement& p) override {
+  absl::StatusOr<int64_t> PutRecord(const hub::v1::SourceRecord& r,
+                                    const RecordPlacement& p) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->PutRecord(r, p);
+  }
+  absl::StatusOr<std::vector<std::pair<int64_t, hub::v1::SourceRecord>>> RecordsBySeq(
+      const std::vector<int64_t>& seqs) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->RecordsBySeq(seqs);
+  }
+  absl::Status AddStageNotes(const std::vector<StageNote>& notes) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AddStageNotes(notes);
+  }
+  absl::StatusOr<int64_t> PendingStageNotes() override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PendingStageNotes();
+  }
+  absl::StatusOr<std::vector<StageNote>> TakeStageNotes() override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->TakeStageNotes();
   }
   absl::StatusOr<std::vector<hub::v1::SourceRecord>> RecordsOf(int64_t id) override {
     HUB_RETURN_IF_ERROR(Tick());
