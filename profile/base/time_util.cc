@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace hub {
 namespace {
@@ -22,17 +24,6 @@ std::string NormaliseOffset(absl::string_view text) {
     }
   }
   return s;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
 }
 
 // Reads `n` digits at `*p` as a number; false if any is not a digit.
@@ -76,8 +67,8 @@ bool ParseUtcFast(absl::string_view s, absl::Time* out) {
     }
     for (; digits < 9; ++digits) nanos *= 10;
   }
-  *out = absl::FromUnixSeconds(DaysFromCivil(year, month, day) * 86400 + hour * 3600 +
-                               minute * 60 + second) +
+  *out = absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, second),
+                         absl::UTCTimeZone()) +
          absl::Nanoseconds(nanos);
   return true;
 }
