@@ -200,7 +200,7 @@ using MetricSums = std::map<std::pair<int, int64_t>, int64_t>;
 // Funnel counter changes keyed (side, segment, day, stage, reach_days,
 // stay_days) as in FunnelCount.
 using FunnelDeltas =
-    std::map<std::tuple<Side, std::string, int64_t, int, int64_t, int64_t>, int64_t>;
+    absl::flat_hash_map<std::tuple<Side, std::string, int64_t, int, int64_t, int64_t>, int64_t>;
 
 // How a revision of a source record is stored beside the record itself
 // (which is kept whole for lineage and trait recomputation).
