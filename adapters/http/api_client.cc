@@ -39,8 +39,8 @@ std::optional<absl::Duration> RetryAfter(const HttpResponse& response,
 absl::Status StatusForHttp(int status, const std::string& url,
                            const std::string& body) {
   const std::string message =
-      absl::StrCat("GET ", url, ": HTTP ", status,
-                   body.empty() ? "" : ": ", body.substr(0, 200));
+      absl::StrCat("GET ", url, ": HTTP ", status, body.empty() ? "" : ": ",
+                   body.substr(0, 200));
   switch (status) {
     case 400:
     case 422:
@@ -100,8 +100,8 @@ ApiClient::ApiClient(std::unique_ptr<HttpClient> http, ApiClientOptions options)
   }
   const HttpAuth& auth = options_.auth;
   if (auth.scheme == HttpAuth::Scheme::kBasic) {
-    auth_header_ = absl::StrCat(
-        "Basic ", absl::Base64Escape(absl::StrCat(auth.user, ":", auth.secret)));
+    auth_header_ = absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat(
+                                              auth.user, ":", auth.secret)));
   } else if (auth.scheme == HttpAuth::Scheme::kBearer) {
     auth_header_ = absl::StrCat("Bearer ", auth.secret);
   }
@@ -128,9 +128,9 @@ absl::StatusOr<HttpResponse> ApiClient::Get(absl::string_view path_and_query) {
   Clock* clock = options_.clock;
   for (int attempt = 1;; ++attempt) {
     if (requests_ >= options_.max_requests) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "request budget max_requests=", options_.max_requests,
-          " spent before GET ", request.url));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("request budget max_requests=", options_.max_requests,
+                       " spent before GET ", request.url));
     }
     const absl::Duration left = options_.deadline - clock->Now();
     if (left <= absl::ZeroDuration()) {

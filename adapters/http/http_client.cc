@@ -98,7 +98,8 @@ absl::StatusOr<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   CurlHandle h;
   if (h.curl == nullptr) return absl::InternalError("curl_easy_init failed");
   for (const auto& [name, value] : request.headers) {
-    h.headers = curl_slist_append(h.headers, absl::StrCat(name, ": ", value).c_str());
+    h.headers =
+        curl_slist_append(h.headers, absl::StrCat(name, ": ", value).c_str());
   }
   HttpResponse response;
   char error[CURL_ERROR_SIZE] = "";

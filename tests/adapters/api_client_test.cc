@@ -30,16 +30,17 @@ class ApiClientTest : public ::testing::Test {
   // Retry-After `retry_after` if set), the rest 200 "ok".
   void ServeFailingThenOk(int failures, int fail_status,
                           std::string retry_after = "") {
-    http_.server().Get("/x", [=](const httplib::Request&,
-                                 httplib::Response& res) {
-      if (hits_++ < failures) {
-        res.status = fail_status;
-        if (!retry_after.empty()) res.set_header("Retry-After", retry_after);
-        res.set_content("busy", "text/plain");
-        return;
-      }
-      res.set_content("ok", "text/plain");
-    });
+    http_.server().Get("/x",
+                       [=](const httplib::Request&, httplib::Response& res) {
+                         if (hits_++ < failures) {
+                           res.status = fail_status;
+                           if (!retry_after.empty())
+                             res.set_header("Retry-After", retry_after);
+                           res.set_content("busy", "text/plain");
+                           return;
+                         }
+                         res.set_content("ok", "text/plain");
+                       });
     ASSERT_TRUE(http_.Start());
   }
 
@@ -79,28 +80,28 @@ TEST_F(ApiClientTest, ReturnsBodyAndHeadersCaseInsensitively) {
 
 TEST_F(ApiClientTest, SendsBasicAuthAndAccept) {
   std::string auth, accept;
-  http_.server().Get("/x", [&](const httplib::Request& req,
-                               httplib::Response& res) {
-    auth = req.get_header_value("Authorization");
-    accept = req.get_header_value("Accept");
-    res.set_content("ok", "text/plain");
-  });
+  http_.server().Get("/x",
+                     [&](const httplib::Request& req, httplib::Response& res) {
+                       auth = req.get_header_value("Authorization");
+                       accept = req.get_header_value("Accept");
+                       res.set_content("ok", "text/plain");
+                     });
   ASSERT_TRUE(http_.Start());
   ApiClientOptions options;
   options.auth = HttpAuth::Basic("ana@acme.example/token", "s3cret");
   ASSERT_TRUE(Client(options)->Get("/x").ok());
-  EXPECT_EQ(auth, "Basic " + absl::Base64Escape(
-                                 "ana@acme.example/token:s3cret"));
+  EXPECT_EQ(auth,
+            "Basic " + absl::Base64Escape("ana@acme.example/token:s3cret"));
   EXPECT_EQ(accept, "application/json");
 }
 
 TEST_F(ApiClientTest, SendsBearerTokenAndStripsTrailingSlashOfBaseUrl) {
   std::string auth;
-  http_.server().Get("/x", [&](const httplib::Request& req,
-                               httplib::Response& res) {
-    auth = req.get_header_value("Authorization");
-    res.set_content("ok", "text/plain");
-  });
+  http_.server().Get("/x",
+                     [&](const httplib::Request& req, httplib::Response& res) {
+                       auth = req.get_header_value("Authorization");
+                       res.set_content("ok", "text/plain");
+                     });
   ASSERT_TRUE(http_.Start());
   ApiClientOptions options;
   options.base_url = http_.base_url() + "/";
@@ -133,8 +134,7 @@ TEST_F(ApiClientTest, ServiceUnavailableTwiceThenOkBacksOffWithJitter) {
   std::unique_ptr<ApiClient> client = Client(options);
   ASSERT_TRUE(client->Get("/x").ok());
   // Jitter 0.5 of the ceilings 2 s and 4 s.
-  EXPECT_THAT(clock_.sleeps(),
-              ElementsAre(absl::Seconds(1), absl::Seconds(2)));
+  EXPECT_THAT(clock_.sleeps(), ElementsAre(absl::Seconds(1), absl::Seconds(2)));
   EXPECT_EQ(client->requests(), 3);
 }
 
@@ -189,8 +189,9 @@ TEST_F(ApiClientTest, RequestBudgetSpentIsResourceExhaustedNamingIt) {
   std::unique_ptr<ApiClient> client = Client(options);
   absl::StatusOr<HttpResponse> r = client->Get("/x");
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(r.status().message(), "request budget max_requests=3 spent before GET " +
-                                      http_.base_url() + "/x");
+  EXPECT_EQ(r.status().message(),
+            "request budget max_requests=3 spent before GET " +
+                http_.base_url() + "/x");
   EXPECT_EQ(hits_, 3);
   EXPECT_EQ(client->requests(), 3);
 }
@@ -214,11 +215,11 @@ TEST_F(ApiClientTest, ConnectionRefusedIsUnavailableAfterRetries) {
 
 TEST_F(ApiClientTest, SlowServerTimesOutAsDeadlineExceeded) {
   absl::Notification release;
-  http_.server().Get("/slow", [&](const httplib::Request&,
-                                  httplib::Response& res) {
-    release.WaitForNotificationWithTimeout(absl::Seconds(10));
-    res.set_content("late", "text/plain");
-  });
+  http_.server().Get(
+      "/slow", [&](const httplib::Request&, httplib::Response& res) {
+        release.WaitForNotificationWithTimeout(absl::Seconds(10));
+        res.set_content("late", "text/plain");
+      });
   ASSERT_TRUE(http_.Start());
   ApiClientOptions options;
   options.request_timeout = absl::Milliseconds(200);
@@ -226,16 +227,17 @@ TEST_F(ApiClientTest, SlowServerTimesOutAsDeadlineExceeded) {
   absl::StatusOr<HttpResponse> r = Client(options)->Get("/slow");
   release.Notify();
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_THAT(r.status().message(), HasSubstr("GET " + http_.base_url() + "/slow: "));
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("GET " + http_.base_url() + "/slow: "));
 }
 
 TEST_F(ApiClientTest, DeadlineShortensTheRequestTimeout) {
   absl::Notification release;
-  http_.server().Get("/slow", [&](const httplib::Request&,
-                                  httplib::Response& res) {
-    release.WaitForNotificationWithTimeout(absl::Seconds(10));
-    res.set_content("late", "text/plain");
-  });
+  http_.server().Get(
+      "/slow", [&](const httplib::Request&, httplib::Response& res) {
+        release.WaitForNotificationWithTimeout(absl::Seconds(10));
+        res.set_content("late", "text/plain");
+      });
   ASSERT_TRUE(http_.Start());
   ApiClientOptions options;
   options.request_timeout = absl::Hours(1);
@@ -245,7 +247,8 @@ TEST_F(ApiClientTest, DeadlineShortensTheRequestTimeout) {
   // The retry's back-off would pass the deadline (the fake clock stood
   // still, so 200 ms are left, less than the back-off of 500 ms).
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_THAT(r.status().message(), HasSubstr("retrying would pass the deadline"));
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("retrying would pass the deadline"));
   EXPECT_TRUE(clock_.sleeps().empty());
 }
 
@@ -260,7 +263,7 @@ TEST_F(ApiClientTest, DeadlinePassedSendsNothing) {
 
 TEST_F(ApiClientTest, ClientErrorsMapToCanonicalCodesWithoutCredentials) {
   http_.server().Get(R"(/status/(\d+))", [](const httplib::Request& req,
-                                           httplib::Response& res) {
+                                            httplib::Response& res) {
     res.status = std::stoi(req.matches[1]);
     res.set_content("{\"error\":\"nope\"}", "application/json");
   });
@@ -279,9 +282,10 @@ TEST_F(ApiClientTest, ClientErrorsMapToCanonicalCodesWithoutCredentials) {
     absl::StatusOr<HttpResponse> r =
         client->Get("/status/" + std::to_string(status));
     EXPECT_EQ(r.status().code(), code) << status;
-    EXPECT_EQ(r.status().message(),
-              "GET " + http_.base_url() + "/status/" + std::to_string(status) +
-                  ": HTTP " + std::to_string(status) + ": {\"error\":\"nope\"}");
+    EXPECT_EQ(r.status().message(), "GET " + http_.base_url() + "/status/" +
+                                        std::to_string(status) + ": HTTP " +
+                                        std::to_string(status) +
+                                        ": {\"error\":\"nope\"}");
     EXPECT_THAT(r.status().message(), Not(HasSubstr("s3cret")));
   }
   EXPECT_EQ(client->requests(), 5);  // none retried
