@@ -165,6 +165,10 @@ absl::StatusOr<ZendeskPage> ParseZendeskPage(absl::string_view source,
   } else {
     result.after_cursor = TextAt(page, "after_cursor");
     result.end_of_stream = adapters_internal::IsTrue(page, "end_of_stream");
+    const Json* end_time = Field(page, "end_time");
+    if (end_time != nullptr && end_time->is_number_integer()) {
+      result.end_time = end_time->get<int64_t>();
+    }
   }
   return result;
 }

@@ -3,6 +3,8 @@
 #ifndef HUB_ADAPTERS_ZENDESK_MAPPER_H_
 #define HUB_ADAPTERS_ZENDESK_MAPPER_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,9 @@ struct ZendeskPage {
   // `end_of_stream` (satisfaction ratings: not `meta.has_more`); false if
   // absent.
   bool end_of_stream = false;
+  // `end_time` of a time-based export page (unix seconds); nullopt if absent
+  // or not an integer.
+  std::optional<int64_t> end_time;
 };
 
 // Parses and maps one page of `stream` (the JSON text of a response body or
