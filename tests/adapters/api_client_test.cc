@@ -55,9 +55,12 @@ class ApiClientTest : public ::testing::Test {
     return *std::move(client);
   }
 
-  LoopbackHttpServer http_;
+  // Handlers use these: they outlive the server (declared last, destroyed
+  // first, joining its handler threads).
+  absl::Notification release_;
   FakeClock clock_;
   std::atomic<int> hits_{0};
+  LoopbackHttpServer http_;
 };
 
 TEST_F(ApiClientTest, ReturnsBodyAndHeadersCaseInsensitively) {
@@ -214,10 +217,9 @@ TEST_F(ApiClientTest, ConnectionRefusedIsUnavailableAfterRetries) {
 }
 
 TEST_F(ApiClientTest, SlowServerTimesOutAsDeadlineExceeded) {
-  absl::Notification release;
   http_.server().Get(
       "/slow", [&](const httplib::Request&, httplib::Response& res) {
-        release.WaitForNotificationWithTimeout(absl::Seconds(10));
+        release_.WaitForNotificationWithTimeout(absl::Seconds(10));
         res.set_content("late", "text/plain");
       });
   ASSERT_TRUE(http_.Start());
@@ -225,17 +227,16 @@ TEST_F(ApiClientTest, SlowServerTimesOutAsDeadlineExceeded) {
   options.request_timeout = absl::Milliseconds(200);
   options.retry.max_attempts = 1;
   absl::StatusOr<HttpResponse> r = Client(options)->Get("/slow");
-  release.Notify();
+  release_.Notify();
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_THAT(r.status().message(),
               HasSubstr("GET " + http_.base_url() + "/slow: "));
 }
 
 TEST_F(ApiClientTest, DeadlineShortensTheRequestTimeout) {
-  absl::Notification release;
   http_.server().Get(
       "/slow", [&](const httplib::Request&, httplib::Response& res) {
-        release.WaitForNotificationWithTimeout(absl::Seconds(10));
+        release_.WaitForNotificationWithTimeout(absl::Seconds(10));
         res.set_content("late", "text/plain");
       });
   ASSERT_TRUE(http_.Start());
@@ -243,7 +244,7 @@ TEST_F(ApiClientTest, DeadlineShortensTheRequestTimeout) {
   options.request_timeout = absl::Hours(1);
   options.deadline = clock_.Now() + absl::Milliseconds(200);
   absl::StatusOr<HttpResponse> r = Client(options)->Get("/slow");
-  release.Notify();
+  release_.Notify();
   // The retry's back-off would pass the deadline (the fake clock stood
   // still, so 200 ms are left, less than the back-off of 500 ms).
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
