@@ -38,21 +38,25 @@ struct StreamPosition {
   bool reached = false;
   std::string after_cursor;
   int64_t start_time = 0;
-  std::set<std::string> seen_ids;  // read already, with updated_at = start_time
+  std::set<std::string> seen_ids;  // read already, changed at start_time
 };
 using Positions = std::array<StreamPosition, kStreamCount>;
 
-bool TimeBased(ZendeskStream stream) {
-  return stream == ZendeskStream::kOrganizations;
+// Whether `stream` is read with a time-based export: organizations always
+// (they have no cursor export), users and tickets with `time_export`.
+bool TimeBased(ZendeskStream stream, bool time_export) {
+  return stream == ZendeskStream::kOrganizations ||
+         (time_export && (stream == ZendeskStream::kUsers ||
+                          stream == ZendeskStream::kTickets));
 }
 
-std::string EncodeCursor(const Positions& positions) {
+std::string EncodeCursor(const Positions& positions, bool time_export) {
   std::vector<std::string> parts;
   for (size_t s = 0; s < kStreamCount; ++s) {
     const StreamPosition& p = positions[s];
     if (!p.reached) continue;
     std::string value;
-    if (TimeBased(kStreams[s])) {
+    if (TimeBased(kStreams[s], time_export)) {
       std::vector<std::string> ids;
       for (const std::string& id : p.seen_ids)
         ids.push_back(EscapeCursorToken(id));
@@ -82,7 +86,8 @@ bool ParseTimePosition(absl::string_view value, StreamPosition* p) {
   return true;
 }
 
-absl::StatusOr<Positions> ParseCursor(const std::string& cursor) {
+absl::StatusOr<Positions> ParseCursor(const std::string& cursor,
+                                      bool time_export) {
   Positions positions;
   if (cursor.empty()) return positions;
   for (absl::string_view part : absl::StrSplit(cursor, ';')) {
@@ -91,7 +96,7 @@ absl::StatusOr<Positions> ParseCursor(const std::string& cursor) {
     size_t s = 0;
     while (s < kStreamCount && ZendeskStreamName(kStreams[s]) != kv.first) ++s;
     bool ok = s < kStreamCount && !positions[s].reached;
-    if (ok && TimeBased(kStreams[s])) {
+    if (ok && TimeBased(kStreams[s], time_export)) {
       ok = ParseTimePosition(kv.second, &positions[s]);
     } else if (ok) {
       std::optional<std::string> after;
@@ -124,8 +129,9 @@ std::string QueryEscape(absl::string_view value) {
 }
 
 // The path and query of the next page of `stream` from `p`.
-std::string PagePath(ZendeskStream stream, const StreamPosition& p,
-                     int64_t start_time, int page_size) {
+std::string PagePath(ZendeskStream stream, bool time_export,
+                     const StreamPosition& p, int64_t start_time,
+                     int page_size) {
   const absl::string_view name = ZendeskStreamName(stream);
   if (stream == ZendeskStream::kSatisfactionRatings) {
     std::string path =
@@ -137,7 +143,7 @@ std::string PagePath(ZendeskStream stream, const StreamPosition& p,
     return path;
   }
   const int per_page = std::min(page_size, 1000);
-  if (TimeBased(stream)) {
+  if (TimeBased(stream, time_export)) {
     return absl::StrCat("/api/v2/incremental/", name, ".json?start_time=",
                         p.reached ? p.start_time : start_time,
                         "&per_page=", per_page);
@@ -157,14 +163,19 @@ std::string PagePath(ZendeskStream stream, const StreamPosition& p,
 // request's.
 void AdvanceTimeBased(int64_t start_time, ZendeskPage* page,
                       StreamPosition* p) {
-  std::vector<hub::v1::SourceRecord>& records = page->records;
-  records.erase(std::remove_if(records.begin(), records.end(),
-                               [p, start_time](const hub::v1::SourceRecord& r) {
-                                 return r.updated_at().seconds() ==
-                                            start_time &&
-                                        p->seen_ids.count(r.external_id()) > 0;
-                               }),
-                records.end());
+  std::vector<hub::v1::SourceRecord> records;
+  std::vector<int64_t> times;
+  for (size_t i = 0; i < page->records.size(); ++i) {
+    const int64_t time = page->change_times[i];
+    if (time == start_time &&
+        p->seen_ids.count(page->records[i].external_id()) > 0) {
+      continue;
+    }
+    records.push_back(std::move(page->records[i]));
+    times.push_back(time);
+  }
+  page->records = std::move(records);
+  page->change_times = std::move(times);
   const int64_t end_time = page->end_time.value_or(start_time);
   if (end_time != start_time || !p->reached) p->seen_ids.clear();
   if (!page->end_of_stream && end_time <= start_time) {
@@ -174,22 +185,23 @@ void AdvanceTimeBased(int64_t start_time, ZendeskPage* page,
     p->seen_ids.clear();
   } else {
     p->start_time = end_time;
-    for (const hub::v1::SourceRecord& r : records) {
-      if (r.updated_at().seconds() == end_time)
-        p->seen_ids.insert(r.external_id());
+    for (size_t i = 0; i < page->records.size(); ++i) {
+      if (page->change_times[i] == end_time) {
+        p->seen_ids.insert(page->records[i].external_id());
+      }
     }
   }
   p->reached = true;
 }
 
-absl::Status CheckPage(ZendeskStream stream, const ZendeskPage& page,
+absl::Status CheckPage(bool time_based, const ZendeskPage& page,
                        const std::string& url) {
   if (page.end_of_stream) return absl::OkStatus();
-  if (TimeBased(stream) && !page.end_time.has_value()) {
+  if (time_based && !page.end_time.has_value()) {
     return absl::DataLossError(absl::StrCat(
         url, ": page has no end_time and is not the end of the stream"));
   }
-  if (!TimeBased(stream) && page.after_cursor.empty()) {
+  if (!time_based && page.after_cursor.empty()) {
     return absl::DataLossError(absl::StrCat(
         url, ": page has no after_cursor and is not the end of the stream"));
   }
@@ -236,6 +248,11 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskApiAdapter::Create(
     return absl::InvalidArgumentError(
         absl::StrCat("page_size must be positive, got ", options.page_size));
   }
+  const std::string& mode = source.export_mode();
+  if (!mode.empty() && mode != "cursor" && mode != "time") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "export_mode: \"", mode, "\" is neither \"cursor\" nor \"time\""));
+  }
   HUB_ASSIGN_OR_RETURN(std::string token, ReadToken(source));
   ApiClientOptions client;
   client.base_url = source.base_url();
@@ -256,24 +273,26 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskApiAdapter::Create(
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http,
                        CurlHttpClient::Create(curl));
   HUB_RETURN_IF_ERROR(ApiClient::Create(std::move(http), client).status());
-  return std::unique_ptr<SourceAdapter>(
-      new ZendeskApiAdapter(RecordSourceName(source), std::move(client),
-                            source.ca_file(), options, api_options.start_time));
+  return std::unique_ptr<SourceAdapter>(new ZendeskApiAdapter(
+      RecordSourceName(source), std::move(client), source.ca_file(), options,
+      api_options.start_time, mode == "time"));
 }
 
 ZendeskApiAdapter::ZendeskApiAdapter(std::string source,
                                      ApiClientOptions client_options,
                                      std::string ca_file,
-                                     AdapterOptions options, int64_t start_time)
+                                     AdapterOptions options, int64_t start_time,
+                                     bool time_export)
     : source_(std::move(source)),
       client_options_(std::move(client_options)),
       ca_file_(std::move(ca_file)),
       options_(options),
-      start_time_(start_time) {}
+      start_time_(start_time),
+      time_export_(time_export) {}
 
 absl::Status ZendeskApiAdapter::Pull(const std::string& cursor,
                                      RecordSink* sink) {
-  HUB_ASSIGN_OR_RETURN(Positions positions, ParseCursor(cursor));
+  HUB_ASSIGN_OR_RETURN(Positions positions, ParseCursor(cursor, time_export_));
   CurlHttpClientOptions curl;
   curl.ca_file = ca_file_;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http,
@@ -283,11 +302,12 @@ absl::Status ZendeskApiAdapter::Pull(const std::string& cursor,
                        ApiClient::Create(std::move(http), client_options_));
   for (size_t s = 0; s < kStreamCount; ++s) {
     const ZendeskStream stream = kStreams[s];
+    const bool time_based = TimeBased(stream, time_export_);
     StreamPosition& p = positions[s];
     for (bool more = true; more;) {
       const int64_t requested_start = p.reached ? p.start_time : start_time_;
       const std::string path =
-          PagePath(stream, p, start_time_, options_.page_size);
+          PagePath(stream, time_export_, p, start_time_, options_.page_size);
       const std::string url = client->Url(path);
       HUB_ASSIGN_OR_RETURN(HttpResponse response, client->Get(path));
       absl::StatusOr<ZendeskPage> page =
@@ -296,15 +316,15 @@ absl::Status ZendeskApiAdapter::Pull(const std::string& cursor,
         return absl::DataLossError(
             absl::StrCat(url, ": ", page.status().message()));
       }
-      HUB_RETURN_IF_ERROR(CheckPage(stream, *page, url));
-      const std::string before = EncodeCursor(positions);
-      if (TimeBased(stream)) {
+      HUB_RETURN_IF_ERROR(CheckPage(time_based, *page, url));
+      const std::string before = EncodeCursor(positions, time_export_);
+      if (time_based) {
         AdvanceTimeBased(requested_start, &*page, &p);
       } else {
         if (!page->after_cursor.empty()) p.after_cursor = page->after_cursor;
         p.reached = true;
       }
-      const std::string after = EncodeCursor(positions);
+      const std::string after = EncodeCursor(positions, time_export_);
       if (after == before && page->records.empty()) break;  // nothing new
       HUB_RETURN_IF_ERROR(sink->Write(std::move(page->records), after));
       more = !page->end_of_stream;

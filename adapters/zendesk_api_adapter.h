@@ -44,6 +44,9 @@ struct ZendeskApiOptions {
 //     page's last second that reappear are skipped by id);
 //   users, tickets: GET /api/v2/incremental/{users,tickets}/cursor.json,
 //     first ?start_time=T, then ?cursor=<after_cursor>, until end_of_stream;
+//     with export_mode "time", time-based like organizations instead
+//     (/api/v2/incremental/{users,tickets}.json?start_time=T; a ticket's
+//     second is its generated_timestamp);
 //   satisfaction_ratings: GET /api/v2/satisfaction_ratings.json?page[size]=N
 //     then &page[after]=<meta.after_cursor>, while meta.has_more.
 // Items map with zendesk_mapper.h (tickets with status "deleted" and
@@ -54,7 +57,7 @@ struct ZendeskApiOptions {
 //
 // Cursor: for each stream reached, "<stream>=<position>" joined by ";":
 // "c<after_cursor>" for the cursor exports, "t<start_time>:<id>,<id>..."
-// for organizations (the ids already read at that second), values
+// for time-based ones (the ids already read at that second), values
 // percent-escaped. A later Pull continues from there and reads only what
 // changed since. A cursor the adapter did not produce is INVALID_ARGUMENT.
 //
@@ -70,8 +73,9 @@ class ZendeskApiAdapter : public SourceAdapter {
   // Builds the adapter for `source` (kind "zendesk_api") with default
   // ZendeskApiOptions; the registry's factory. INVALID_ARGUMENT naming the
   // field if base_url is not http(s)://..., not exactly one of token_env and
-  // token_file is set, the token cannot be read or is empty, or ca_file is
-  // not readable. The token is read here, never stored.
+  // token_file is set, the token cannot be read or is empty, ca_file is not
+  // readable, or export_mode is not "", "cursor" or "time". The token is
+  // read here, never stored.
   static absl::StatusOr<std::unique_ptr<SourceAdapter>> Create(
       const hub::v1::Source& source, const AdapterOptions& options);
   static absl::StatusOr<std::unique_ptr<SourceAdapter>> Create(
@@ -83,13 +87,14 @@ class ZendeskApiAdapter : public SourceAdapter {
  private:
   ZendeskApiAdapter(std::string source, ApiClientOptions client_options,
                     std::string ca_file, AdapterOptions options,
-                    int64_t start_time);
+                    int64_t start_time, bool time_export);
 
   std::string source_;
   ApiClientOptions client_options_;
   std::string ca_file_;
   AdapterOptions options_;
   int64_t start_time_;
+  bool time_export_;  // export_mode "time"
 };
 
 }  // namespace hub

@@ -64,6 +64,27 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
   return v;
 }
 
+// Pulls everything, then checks that a pull from each page's cursor reads
+// exactly the records after that page, and one from the last reads nothing.
+void ExpectResumesExactlyAfterEveryPage(SourceAdapter* adapter) {
+  CollectingSink full;
+  ASSERT_TRUE(adapter->Pull("", &full).ok());
+  const std::vector<std::string> all = Texts(full.Records());
+  size_t done = 0;
+  for (const Page& page : full.pages()) {
+    done += page.records.size();
+    CollectingSink rest;
+    ASSERT_TRUE(adapter->Pull(page.cursor, &rest).ok()) << page.cursor;
+    EXPECT_EQ(Texts(rest.Records()),
+              std::vector<std::string>(all.begin() + done, all.end()))
+        << "after cursor " << page.cursor;
+  }
+  EXPECT_EQ(done, all.size());
+  CollectingSink none;
+  ASSERT_TRUE(adapter->Pull(full.last_cursor(), &none).ok());
+  EXPECT_EQ(none.writes(), 0);
+}
+
 class ZendeskApiAdapterTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -170,23 +191,45 @@ TEST_F(ZendeskApiAdapterTest, RequestsFollowTheVendorPaging) {
 }
 
 TEST_F(ZendeskApiAdapterTest, ResumesExactlyAfterEveryPage) {
-  CollectingSink full;
-  std::unique_ptr<SourceAdapter> adapter = Adapter();
-  ASSERT_TRUE(adapter->Pull("", &full).ok());
-  const std::vector<std::string> all = Texts(full.Records());
-  size_t done = 0;
-  for (const Page& page : full.pages()) {
-    done += page.records.size();
-    CollectingSink rest;
-    ASSERT_TRUE(adapter->Pull(page.cursor, &rest).ok()) << page.cursor;
-    EXPECT_EQ(Texts(rest.Records()),
-              std::vector<std::string>(all.begin() + done, all.end()))
-        << "after cursor " << page.cursor;
-  }
-  EXPECT_EQ(done, all.size());
-  CollectingSink none;
-  ASSERT_TRUE(adapter->Pull(full.last_cursor(), &none).ok());
-  EXPECT_EQ(none.writes(), 0);
+  ExpectResumesExactlyAfterEveryPage(Adapter().get());
+}
+
+TEST_F(ZendeskApiAdapterTest, TimeExportEqualsTheFileImportAndResumes) {
+  hub::v1::Source source = ApiSource();
+  source.set_export_mode("time");
+  std::unique_ptr<SourceAdapter> adapter = Adapter(source);
+  CollectingSink sink;
+  ASSERT_TRUE(adapter->Pull("", &sink).ok());
+  EXPECT_EQ(Sorted(Texts(sink.Records())), FileImport());
+  const std::vector<std::string> requests = server_->requests();
+  EXPECT_EQ(
+      std::count(requests.begin(), requests.end(),
+                 "/api/v2/incremental/users.json?per_page=1000&start_time=0"),
+      1);
+  EXPECT_EQ(
+      std::count(requests.begin(), requests.end(),
+                 "/api/v2/incremental/tickets.json?per_page=1000&start_time=0"),
+      1);
+  EXPECT_THAT(sink.last_cursor(), HasSubstr(";users=t"));
+  EXPECT_THAT(sink.last_cursor(), HasSubstr(";tickets=t"));
+  ExpectResumesExactlyAfterEveryPage(adapter.get());
+
+  // Later changes only, on the next run.
+  server_->Add("tickets", {{"id", 1001},
+                           {"status", "deleted"},
+                           {"created_at", "2024-01-27T22:39:19Z"},
+                           {"updated_at", "2030-01-02T00:00:00Z"},
+                           {"generated_timestamp", 1893542400}});
+  CollectingSink next;
+  ASSERT_TRUE(adapter->Pull(sink.last_cursor(), &next).ok());
+  ASSERT_EQ(next.Records().size(), 1u);
+  EXPECT_EQ(next.Records()[0].external_id(), "1001");
+  EXPECT_TRUE(next.Records()[0].deleted());
+
+  // A cursor of the cursor export is not one of the time export.
+  CollectingSink wrong;
+  EXPECT_EQ(adapter->Pull("users=cabc", &wrong).code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ZendeskApiAdapterTest, SecondPullReadsOnlyWhatWasAdded) {
@@ -388,6 +431,9 @@ TEST_F(ZendeskApiAdapterTest, CreateRejectsBadConfigurationNamingTheField) {
   source = ApiSource();
   source.set_ca_file("/nonexistent/ca.pem");
   rejects(source, "ca_file");
+  source = ApiSource();
+  source.set_export_mode("incremental");
+  rejects(source, "export_mode");
 }
 
 TEST_F(ZendeskApiAdapterTest, RejectsCursorsItDidNotProduce) {
@@ -449,6 +495,52 @@ TEST(ZendeskApiAdapterTimeExportTest, RecordsSharingASecondComeOutOnce) {
           "/api/v2/incremental/users/cursor.json?per_page=1000&start_time=0",
           "/api/v2/incremental/tickets/cursor.json?per_page=1000&start_time=0",
           "/api/v2/satisfaction_ratings.json?page[size]=100"));
+}
+
+}  // namespace
+}  // namespace hub
+
+namespace hub {
+namespace {
+
+TEST(ZendeskApiAdapterTimeExportTest, TicketsDedupeByGeneratedTimestamp) {
+  // updated_at differs from generated_timestamp; the export orders, pages
+  // and dedupes by the latter. Pages: [11 12 13] (second 200 not split);
+  // [12 13] again, all read (the position moves past second 200); [14].
+  TempFolder folder;
+  folder.Write("tickets-0001.json", R"({"tickets":[
+    {"id":11,"status":"open","updated_at":"2024-01-01T00:00:09Z","generated_timestamp":100},
+    {"id":12,"status":"open","updated_at":"2024-01-01T00:00:01Z","generated_timestamp":200},
+    {"id":13,"status":"deleted","updated_at":"2024-01-01T00:00:02Z","generated_timestamp":200},
+    {"id":14,"status":"open","updated_at":"2024-01-01T00:00:03Z","generated_timestamp":300}]})");
+  FakeZendeskOptions fake;
+  fake.page_size = 2;
+  auto server = FakeZendeskServer::Start(folder.path(), fake);
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_EQ(setenv(kTokenEnv, "zd-test-token", 1), 0);
+  hub::v1::Source source;
+  source.set_name("sources/zd");
+  source.set_kind("zendesk_api");
+  source.set_base_url((*server)->base_url());
+  source.set_token_env(kTokenEnv);
+  source.set_export_mode("time");
+  auto adapter = ZendeskApiAdapter::Create(source, AdapterOptions());
+  ASSERT_TRUE(adapter.ok()) << adapter.status();
+  CollectingSink sink;
+  ASSERT_TRUE((*adapter)->Pull("", &sink).ok());
+  EXPECT_THAT(ExternalIds(sink.Records()), ElementsAre("11", "12", "13", "14"));
+  std::vector<std::string> tickets;
+  for (const std::string& r : (*server)->requests()) {
+    if (absl::StartsWith(r, "/api/v2/incremental/tickets"))
+      tickets.push_back(r);
+  }
+  EXPECT_THAT(
+      tickets,
+      ElementsAre(
+          "/api/v2/incremental/tickets.json?per_page=1000&start_time=0",
+          "/api/v2/incremental/tickets.json?per_page=1000&start_time=200",
+          "/api/v2/incremental/tickets.json?per_page=1000&start_time=201"));
+  EXPECT_THAT(sink.last_cursor(), HasSubstr("tickets=t300:14"));
 }
 
 }  // namespace

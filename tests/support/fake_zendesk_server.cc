@@ -209,10 +209,9 @@ void FakeZendeskServer::Handle(const httplib::Request& req,
   }
   int status = 200;
   json body;
-  if (stream == "organizations" &&
-      absl::EndsWith(req.path, "organizations.json") &&
-      absl::StrContains(req.path, "incremental")) {
-    body = TimePage(req, &status);
+  if (stream != "satisfaction_ratings" &&
+      req.path == absl::StrCat("/api/v2/incremental/", stream, ".json")) {
+    body = TimePage(stream, req, &status);
   } else if ((stream == "users" || stream == "tickets") &&
              absl::EndsWith(req.path, "cursor.json")) {
     body = CursorPage(stream, req, &status);
@@ -287,8 +286,10 @@ json FakeZendeskServer::CursorPage(const std::string& stream,
               {"end_of_stream", !more}};
 }
 
-json FakeZendeskServer::TimePage(const httplib::Request& req, int* status) {
-  const std::vector<json>& items = items_["organizations"];
+json FakeZendeskServer::TimePage(const std::string& stream,
+                                 const httplib::Request& req, int* status) {
+  std::vector<json> items = items_[stream];
+  StableSortByTime(&items);
   const int64_t start_time = IntParam(req, "start_time", -1);
   if (start_time < 0) {
     *status = 400;
@@ -311,7 +312,7 @@ json FakeZendeskServer::TimePage(const httplib::Request& req, int* status) {
   json page_items = json::array();
   for (size_t i = begin; i < end; ++i) page_items.push_back(items[i]);
   const bool more = end < items.size();
-  return json{{"organizations", page_items},
+  return json{{stream, page_items},
               {"next_page", more ? json(absl::StrCat(base_url(), req.path,
                                                      "?start_time=", end_time))
                                  : json()},

@@ -34,9 +34,11 @@ struct FakeZendeskOptions {
 //     -> {<stream>:[...], after_cursor, after_url, before_cursor, before_url,
 //         end_of_stream}; items in load order; the last page's after_cursor
 //         returns items added later.
-//   GET /api/v2/incremental/organizations.json?start_time=T [&per_page=N]
-//     -> {organizations:[...], next_page, end_time, count, end_of_stream}:
-//        time-based, items ordered by updated_at, those at or after T; a
+//   GET /api/v2/incremental/{organizations,users,tickets}.json?start_time=T
+//       [&per_page=N]
+//     -> {<stream>:[...], next_page, end_time, count, end_of_stream}:
+//        time-based, items ordered by generated_timestamp (else
+//        updated_at), those at or after T; a
 //        second is never split across pages (so a page can exceed N) and
 //        end_time is the page's last second, so its items reappear on the
 //        next page, as Zendesk does.
@@ -97,7 +99,8 @@ class FakeZendeskServer {
   nlohmann::json CursorPage(const std::string& stream,
                             const httplib::Request& req, int* status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  nlohmann::json TimePage(const httplib::Request& req, int* status)
+  nlohmann::json TimePage(const std::string& stream,
+                          const httplib::Request& req, int* status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const FakeZendeskOptions options_;
