@@ -3,6 +3,7 @@
 #include "adapters/http/api_client.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -291,6 +292,47 @@ TEST_F(ApiClientTest, ClientErrorsMapToCanonicalCodesWithoutCredentials) {
   }
   EXPECT_EQ(client->requests(), 5);  // none retried
   EXPECT_TRUE(clock_.sleeps().empty());
+}
+
+// A self-signed certificate for 127.0.0.1, written under the test temp dir;
+// returns the folder holding cert.pem and key.pem ("" if openssl failed).
+std::string SelfSignedCertificate() {
+  const std::string dir = ::testing::TempDir() + "/api_client_test_tls";
+  const std::string command =
+      "mkdir -p " + dir +
+      " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 " +
+      "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " + dir +
+      "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1";
+  return std::system(command.c_str()) == 0 ? dir : "";
+}
+
+TEST(ApiClientTlsTest, VerifiesServersAndTrustsTheCaFile) {
+  const std::string dir = SelfSignedCertificate();
+  ASSERT_FALSE(dir.empty());
+  LoopbackHttpServer https(dir + "/cert.pem", dir + "/key.pem");
+  https.server().Get("/x", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("secure", "text/plain");
+  });
+  ASSERT_TRUE(https.Start());
+  FakeClock clock;
+  auto get = [&](const std::string& ca_file) {
+    CurlHttpClientOptions curl;
+    curl.ca_file = ca_file;
+    ApiClientOptions options;
+    options.base_url = https.base_url();
+    options.clock = &clock;
+    options.retry.max_attempts = 1;
+    return (*ApiClient::Create(*CurlHttpClient::Create(curl), options))
+        ->Get("/x");
+  };
+  // Verification is on by default: a certificate no trusted CA signed fails.
+  absl::StatusOr<HttpResponse> untrusted = get("");
+  EXPECT_EQ(untrusted.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(untrusted.status().message(),
+              HasSubstr("GET " + https.base_url() + "/x: "));
+  absl::StatusOr<HttpResponse> trusted = get(dir + "/cert.pem");
+  ASSERT_TRUE(trusted.ok()) << trusted.status();
+  EXPECT_EQ(trusted->body, "secure");
 }
 
 TEST(ApiClientCreateTest, RejectsBadOptionsNamingThem) {

@@ -110,8 +110,8 @@ TEST_F(HubdZendeskApiTest, CreateSourceNamesTheBadField) {
 }
 
 TEST_F(HubdZendeskApiTest, SigkillMidSyncResumesToTheFileImport) {
-  // Pages of 5 records, 20 ms a request: the kill lands mid-run.
-  server_->set_delay(absl::Milliseconds(20));
+  // Pages of 5 records, 40 ms a request: the kill lands mid-run.
+  server_->set_delay(absl::Milliseconds(40));
   auto first =
       HubdProcess::Start(HUBD_BIN, Config(dir_, "crash.db", 5), dir_.path());
   ASSERT_TRUE(first.ok()) << first.status();
