@@ -10,6 +10,7 @@
 #include "adapters/salesforce_bulk_adapter.h"
 #include "adapters/segment_adapter.h"
 #include "adapters/zendesk_adapter.h"
+#include "adapters/zendesk_api_adapter.h"
 
 namespace hub {
 
@@ -77,6 +78,10 @@ void RegisterBuiltinAdapters(AdapterRegistry* registry) {
       {"segment", &SegmentAdapter::Create},
       {"ga4", &Ga4Adapter::Create},
       {"zendesk", &ZendeskAdapter::Create},
+      {"zendesk_api",
+       [](const hub::v1::Source& source, const AdapterOptions& options) {
+         return ZendeskApiAdapter::Create(source, options);
+       }},
   };
   for (const auto& [kind, factory] : builtins) {
     if (!registry->Has(kind)) registry->Register(kind, factory).IgnoreError();

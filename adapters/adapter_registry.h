@@ -62,9 +62,10 @@ class AdapterRegistry {
 // the kind if the source has no name.
 std::string RecordSourceName(const hub::v1::Source& source);
 
-// Registers the file adapters of docs/sources.md under their kinds:
-// "salesforce", "mailchimp", "segment", "ga4", "zendesk". Kinds already
-// present in `registry` are left as they are.
+// Registers the adapters of docs/sources.md under their kinds: the file
+// adapters "salesforce", "mailchimp", "segment", "ga4", "zendesk" and the API
+// adapter "zendesk_api". Kinds already present in `registry` are left as
+// they are.
 void RegisterBuiltinAdapters(AdapterRegistry* registry);
 
 }  // namespace hub

@@ -50,6 +50,14 @@ ItemMapper MapperFor(ZendeskStream stream) {
   return nullptr;
 }
 
+int64_t ChangeTime(const Json& item, const SourceRecord& record) {
+  const Json* generated = Field(item, "generated_timestamp");
+  if (generated != nullptr && generated->is_number_integer()) {
+    return generated->get<int64_t>();
+  }
+  return record.has_updated_at() ? record.updated_at().seconds() : 0;
+}
+
 }  // namespace
 
 absl::string_view ZendeskStreamName(ZendeskStream stream) {
@@ -150,11 +158,13 @@ absl::StatusOr<ZendeskPage> ParseZendeskPage(absl::string_view source,
   }
   ZendeskPage result;
   result.records.reserve(items->size());
+  result.change_times.reserve(items->size());
   ItemMapper map = MapperFor(stream);
   for (size_t i = 0; i < items->size(); ++i) {
     absl::StatusOr<SourceRecord> record = map(source, (*items)[i]);
     HUB_RETURN_IF_ERROR(adapters_internal::WithContext(
         record.status(), absl::StrCat(name, "[", i, "]")));
+    result.change_times.push_back(ChangeTime((*items)[i], *record));
     result.records.push_back(*std::move(record));
   }
   if (stream == ZendeskStream::kSatisfactionRatings) {
@@ -165,6 +175,10 @@ absl::StatusOr<ZendeskPage> ParseZendeskPage(absl::string_view source,
   } else {
     result.after_cursor = TextAt(page, "after_cursor");
     result.end_of_stream = adapters_internal::IsTrue(page, "end_of_stream");
+    const Json* end_time = Field(page, "end_time");
+    if (end_time != nullptr && end_time->is_number_integer()) {
+      result.end_time = end_time->get<int64_t>();
+    }
   }
   return result;
 }

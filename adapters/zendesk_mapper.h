@@ -3,6 +3,8 @@
 #ifndef HUB_ADAPTERS_ZENDESK_MAPPER_H_
 #define HUB_ADAPTERS_ZENDESK_MAPPER_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,13 @@ struct ZendeskPage {
   // `end_of_stream` (satisfaction ratings: not `meta.has_more`); false if
   // absent.
   bool end_of_stream = false;
+  // `end_time` of a time-based export page (unix seconds); nullopt if absent
+  // or not an integer.
+  std::optional<int64_t> end_time;
+  // Per record, the item's change time as time-based exports order by it:
+  // `generated_timestamp` if an integer, else `updated_at` (unix seconds);
+  // 0 if neither.
+  std::vector<int64_t> change_times;
 };
 
 // Parses and maps one page of `stream` (the JSON text of a response body or

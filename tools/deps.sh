@@ -4,7 +4,7 @@ HUB_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc grpc-proto
   libabsl-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev libcpp-httplib-dev
   python3 python3-grpcio python3-protobuf sqlite3
 )
 

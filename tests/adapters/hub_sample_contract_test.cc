@@ -84,6 +84,7 @@ TEST_F(HubSampleContractTest, EveryTruthRecordComesOutOnceAndResumes) {
   std::map<Key, const hub::v1::SourceRecord*> by_key;
   std::vector<hub::v1::SourceRecord> all;
   for (const std::string& kind : registry.Kinds()) {
+    if (kind == "zendesk_api") continue;  // reads the API, not a folder
     SCOPED_TRACE(kind);
     constexpr int kPageSize = 97;
     auto adapter =

@@ -1,0 +1,26 @@
+#include "tests/support/loopback_http_server.h"
+
+namespace hub {
+namespace testing_support {
+
+LoopbackHttpServer::~LoopbackHttpServer() {
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool LoopbackHttpServer::Start() {
+  port_ = server_->bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) return false;
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs; wait for it so the
+  // destructor cannot miss it.
+  while (!server_->is_running()) std::this_thread::yield();
+  return true;
+}
+
+std::string LoopbackHttpServer::base_url() const {
+  return scheme_ + "://127.0.0.1:" + std::to_string(port_);
+}
+
+}  // namespace testing_support
+}  // namespace hub

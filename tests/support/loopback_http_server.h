@@ -1,0 +1,50 @@
+// LoopbackHttpServer: a real cpp-httplib server on 127.0.0.1, on an
+// ephemeral port, serving from its own thread, for HTTP client tests.
+#ifndef HUB_TESTS_SUPPORT_LOOPBACK_HTTP_SERVER_H_
+#define HUB_TESTS_SUPPORT_LOOPBACK_HTTP_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "httplib.h"
+
+namespace hub {
+namespace testing_support {
+
+// Register handlers on server(), then Start(). The destructor stops the
+// server and joins its thread. Handlers run on the server's worker threads.
+class LoopbackHttpServer {
+ public:
+  // Plain HTTP.
+  LoopbackHttpServer() : server_(std::make_unique<httplib::Server>()) {}
+  // HTTPS with the PEM certificate and key at these paths.
+  LoopbackHttpServer(const std::string& cert_path, const std::string& key_path)
+      : server_(std::make_unique<httplib::SSLServer>(cert_path.c_str(),
+                                                     key_path.c_str())),
+        scheme_("https") {}
+  ~LoopbackHttpServer();
+  LoopbackHttpServer(const LoopbackHttpServer&) = delete;
+  LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
+
+  httplib::Server& server() { return *server_; }
+
+  // Binds 127.0.0.1:0 and starts serving; connections are accepted (queued
+  // by the kernel) as soon as this returns. Returns false if binding fails.
+  bool Start();
+
+  int port() const { return port_; }
+  // "http://127.0.0.1:<port>" (https for an HTTPS server).
+  std::string base_url() const;
+
+ private:
+  std::unique_ptr<httplib::Server> server_;
+  std::string scheme_ = "http";
+  std::thread thread_;
+  int port_ = -1;
+};
+
+}  // namespace testing_support
+}  // namespace hub
+
+#endif  // HUB_TESTS_SUPPORT_LOOPBACK_HTTP_SERVER_H_
