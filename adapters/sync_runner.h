@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -18,9 +19,12 @@
 
 namespace hub {
 
+struct SyncJobControl;  // how to stop one running job (sync_runner.cc)
+
 // Runs sync jobs, each on its own thread: the source's adapter pulls from the
 // saved cursor and writes pages into the Ingester, which commits each page
 // with its cursor; the job's counters are stored after every page.
+// At most one job per source runs at a time.
 //
 // Thread-safe. The store, registry and ingester must outlive the runner.
 class SyncRunner {
@@ -38,6 +42,14 @@ class SyncRunner {
   absl::StatusOr<hub::v1::SyncJob> Start(const std::string& source_id,
                                          bool full_resync);
 
+  // Asks job `job_id` of `source_id` to stop and returns it as stored now
+  // (usually RUNNING). It finishes the page it is committing, commits no
+  // later page and ends CANCELLED. Errors: NOT_FOUND for an unknown job;
+  // FAILED_PRECONDITION if the job has finished; UNAVAILABLE in the moment
+  // between its creation and its start (retry).
+  absl::StatusOr<hub::v1::SyncJob> Cancel(const std::string& source_id,
+                                          int64_t job_id);
+
   // Marks jobs left PENDING or RUNNING by a previous process (which was
   // killed or crashed) as FAILED: their committed pages and cursor stand, and
   // a new run resumes after them. Call once at start-up, before Start.
@@ -49,8 +61,14 @@ class SyncRunner {
   void Shutdown();
 
  private:
+  // Claims the source for a job and creates `*job` (in the state it
+  // carries) in the store; returns the job's id. Errors as Start.
+  absl::StatusOr<int64_t> Claim(const std::string& source_id,
+                                hub::v1::SyncJob* job,
+                                std::shared_ptr<SyncJobControl>* control);
+  void Release(const std::string& source_id);
   void Run(std::string source_id, int64_t job_id, hub::v1::SyncJob job,
-           bool full_resync);
+           bool full_resync, std::shared_ptr<SyncJobControl> control);
   absl::Status Pull(const std::string& source_id, bool full_resync,
                     PipelinedIngestSink* sink);
 
@@ -61,7 +79,8 @@ class SyncRunner {
   std::atomic<bool> stopping_{false};
   absl::Mutex mu_;
   std::map<std::string, std::thread> running_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, bool> active_ ABSL_GUARDED_BY(mu_);
+  // The sources with a job running (claimed), and how to stop each.
+  std::map<std::string, std::shared_ptr<SyncJobControl>> active_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hub

@@ -106,4 +106,18 @@ grpc::Status SyncServiceImpl::ListSyncJobs(
   return grpc::Status::OK;
 }
 
+grpc::Status SyncServiceImpl::CancelSyncJob(
+    grpc::ServerContext* context, const hub::v1::CancelSyncJobRequest* request,
+    hub::v1::SyncJob* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::pair<std::string, int64_t>> name =
+      ParseSyncJobName(request->name());
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  absl::StatusOr<hub::v1::SyncJob> job = runner_->Cancel(name->first, name->second);
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response = *std::move(job);
+  return grpc::Status::OK;
+}
+
 }  // namespace hub

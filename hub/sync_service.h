@@ -36,6 +36,9 @@ class SyncServiceImpl final : public hub::v1::SyncService::Service {
   grpc::Status ListSyncJobs(grpc::ServerContext* context,
                             const hub::v1::ListSyncJobsRequest* request,
                             hub::v1::ListSyncJobsResponse* response) override;
+  grpc::Status CancelSyncJob(grpc::ServerContext* context,
+                             const hub::v1::CancelSyncJobRequest* request,
+                             hub::v1::SyncJob* response) override;
 
  private:
   Store* store_;

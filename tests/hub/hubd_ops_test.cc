@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -31,6 +32,27 @@ std::vector<std::string> Config(const TempDir& dir, const std::string& db,
                       << "tokens { principal: \"tests\" role: \"admin\" sha256: \""
                       << Sha256Hex(kToken) << "\" }\n";
   return {"--config", path};
+}
+
+// Polls `name` until `done` holds (generous deadline); returns the last job.
+hub::v1::SyncJob PollJob(HubClient* client, const std::string& name,
+                         const std::function<bool(const hub::v1::SyncJob&)>& done) {
+  hub::v1::GetSyncJobRequest get;
+  get.set_name(name);
+  hub::v1::SyncJob job;
+  const absl::Time deadline = absl::Now() + absl::Seconds(120);
+  while (absl::Now() < deadline) {
+    job.Clear();
+    if (client->sync()->GetSyncJob(client->Ctx().get(), get, &job).ok() && done(job)) break;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return job;
+}
+
+bool Ended(const hub::v1::SyncJob& job) {
+  return job.state() == hub::v1::SyncJob::SUCCEEDED ||
+         job.state() == hub::v1::SyncJob::FAILED ||
+         job.state() == hub::v1::SyncJob::CANCELLED;
 }
 
 // Profiles and events visible through the API.
@@ -231,6 +253,52 @@ TEST_F(HubdOpsTest, ASharedSwitchboardPhoneIsRefusedAndReported) {
             0);
   EXPECT_NE(out.find("phone +14155550100"), std::string::npos) << out;
   EXPECT_NE(out.find("would give 2 salesforce.contact_id (limit 1)"), std::string::npos) << out;
+}
+
+TEST_F(HubdOpsTest, CancelledJobKeepsItsPagesAndTheNextRunResumes) {
+  auto hubd = HubdProcess::Start(HUBD_BIN, Config(dir_, "cancel.db", 5), dir_.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient client((*hubd)->address(), kToken);
+  ASSERT_TRUE(client.CreateSource("web", "ga4", dir_.File("world/ga4")).ok());
+  hub::v1::RunSyncRequest run;
+  run.set_name("sources/web");
+  hub::v1::SyncJob job;
+  ASSERT_TRUE(client.sync()->RunSync(client.Ctx().get(), run, &job).ok());
+  PollJob(&client, job.name(), [](const hub::v1::SyncJob& j) { return j.batches() >= 3; });
+  std::string ctl = absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN, " --server ",
+                                 (*hubd)->address(), " ");
+  std::string out;
+  ASSERT_EQ(RunShell(ctl + "sync cancel " + job.name() + " --wait 2>/dev/null", &out), 0)
+      << out;
+  EXPECT_NE(out.find("  state                 CANCELLED\n"), std::string::npos) << out;
+  hub::v1::SyncJob cancelled = PollJob(&client, job.name(), Ended);
+  ASSERT_EQ(cancelled.state(), hub::v1::SyncJob::CANCELLED) << "the cancel came too late";
+  EXPECT_FALSE(cancelled.cursor().empty());
+  EXPECT_GE(cancelled.batches(), 3);
+
+  hub::v1::CancelSyncJobRequest again;
+  again.set_name(job.name());
+  hub::v1::SyncJob ignored;
+  EXPECT_EQ(client.sync()->CancelSyncJob(client.Ctx().get(), again, &ignored).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  again.set_name("sources/web/syncJobs/99");
+  EXPECT_EQ(client.sync()->CancelSyncJob(client.Ctx().get(), again, &ignored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  again.set_name("sources/web");
+  grpc::Status bad = client.sync()->CancelSyncJob(client.Ctx().get(), again, &ignored);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("name"), std::string::npos) << bad.error_message();
+  EXPECT_EQ(client.sync()->CancelSyncJob(client.Ctx(false).get(), again, &ignored).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  hub::v1::SyncJob resumed = client.SyncAndWait("web");
+  ASSERT_EQ(resumed.state(), hub::v1::SyncJob::SUCCEEDED) << resumed.error();
+  hub::v1::SyncJob whole = client.SyncAndWait("web", /*full=*/true);
+  ASSERT_EQ(whole.state(), hub::v1::SyncJob::SUCCEEDED) << whole.error();
+  EXPECT_EQ(cancelled.records_read() + resumed.records_read(), whole.records_read());
+  EXPECT_EQ(cancelled.records_ingested() + resumed.records_ingested(),
+            CountProfilesAndEvents(&client).second);
+  EXPECT_EQ(whole.records_ingested(), 0);
 }
 
 }  // namespace

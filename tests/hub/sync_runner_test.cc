@@ -1,5 +1,7 @@
 #include "adapters/sync_runner.h"
 
+#include "absl/synchronization/notification.h"
+
 #include <atomic>
 #include <memory>
 
@@ -59,9 +61,11 @@ class SyncRunnerTest : public ::testing::Test {
   hub::v1::SyncJob WaitFor(const std::string& name) {
     hub::v1::SyncJob job;
     for (int i = 0; i < 1000; ++i) {
-      job = *store_->GetSyncJob("s", std::stoi(name.substr(name.rfind('/') + 1)));
+      const std::string source = name.substr(8, name.find("/syncJobs/") - 8);
+      job = *store_->GetSyncJob(source, std::stoi(name.substr(name.rfind('/') + 1)));
       if (job.state() == hub::v1::SyncJob::SUCCEEDED ||
-          job.state() == hub::v1::SyncJob::FAILED) {
+          job.state() == hub::v1::SyncJob::FAILED ||
+          job.state() == hub::v1::SyncJob::CANCELLED) {
         break;
       }
       absl::SleepFor(absl::Milliseconds(10));
@@ -117,6 +121,35 @@ TEST_F(SyncRunnerTest, ShutdownStopsAfterTheCurrentPageAndResumes) {
   hub::v1::SyncJob resumed = WaitFor(again.Start("s", false)->name());
   EXPECT_EQ(resumed.state(), hub::v1::SyncJob::SUCCEEDED);
   EXPECT_EQ(resumed.records_read(), 20 - committed);
+  EXPECT_EQ(store_->Counts()->persons, 20);
+}
+
+TEST_F(SyncRunnerTest, CancelStopsAfterTheCurrentPageAndTheNextRunResumes) {
+  SyncRunner runner(store_.get(), &registry_, ingester_.get());
+  std::string name = runner.Start("s", false)->name();
+  for (int i = 0; i < 3000 && store_->LoadCursor("s").value_or("").empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  absl::StatusOr<hub::v1::SyncJob> cancelling = runner.Cancel("s", 1);
+  ASSERT_TRUE(cancelling.ok()) << cancelling.status();
+  EXPECT_EQ(cancelling->name(), name);
+  hub::v1::SyncJob cancelled = WaitFor(name);
+  ASSERT_EQ(cancelled.state(), hub::v1::SyncJob::CANCELLED);
+  EXPECT_EQ(cancelled.error(), "");
+  const std::string cursor = *store_->LoadCursor("s");
+  const int committed = std::stoi(cursor);
+  EXPECT_LT(committed, 20);
+  EXPECT_EQ(cancelled.cursor(), cursor);
+  EXPECT_EQ(cancelled.batches(), committed);
+  EXPECT_EQ(cancelled.records_ingested(), committed);
+  EXPECT_EQ(store_->Counts()->persons, committed);
+  EXPECT_EQ(runner.Cancel("s", 1).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(runner.Cancel("s", 7).status().code(), absl::StatusCode::kNotFound);
+
+  hub::v1::SyncJob resumed = WaitFor(runner.Start("s", false)->name());
+  EXPECT_EQ(resumed.state(), hub::v1::SyncJob::SUCCEEDED);
+  EXPECT_EQ(resumed.records_read(), 20 - committed);
+  EXPECT_EQ(resumed.cursor(), "20");
   EXPECT_EQ(store_->Counts()->persons, 20);
 }
 

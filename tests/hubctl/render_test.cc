@@ -162,6 +162,7 @@ TEST(SyncViewTest, ShowsEveryCounterAndTheError) {
             "  probabilistic merges  4\n"
             "  merge suggestions     1\n"
             "  batches               3\n"
+            "  cursor                Contact.csv:1200\n"
             "  error                 Contact.csv: truncated\n");
 }
 
@@ -180,7 +181,7 @@ TEST(SyncViewTest, ProgressLineCarriesStateAndCounters) {
   EXPECT_EQ(SyncProgressLine(CrmJob(hub::v1::SyncJob::RUNNING)),
             "sources/crm/syncJobs/3 RUNNING  read 1200  ingested 1100  "
             "unchanged 90  quarantined 10  profiles 800  accounts 50  "
-            "merges 12");
+            "merges 12  batches 3");
 }
 
 // protobuf 3.21 prints scalar fields before message fields (timestamps).
@@ -201,6 +202,7 @@ TEST(JsonTest, SyncJobUsesProto3JsonMappingWithEveryField) {
             " \"identityRefusals\": \"2\",\n"
             " \"probabilisticMerges\": \"4\",\n"
             " \"mergeSuggestions\": \"1\",\n"
+            " \"cursor\": \"Contact.csv:1200\",\n"
             " \"createTime\": \"2024-05-02T09:15:00Z\",\n"
             " \"endTime\": \"2024-05-02T09:16:30.250Z\"\n"
             "}\n");

@@ -52,6 +52,7 @@ void PrintSyncJob(const hub::v1::SyncJob& job, std::ostream& out) {
       {"probabilistic merges", absl::StrCat(job.probabilistic_merges())},
       {"merge suggestions", absl::StrCat(job.merge_suggestions())},
       {"batches", absl::StrCat(job.batches())},
+      {"cursor", OrDash(job.cursor())},
   };
   if (!job.error().empty()) fields.push_back({"error", job.error()});
   PrintFields(out, fields);
@@ -80,7 +81,8 @@ std::string SyncProgressLine(const hub::v1::SyncJob& job) {
       "  read ", job.records_read(), "  ingested ", job.records_ingested(),
       "  unchanged ", job.records_unchanged(), "  quarantined ",
       job.records_quarantined(), "  profiles ", job.profiles_created(),
-      "  accounts ", job.accounts_created(), "  merges ", job.merges());
+      "  accounts ", job.accounts_created(), "  merges ", job.merges(),
+      "  batches ", job.batches());
 }
 
 }  // namespace hubctl
