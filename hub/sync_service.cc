@@ -9,6 +9,19 @@
 
 namespace hub {
 
+absl::StatusOr<absl::Duration> SyncIntervalOf(const hub::v1::Source& source) {
+  if (!source.has_sync_interval()) return absl::ZeroDuration();
+  const google::protobuf::Duration& d = source.sync_interval();
+  const bool valid = d.seconds() >= 0 && d.nanos() >= 0 && d.nanos() <= 999999999 &&
+                     d.seconds() <= 315576000000;
+  if (!valid) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source.sync_interval: must be a non-negative Duration, got seconds=",
+        d.seconds(), " nanos=", d.nanos()));
+  }
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
 absl::StatusOr<hub::v1::Source> CreateSourceChecked(
     Store* store, const AdapterRegistry& registry, const std::string& id,
     hub::v1::Source source) {
@@ -16,6 +29,7 @@ absl::StatusOr<hub::v1::Source> CreateSourceChecked(
     return absl::InvalidArgumentError(absl::StrCat(
         "source_id: \"", id, "\" must match [a-z0-9-]{1,63}"));
   }
+  HUB_RETURN_IF_ERROR(SyncIntervalOf(source).status());
   source.set_name(absl::StrCat("sources/", id));
   *source.mutable_create_time() = ToProtoTime(absl::Now());
   absl::StatusOr<std::unique_ptr<SourceAdapter>> adapter = registry.Create(source);
@@ -35,6 +49,11 @@ grpc::Status SyncServiceImpl::CreateSource(
   absl::StatusOr<hub::v1::Source> source = CreateSourceChecked(
       store_, *registry_, request->source_id(), request->source());
   if (!source.ok()) return ToGrpcStatus(source.status());
+  absl::Duration interval = *SyncIntervalOf(*source);
+  if (scheduler_ != nullptr && interval > absl::ZeroDuration()) {
+    // Fails only once hubd is shutting down; the next start schedules it.
+    scheduler_->Schedule(request->source_id(), interval).IgnoreError();
+  }
   *response = *std::move(source);
   return grpc::Status::OK;
 }

@@ -4,6 +4,7 @@
 
 #include "adapters/adapter_registry.h"
 #include "adapters/sync_runner.h"
+#include "adapters/sync_scheduler.h"
 #include "hub/auth.h"
 #include "hub/v1/sync_service.grpc.pb.h"
 #include "profile/store/store.h"
@@ -14,9 +15,16 @@ namespace hub {
 // in must outlive the service.
 class SyncServiceImpl final : public hub::v1::SyncService::Service {
  public:
+  // `scheduler` (optional) schedules created sources that have a
+  // sync_interval.
   SyncServiceImpl(Store* store, const AdapterRegistry* registry,
-                  SyncRunner* runner, const Authenticator* auth)
-      : store_(store), registry_(registry), runner_(runner), auth_(auth) {}
+                  SyncRunner* runner, const Authenticator* auth,
+                  SyncScheduler* scheduler = nullptr)
+      : store_(store),
+        registry_(registry),
+        runner_(runner),
+        auth_(auth),
+        scheduler_(scheduler) {}
 
   grpc::Status CreateSource(grpc::ServerContext* context,
                             const hub::v1::CreateSourceRequest* request,
@@ -45,7 +53,12 @@ class SyncServiceImpl final : public hub::v1::SyncService::Service {
   const AdapterRegistry* registry_;
   SyncRunner* runner_;
   const Authenticator* auth_;
+  SyncScheduler* scheduler_;
 };
+
+// The source's sync_interval; zero if unset. INVALID_ARGUMENT
+// ("source.sync_interval: ...") if it is negative or not a valid Duration.
+absl::StatusOr<absl::Duration> SyncIntervalOf(const hub::v1::Source& source);
 
 // Validates and creates a source (shared with start-up's configured
 // sources). INVALID_ARGUMENT naming the field; ALREADY_EXISTS.

@@ -25,12 +25,13 @@ using testing_support::TempDir;
 constexpr char kToken[] = "ops-test-token";
 
 std::vector<std::string> Config(const TempDir& dir, const std::string& db,
-                                int batch) {
+                                int batch, const std::string& extra = "") {
   std::string path = dir.File(db + ".textproto");
   std::ofstream(path) << "db_path: \"" << dir.File(db) << "\"\n"
                       << "max_batch_records: " << batch << "\n"
                       << "tokens { principal: \"tests\" role: \"admin\" sha256: \""
-                      << Sha256Hex(kToken) << "\" }\n";
+                      << Sha256Hex(kToken) << "\" }\n"
+                      << extra;
   return {"--config", path};
 }
 
@@ -53,6 +54,14 @@ bool Ended(const hub::v1::SyncJob& job) {
   return job.state() == hub::v1::SyncJob::SUCCEEDED ||
          job.state() == hub::v1::SyncJob::FAILED ||
          job.state() == hub::v1::SyncJob::CANCELLED;
+}
+
+std::vector<hub::v1::SyncJob> ListJobs(HubClient* client, const std::string& source) {
+  hub::v1::ListSyncJobsRequest req;
+  req.set_parent("sources/" + source);
+  hub::v1::ListSyncJobsResponse resp;
+  EXPECT_TRUE(client->sync()->ListSyncJobs(client->Ctx().get(), req, &resp).ok());
+  return {resp.sync_jobs().begin(), resp.sync_jobs().end()};
 }
 
 // Profiles and events visible through the API.
@@ -299,6 +308,36 @@ TEST_F(HubdOpsTest, CancelledJobKeepsItsPagesAndTheNextRunResumes) {
   EXPECT_EQ(cancelled.records_ingested() + resumed.records_ingested(),
             CountProfilesAndEvents(&client).second);
   EXPECT_EQ(whole.records_ingested(), 0);
+}
+
+TEST_F(HubdOpsTest, ConfiguredIntervalSyncsRepeatedlyAndShutsDownCleanly) {
+  const std::string source = absl::StrCat(
+      "sources { name: \"sources/web\" kind: \"ga4\" path: \"", dir_.File("world/ga4"),
+      "\" sync_interval { nanos: 200000000 } }\n");
+  auto hubd = HubdProcess::Start(HUBD_BIN, Config(dir_, "sched.db", 100, source), dir_.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient client((*hubd)->address(), kToken);
+  const absl::Time deadline = absl::Now() + absl::Seconds(120);
+  std::vector<hub::v1::SyncJob> jobs;
+  while (absl::Now() < deadline && (jobs = ListJobs(&client, "web")).size() < 3) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_GE(jobs.size(), 3u);
+  // One job at a time: by the third, the first two have ended. The first
+  // read the whole export; the second resumed after it and read nothing.
+  const hub::v1::SyncJob& first = jobs[jobs.size() - 1];
+  const hub::v1::SyncJob& second = jobs[jobs.size() - 2];
+  EXPECT_EQ(first.name(), "sources/web/syncJobs/1");
+  EXPECT_EQ(first.state(), hub::v1::SyncJob::SUCCEEDED) << first.error();
+  EXPECT_GT(first.records_read(), 0);
+  EXPECT_EQ(first.records_ingested(), CountProfilesAndEvents(&client).second);
+  EXPECT_EQ(second.state(), hub::v1::SyncJob::SUCCEEDED) << second.error();
+  EXPECT_EQ(second.records_read(), 0);
+  EXPECT_EQ(second.cursor(), "");  // no page: nothing new
+  int status = (*hubd)->Stop(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_NE((*hubd)->Stderr().find("\"msg\":\"scheduled\""), std::string::npos);
 }
 
 }  // namespace

@@ -166,6 +166,17 @@ TEST(SyncViewTest, ShowsEveryCounterAndTheError) {
             "  error                 Contact.csv: truncated\n");
 }
 
+TEST(SyncViewTest, SourceShowsItsSyncInterval) {
+  hub::v1::Source source;
+  source.set_name("sources/crm");
+  source.set_kind("salesforce");
+  EXPECT_NE(Render(source, PrintSource).find("  sync interval  on demand\n"), std::string::npos)
+      << Render(source, PrintSource);
+  source.mutable_sync_interval()->set_seconds(900);
+  EXPECT_NE(Render(source, PrintSource).find("  sync interval  every 15m\n"), std::string::npos)
+      << Render(source, PrintSource);
+}
+
 TEST(SyncViewTest, ListShowsOneRowPerJob) {
   hub::v1::ListSyncJobsResponse response;
   *response.add_sync_jobs() = CrmJob(hub::v1::SyncJob::RUNNING);

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "tools/hubctl/format.h"
 #include "tools/hubctl/table.h"
 
@@ -10,6 +11,14 @@ namespace hubctl {
 namespace {
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+// "every 1h30m", or "on demand" without a sync_interval.
+std::string FormatInterval(const hub::v1::Source& source) {
+  const google::protobuf::Duration& d = source.sync_interval();
+  if (d.seconds() == 0 && d.nanos() == 0) return "on demand";
+  return "every " + absl::FormatDuration(absl::Seconds(d.seconds()) +
+                                         absl::Nanoseconds(d.nanos()));
+}
 
 }  // namespace
 
@@ -22,6 +31,7 @@ void PrintSource(const hub::v1::Source& source, std::ostream& out) {
   out << "Source " << EscapeForTerminal(source.name()) << '\n';
   PrintFields(out, {{"kind", OrDash(source.kind())},
                     {"path", OrDash(source.path())},
+                    {"sync interval", FormatInterval(source)},
                     {"created", FormatTimestamp(source.create_time())}});
 }
 
