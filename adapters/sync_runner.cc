@@ -121,6 +121,16 @@ absl::StatusOr<hub::v1::SyncJob> SyncRunner::Start(const std::string& source_id,
   return job;
 }
 
+absl::StatusOr<std::unique_ptr<RemoteJob>> SyncRunner::BeginRemote(
+    const std::string& source_id) {
+  hub::v1::SyncJob job;
+  job.set_state(hub::v1::SyncJob::RUNNING);
+  std::shared_ptr<SyncJobControl> control;
+  HUB_ASSIGN_OR_RETURN(int64_t job_id, Claim(source_id, &job, &control));
+  return std::unique_ptr<RemoteJob>(
+      new RemoteJob(this, source_id, job_id, std::move(job), std::move(control)));
+}
+
 absl::StatusOr<hub::v1::SyncJob> SyncRunner::Cancel(const std::string& source_id,
                                                     int64_t job_id) {
   bool requested = false;
@@ -200,6 +210,65 @@ void SyncRunner::Run(std::string source_id, int64_t job_id,
   *job.mutable_end_time() = ToProtoTime(absl::Now());
   store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
   Release(source_id);
+}
+
+RemoteJob::RemoteJob(SyncRunner* runner, std::string source_id, int64_t job_id,
+                     hub::v1::SyncJob job, std::shared_ptr<SyncJobControl> control)
+    : runner_(runner),
+      source_id_(std::move(source_id)),
+      job_id_(job_id),
+      job_(std::move(job)),
+      control_(std::move(control)) {}
+
+RemoteJob::~RemoteJob() { End(absl::AbortedError("stream ended")); }
+
+absl::StatusOr<hub::v1::SyncJob> RemoteJob::Commit(
+    std::vector<hub::v1::SourceRecord> records, const std::string& cursor) {
+  {
+    absl::MutexLock lock(&runner_->mu_);
+    if (control_->cancelled) return absl::CancelledError("sync job cancelled");
+  }
+  if (runner_->stopping_.load()) {
+    return absl::UnavailableError("hubd is shutting down; resume with a new stream");
+  }
+  for (hub::v1::SourceRecord& r : records) r.set_source(source_id_);
+  hub::v1::SyncJob next = job_;
+  Ingester* ingester = runner_->ingester_;
+  absl::StatusOr<IngestStats> page = ingester->Apply(
+      ingester->Prepare(std::move(records)), source_id_, cursor,
+      [&](WriteTransaction* tx, const IngestStats& page_stats) {
+        IngestStats totals = stats_;
+        totals += page_stats;
+        CopyStats(totals, pages_ + 1, &next);
+        next.set_cursor(cursor);
+        return tx->UpdateSyncJob(source_id_, job_id_, next);
+      });
+  if (!page.ok()) return page.status();
+  stats_ += *page;
+  ++pages_;
+  job_ = std::move(next);
+  return job_;
+}
+
+void RemoteJob::End(const absl::Status& status) {
+  if (ended_) return;
+  ended_ = true;
+  bool cancelled = false;
+  {
+    absl::MutexLock lock(&runner_->mu_);
+    cancelled = control_->cancelled;
+  }
+  if (status.ok()) {
+    job_.set_state(hub::v1::SyncJob::SUCCEEDED);
+  } else if (cancelled) {
+    job_.set_state(hub::v1::SyncJob::CANCELLED);
+  } else {
+    job_.set_state(hub::v1::SyncJob::FAILED);
+    job_.set_error(status.ToString());
+  }
+  *job_.mutable_end_time() = ToProtoTime(absl::Now());
+  runner_->store_->UpdateSyncJob(source_id_, job_id_, job_).IgnoreError();
+  runner_->Release(source_id_);
 }
 
 absl::Status SyncRunner::FailInterruptedJobs() {

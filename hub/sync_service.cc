@@ -8,6 +8,60 @@
 #include "profile/base/time_util.h"
 
 namespace hub {
+namespace {
+
+using IngestStream = grpc::ServerReaderWriter<hub::v1::IngestRecordsResponse,
+                                              hub::v1::IngestRecordsRequest>;
+
+// Checks one stream message: its source is `*id` (set by the first).
+absl::Status CheckPage(const hub::v1::IngestRecordsRequest& page,
+                       std::string* id) {
+  HUB_ASSIGN_OR_RETURN(std::string source, ParseSourceName(page.source(), "source"));
+  if (!id->empty() && source != *id) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source: \"", page.source(), "\" differs from the stream's sources/", *id));
+  }
+  if (page.cursor().empty()) {
+    return absl::InvalidArgumentError("cursor: required in every message");
+  }
+  *id = std::move(source);
+  return absl::OkStatus();
+}
+
+// Commits each page of `stream`, starting with `page`, as one remote job of
+// source `id`, and acknowledges each after its commit.
+absl::Status IngestPages(grpc::ServerContext* context, IngestStream* stream,
+                         hub::v1::IngestRecordsRequest page, std::string id,
+                         SyncRunner* runner) {
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<RemoteJob> job, runner->BeginRemote(id));
+  absl::Status status;
+  do {
+    status = CheckPage(page, &id);
+    if (!status.ok()) break;
+    std::vector<hub::v1::SourceRecord> records(
+        std::make_move_iterator(page.mutable_records()->begin()),
+        std::make_move_iterator(page.mutable_records()->end()));
+    absl::StatusOr<hub::v1::SyncJob> committed = job->Commit(std::move(records), page.cursor());
+    if (!committed.ok()) {
+      status = committed.status();
+      break;
+    }
+    hub::v1::IngestRecordsResponse ack;
+    ack.set_cursor(page.cursor());
+    *ack.mutable_sync_job() = *std::move(committed);
+    if (!stream->Write(ack)) {
+      status = absl::UnavailableError("hub-sync went away before its acknowledgement");
+      break;
+    }
+  } while (stream->Read(&page));
+  if (status.ok() && context->IsCancelled()) {
+    status = absl::UnavailableError("hub-sync disconnected mid-stream; resume from the cursor");
+  }
+  job->End(status);
+  return status;
+}
+
+}  // namespace
 
 absl::StatusOr<absl::Duration> SyncIntervalOf(const hub::v1::Source& source) {
   if (!source.has_sync_interval()) return absl::ZeroDuration();
@@ -137,6 +191,31 @@ grpc::Status SyncServiceImpl::CancelSyncJob(
   if (!job.ok()) return ToGrpcStatus(job.status());
   *response = *std::move(job);
   return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::GetSourceCursor(
+    grpc::ServerContext* context, const hub::v1::GetSourceCursorRequest* request,
+    hub::v1::SourceCursor* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::string> id = ParseSourceName(request->name(), "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<std::string> cursor = store_->LoadCursor(*id);
+  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  response->set_name(request->name());
+  response->set_cursor(*std::move(cursor));
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::IngestRecords(grpc::ServerContext* context,
+                                            IngestStream* stream) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  hub::v1::IngestRecordsRequest first;
+  if (!stream->Read(&first)) return grpc::Status::OK;  // an empty stream
+  std::string id;
+  if (absl::Status s = CheckPage(first, &id); !s.ok()) return ToGrpcStatus(s);
+  return ToGrpcStatus(IngestPages(context, stream, std::move(first), id, runner_));
 }
 
 }  // namespace hub

@@ -47,6 +47,13 @@ class SyncServiceImpl final : public hub::v1::SyncService::Service {
   grpc::Status CancelSyncJob(grpc::ServerContext* context,
                              const hub::v1::CancelSyncJobRequest* request,
                              hub::v1::SyncJob* response) override;
+  grpc::Status GetSourceCursor(grpc::ServerContext* context,
+                               const hub::v1::GetSourceCursorRequest* request,
+                               hub::v1::SourceCursor* response) override;
+  grpc::Status IngestRecords(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<hub::v1::IngestRecordsResponse,
+                               hub::v1::IngestRecordsRequest>* stream) override;
 
  private:
   Store* store_;

@@ -155,6 +155,44 @@ TEST_F(SyncRunnerTest, CancelStopsAfterTheCurrentPageAndTheNextRunResumes) {
   EXPECT_EQ(store_->Counts()->persons, 20);
 }
 
+TEST_F(SyncRunnerTest, RemoteJobCommitsEachPageWithItsCursorAndHoldsTheSource) {
+  SyncRunner runner(store_.get(), &registry_, ingester_.get());
+  absl::StatusOr<std::unique_ptr<RemoteJob>> job = runner.BeginRemote("s");
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ((*job)->name(), "sources/s/syncJobs/1");
+  EXPECT_EQ(runner.Start("s", false).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(runner.BeginRemote("nope").status().code(), absl::StatusCode::kNotFound);
+  for (int page = 1; page <= 2; ++page) {
+    std::string id = absl::StrCat("r", page);
+    absl::StatusOr<hub::v1::SyncJob> acked = (*job)->Commit(
+        {MakeRecord("elsewhere", hub::v1::CONTACT, id, "2024-01-01T00:00:00Z",
+                    {{"email", id + "@x.example"}})},
+        absl::StrCat("p", page));
+    ASSERT_TRUE(acked.ok()) << acked.status();
+    EXPECT_EQ(acked->batches(), page);
+    EXPECT_EQ(acked->records_ingested(), page);
+    EXPECT_EQ(acked->cursor(), absl::StrCat("p", page));
+    EXPECT_EQ(*store_->LoadCursor("s"), absl::StrCat("p", page));
+  }
+  (*job)->End(absl::OkStatus());
+  hub::v1::SyncJob done = *store_->GetSyncJob("s", 1);
+  EXPECT_EQ(done.state(), hub::v1::SyncJob::SUCCEEDED);
+  EXPECT_EQ(done.batches(), 2);
+
+  // A cancelled remote job refuses its next page and ends CANCELLED.
+  absl::StatusOr<std::unique_ptr<RemoteJob>> second = runner.BeginRemote("s");
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE(runner.Cancel("s", 2).ok());
+  absl::Status refused = (*second)->Commit({}, "p3").status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kCancelled);
+  (*second)->End(refused);
+  EXPECT_EQ(store_->GetSyncJob("s", 2)->state(), hub::v1::SyncJob::CANCELLED);
+  EXPECT_EQ(*store_->LoadCursor("s"), "p2");
+  EXPECT_EQ(store_->Counts()->persons, 2);
+  second->reset();
+  EXPECT_TRUE(runner.BeginRemote("s").ok());  // the source is free again
+}
+
 // Pulls one page of one contact ("<kind>-1") after waiting for `release`
 // (if any); fails at once if `fail`. Resumes: nothing after cursor "1".
 class ScriptedAdapter : public SourceAdapter {
