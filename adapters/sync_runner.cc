@@ -14,6 +14,12 @@
 namespace hub {
 namespace {
 
+bool IsFinished(hub::v1::SyncJob::State state) {
+  return state == hub::v1::SyncJob::SUCCEEDED ||
+         state == hub::v1::SyncJob::FAILED ||
+         state == hub::v1::SyncJob::CANCELLED;
+}
+
 void CopyStats(const IngestStats& s, int64_t pages, hub::v1::SyncJob* job) {
   job->set_records_read(s.read);
   job->set_records_ingested(s.ingested);
@@ -48,34 +54,61 @@ class StoppableSink : public RecordSink {
 
 }  // namespace
 
+// How to stop one running job. Fields guarded by SyncRunner::mu_.
+struct SyncJobControl {
+  int64_t job_id = 0;  // 0 until the job row exists
+  bool cancelled = false;
+  PipelinedIngestSink* sink = nullptr;  // a local job's, while it runs
+};
+
 SyncRunner::SyncRunner(Store* store, const AdapterRegistry* registry,
                        Ingester* ingester, AdapterOptions options)
     : store_(store), registry_(registry), ingester_(ingester), options_(options) {}
 
 SyncRunner::~SyncRunner() { Shutdown(); }
 
-absl::StatusOr<hub::v1::SyncJob> SyncRunner::Start(const std::string& source_id,
-                                                   bool full_resync) {
+absl::StatusOr<int64_t> SyncRunner::Claim(const std::string& source_id,
+                                          hub::v1::SyncJob* job,
+                                          std::shared_ptr<SyncJobControl>* control) {
   HUB_RETURN_IF_ERROR(store_->GetSource(source_id).status());
   {
     absl::MutexLock lock(&mu_);
     if (stopping_.load()) return absl::UnavailableError("hubd is shutting down");
-    if (active_[source_id]) {
+    if (active_.count(source_id) != 0) {
       return absl::FailedPreconditionError(
           "a sync job of sources/" + source_id + " is already running");
     }
-    active_[source_id] = true;  // claimed: no second Start gets past here
+    *control = std::make_shared<SyncJobControl>();
+    active_[source_id] = *control;  // claimed: no second Start gets past here
   }
   // Creating the job waits for the store's writer; do it without mu_.
-  hub::v1::SyncJob job;
-  job.set_state(hub::v1::SyncJob::PENDING);
-  *job.mutable_create_time() = ToProtoTime(absl::Now());
-  absl::StatusOr<int64_t> job_id = store_->CreateSyncJob(source_id, job);
-  if (job_id.ok()) job.set_name(absl::StrCat("sources/", source_id, "/syncJobs/", *job_id));
+  *job->mutable_create_time() = ToProtoTime(absl::Now());
+  absl::StatusOr<int64_t> job_id = store_->CreateSyncJob(source_id, *job);
   absl::MutexLock lock(&mu_);
   if (!job_id.ok() || stopping_.load()) {
-    active_[source_id] = false;
+    active_.erase(source_id);
     if (!job_id.ok()) return job_id.status();
+    return absl::UnavailableError("hubd is shutting down");
+  }
+  job->set_name(absl::StrCat("sources/", source_id, "/syncJobs/", *job_id));
+  (*control)->job_id = *job_id;
+  return *job_id;
+}
+
+void SyncRunner::Release(const std::string& source_id) {
+  absl::MutexLock lock(&mu_);
+  active_.erase(source_id);
+}
+
+absl::StatusOr<hub::v1::SyncJob> SyncRunner::Start(const std::string& source_id,
+                                                   bool full_resync) {
+  hub::v1::SyncJob job;
+  job.set_state(hub::v1::SyncJob::PENDING);
+  std::shared_ptr<SyncJobControl> control;
+  HUB_ASSIGN_OR_RETURN(int64_t job_id, Claim(source_id, &job, &control));
+  absl::MutexLock lock(&mu_);
+  if (stopping_.load()) {  // Shutdown began since Claim: it would not join us
+    active_.erase(source_id);
     return absl::UnavailableError("hubd is shutting down");
   }
   auto finished = running_.find(source_id);
@@ -84,8 +117,42 @@ absl::StatusOr<hub::v1::SyncJob> SyncRunner::Start(const std::string& source_id,
     running_.erase(finished);
   }
   running_.emplace(source_id, std::thread(&SyncRunner::Run, this, source_id,
-                                          *job_id, job, full_resync));
+                                          job_id, job, full_resync, control));
   return job;
+}
+
+absl::StatusOr<std::unique_ptr<RemoteJob>> SyncRunner::BeginRemote(
+    const std::string& source_id) {
+  hub::v1::SyncJob job;
+  job.set_state(hub::v1::SyncJob::RUNNING);
+  std::shared_ptr<SyncJobControl> control;
+  HUB_ASSIGN_OR_RETURN(int64_t job_id, Claim(source_id, &job, &control));
+  return std::unique_ptr<RemoteJob>(
+      new RemoteJob(this, source_id, job_id, std::move(job), std::move(control)));
+}
+
+absl::StatusOr<hub::v1::SyncJob> SyncRunner::Cancel(const std::string& source_id,
+                                                    int64_t job_id) {
+  bool requested = false;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = active_.find(source_id);
+    if (it != active_.end() && it->second->job_id == job_id) {
+      requested = true;
+      it->second->cancelled = true;
+      if (it->second->sink != nullptr) it->second->sink->Cancel();
+    }
+  }
+  HUB_ASSIGN_OR_RETURN(hub::v1::SyncJob job, store_->GetSyncJob(source_id, job_id));
+  if (requested) return job;
+  if (IsFinished(job.state())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "name: sync job ", job.name(), " has already finished (",
+        hub::v1::SyncJob::State_Name(job.state()), ")"));
+  }
+  // Its row exists but its run is not registered yet (it is starting).
+  return absl::UnavailableError(
+      absl::StrCat("name: sync job ", job.name(), " is starting; retry"));
 }
 
 absl::Status SyncRunner::Pull(const std::string& source_id, bool full_resync,
@@ -104,7 +171,8 @@ absl::Status SyncRunner::Pull(const std::string& source_id, bool full_resync,
 }
 
 void SyncRunner::Run(std::string source_id, int64_t job_id,
-                     hub::v1::SyncJob job, bool full_resync) {
+                     hub::v1::SyncJob job, bool full_resync,
+                     std::shared_ptr<SyncJobControl> control) {
   job.set_state(hub::v1::SyncJob::RUNNING);
   store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
   // Pages are prepared on this thread and committed on the sink's worker;
@@ -112,23 +180,102 @@ void SyncRunner::Run(std::string source_id, int64_t job_id,
   // it counts exactly the pages that committed.
   PipelinedIngestSink progress(
       ingester_, source_id,
-      [&](WriteTransaction* tx, const IngestStats& stats, int64_t pages) {
+      [&](WriteTransaction* tx, const IngestStats& stats, int64_t pages,
+          const std::string& cursor) {
         CopyStats(stats, pages, &job);
+        job.set_cursor(cursor);
         return tx->UpdateSyncJob(source_id, job_id, job);
       });
+  {
+    absl::MutexLock lock(&mu_);
+    control->sink = &progress;
+    if (control->cancelled) progress.Cancel();
+  }
   absl::Status status = Pull(source_id, full_resync, &progress);
+  bool cancelled = false;
+  {
+    absl::MutexLock lock(&mu_);
+    control->sink = nullptr;
+    cancelled = control->cancelled;
+  }
   // The job ends with its stages current (the batches may have deferred
   // their stage work); a failure leaves that work pending for the next
   // flush, the records committed.
   if (status.ok()) status = ingester_->FlushStages();
   CopyStats(progress.stats(), progress.pages(), &job);
-  job.set_state(status.ok() ? hub::v1::SyncJob::SUCCEEDED
-                            : hub::v1::SyncJob::FAILED);
-  if (!status.ok()) job.set_error(status.ToString());
+  if (status.ok()) {
+    job.set_state(hub::v1::SyncJob::SUCCEEDED);
+  } else if (cancelled) {
+    job.set_state(hub::v1::SyncJob::CANCELLED);
+  } else {
+    job.set_state(hub::v1::SyncJob::FAILED);
+    job.set_error(status.ToString());
+  }
   *job.mutable_end_time() = ToProtoTime(absl::Now());
   store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
-  absl::MutexLock lock(&mu_);
-  active_[source_id] = false;
+  Release(source_id);
+}
+
+RemoteJob::RemoteJob(SyncRunner* runner, std::string source_id, int64_t job_id,
+                     hub::v1::SyncJob job, std::shared_ptr<SyncJobControl> control)
+    : runner_(runner),
+      source_id_(std::move(source_id)),
+      job_id_(job_id),
+      job_(std::move(job)),
+      control_(std::move(control)) {}
+
+RemoteJob::~RemoteJob() { End(absl::AbortedError("stream ended")); }
+
+absl::StatusOr<hub::v1::SyncJob> RemoteJob::Commit(
+    std::vector<hub::v1::SourceRecord> records, const std::string& cursor) {
+  {
+    absl::MutexLock lock(&runner_->mu_);
+    if (control_->cancelled) return absl::CancelledError("sync job cancelled");
+  }
+  if (runner_->stopping_.load()) {
+    return absl::UnavailableError("hubd is shutting down; resume with a new stream");
+  }
+  for (hub::v1::SourceRecord& r : records) r.set_source(source_id_);
+  hub::v1::SyncJob next = job_;
+  Ingester* ingester = runner_->ingester_;
+  absl::StatusOr<IngestStats> page = ingester->Apply(
+      ingester->Prepare(std::move(records)), source_id_, cursor,
+      [&](WriteTransaction* tx, const IngestStats& page_stats) {
+        IngestStats totals = stats_;
+        totals += page_stats;
+        CopyStats(totals, pages_ + 1, &next);
+        next.set_cursor(cursor);
+        return tx->UpdateSyncJob(source_id_, job_id_, next);
+      });
+  if (!page.ok()) return page.status();
+  stats_ += *page;
+  ++pages_;
+  job_ = std::move(next);
+  return job_;
+}
+
+void RemoteJob::End(const absl::Status& given) {
+  if (ended_) return;
+  ended_ = true;
+  bool cancelled = false;
+  {
+    absl::MutexLock lock(&runner_->mu_);
+    cancelled = control_->cancelled;
+  }
+  absl::Status status = given;
+  // As a pulled job: it ends with its stages current.
+  if (status.ok()) status = runner_->ingester_->FlushStages();
+  if (status.ok()) {
+    job_.set_state(hub::v1::SyncJob::SUCCEEDED);
+  } else if (cancelled) {
+    job_.set_state(hub::v1::SyncJob::CANCELLED);
+  } else {
+    job_.set_state(hub::v1::SyncJob::FAILED);
+    job_.set_error(status.ToString());
+  }
+  *job_.mutable_end_time() = ToProtoTime(absl::Now());
+  runner_->store_->UpdateSyncJob(source_id_, job_id_, job_).IgnoreError();
+  runner_->Release(source_id_);
 }
 
 absl::Status SyncRunner::FailInterruptedJobs() {

@@ -10,6 +10,7 @@
 #include "adapters/adapter_registry.h"
 #include "grpc/health/v1/health.pb.h"
 #include "adapters/sync_runner.h"
+#include "adapters/sync_scheduler.h"
 #include "hub/auth.h"
 #include "hub/config.h"
 #include "hub/log.h"
@@ -75,10 +76,13 @@ class ServerImpl : public Server {
     runner_ = std::make_unique<SyncRunner>(store_.get(), &registry_,
                                            ingester_.get(), adapter_options);
     HUB_RETURN_IF_ERROR(runner_->FailInterruptedJobs());
+    scheduler_ = std::make_unique<SyncScheduler>(runner_.get());
+    HUB_RETURN_IF_ERROR(ScheduleSources());
     profiles_ = std::make_unique<ProfileServiceImpl>(store_.get(), ledger_.get(),
                                                      auth_.get());
     syncs_ = std::make_unique<SyncServiceImpl>(store_.get(), &registry_,
-                                               runner_.get(), auth_.get());
+                                               runner_.get(), auth_.get(),
+                                               scheduler_.get());
     metrics_ = std::make_unique<MetricsServiceImpl>(
         store_.get(), auth_.get(), [this] { return ingester_->FlushStages(); });
     return Listen(config.listen_address());
@@ -104,6 +108,7 @@ class ServerImpl : public Server {
     }
     LogJson("info", "shutting down");
     server_->GetHealthCheckService()->SetServingStatus(false);
+    scheduler_->Shutdown();  // no new scheduled jobs from here on
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     runner_->Shutdown();
     LogJson("info", "stopped");
@@ -123,6 +128,20 @@ class ServerImpl : public Server {
     if (!created.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("config sources \"", s.name(), "\": ", created.status().message()));
+    }
+    return absl::OkStatus();
+  }
+
+  // Schedules every stored source that has a sync_interval.
+  absl::Status ScheduleSources() {
+    HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::Source> sources, store_->ListSources());
+    for (const hub::v1::Source& s : sources) {
+      HUB_ASSIGN_OR_RETURN(absl::Duration interval, SyncIntervalOf(s));
+      if (interval <= absl::ZeroDuration()) continue;
+      std::string id(absl::StripPrefix(s.name(), "sources/"));
+      HUB_RETURN_IF_ERROR(scheduler_->Schedule(id, interval));
+      LogJson("info", "scheduled", {{"source", s.name()},
+                                    {"interval", absl::FormatDuration(interval)}});
     }
     return absl::OkStatus();
   }
@@ -159,6 +178,7 @@ class ServerImpl : public Server {
   std::unique_ptr<Ingester> ingester_;
   std::unique_ptr<MergeLedger> ledger_;
   std::unique_ptr<SyncRunner> runner_;
+  std::unique_ptr<SyncScheduler> scheduler_;
   std::unique_ptr<ProfileServiceImpl> profiles_;
   std::unique_ptr<SyncServiceImpl> syncs_;
   std::unique_ptr<MetricsServiceImpl> metrics_;

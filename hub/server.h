@@ -24,8 +24,9 @@ struct ServerOptions {
 // watcher) while another thread is in Wait.
 class Server {
  public:
-  // Opens the store, loads or generates tokens, creates configured sources
-  // and starts listening. Errors: those of OpenSqliteStore; INVALID_ARGUMENT
+  // Opens the store, loads or generates tokens, creates configured sources,
+  // schedules the sources that have a sync_interval and starts listening.
+  // Errors: those of OpenSqliteStore; INVALID_ARGUMENT
   // for a bad configured source; UNAVAILABLE if the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<Server>> Create(
       const ServerOptions& options);
@@ -35,7 +36,8 @@ class Server {
   virtual int port() const = 0;
   // Blocks until Shutdown completes.
   virtual void Wait() = 0;
-  // Stops in order: health NOT_SERVING, stop accepting RPCs and finish
+  // Stops in order: health NOT_SERVING, stop the sync scheduler's timers,
+  // stop accepting RPCs and finish
   // in-flight ones (up to 5 s), stop sync jobs after their current page,
   // close the store. Idempotent.
   virtual void Shutdown() = 0;

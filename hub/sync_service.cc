@@ -8,6 +8,73 @@
 #include "profile/base/time_util.h"
 
 namespace hub {
+namespace {
+
+using IngestStream = grpc::ServerReaderWriter<hub::v1::IngestRecordsResponse,
+                                              hub::v1::IngestRecordsRequest>;
+
+// Checks one stream message: its source is `*id` (set by the first).
+absl::Status CheckPage(const hub::v1::IngestRecordsRequest& page,
+                       std::string* id) {
+  HUB_ASSIGN_OR_RETURN(std::string source, ParseSourceName(page.source(), "source"));
+  if (!id->empty() && source != *id) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source: \"", page.source(), "\" differs from the stream's sources/", *id));
+  }
+  if (page.cursor().empty()) {
+    return absl::InvalidArgumentError("cursor: required in every message");
+  }
+  *id = std::move(source);
+  return absl::OkStatus();
+}
+
+// Commits each page of `stream`, starting with `page`, as one remote job of
+// source `id`, and acknowledges each after its commit.
+absl::Status IngestPages(grpc::ServerContext* context, IngestStream* stream,
+                         hub::v1::IngestRecordsRequest page, std::string id,
+                         SyncRunner* runner) {
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<RemoteJob> job, runner->BeginRemote(id));
+  absl::Status status;
+  do {
+    status = CheckPage(page, &id);
+    if (!status.ok()) break;
+    std::vector<hub::v1::SourceRecord> records(
+        std::make_move_iterator(page.mutable_records()->begin()),
+        std::make_move_iterator(page.mutable_records()->end()));
+    absl::StatusOr<hub::v1::SyncJob> committed = job->Commit(std::move(records), page.cursor());
+    if (!committed.ok()) {
+      status = committed.status();
+      break;
+    }
+    hub::v1::IngestRecordsResponse ack;
+    ack.set_cursor(page.cursor());
+    *ack.mutable_sync_job() = *std::move(committed);
+    if (!stream->Write(ack)) {
+      status = absl::UnavailableError("hub-sync went away before its acknowledgement");
+      break;
+    }
+  } while (stream->Read(&page));
+  if (status.ok() && context->IsCancelled()) {
+    status = absl::UnavailableError("hub-sync disconnected mid-stream; resume from the cursor");
+  }
+  job->End(status);
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Duration> SyncIntervalOf(const hub::v1::Source& source) {
+  if (!source.has_sync_interval()) return absl::ZeroDuration();
+  const google::protobuf::Duration& d = source.sync_interval();
+  const bool valid = d.seconds() >= 0 && d.nanos() >= 0 && d.nanos() <= 999999999 &&
+                     d.seconds() <= 315576000000;
+  if (!valid) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source.sync_interval: must be a non-negative Duration, got seconds=",
+        d.seconds(), " nanos=", d.nanos()));
+  }
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
 
 absl::StatusOr<hub::v1::Source> CreateSourceChecked(
     Store* store, const AdapterRegistry& registry, const std::string& id,
@@ -16,6 +83,7 @@ absl::StatusOr<hub::v1::Source> CreateSourceChecked(
     return absl::InvalidArgumentError(absl::StrCat(
         "source_id: \"", id, "\" must match [a-z0-9-]{1,63}"));
   }
+  HUB_RETURN_IF_ERROR(SyncIntervalOf(source).status());
   source.set_name(absl::StrCat("sources/", id));
   *source.mutable_create_time() = ToProtoTime(absl::Now());
   absl::StatusOr<std::unique_ptr<SourceAdapter>> adapter = registry.Create(source);
@@ -35,6 +103,11 @@ grpc::Status SyncServiceImpl::CreateSource(
   absl::StatusOr<hub::v1::Source> source = CreateSourceChecked(
       store_, *registry_, request->source_id(), request->source());
   if (!source.ok()) return ToGrpcStatus(source.status());
+  absl::Duration interval = *SyncIntervalOf(*source);
+  if (scheduler_ != nullptr && interval > absl::ZeroDuration()) {
+    // Fails only once hubd is shutting down; the next start schedules it.
+    scheduler_->Schedule(request->source_id(), interval).IgnoreError();
+  }
   *response = *std::move(source);
   return grpc::Status::OK;
 }
@@ -104,6 +177,45 @@ grpc::Status SyncServiceImpl::ListSyncJobs(
   if (!jobs.ok()) return ToGrpcStatus(jobs.status());
   for (hub::v1::SyncJob& j : *jobs) *response->add_sync_jobs() = std::move(j);
   return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::CancelSyncJob(
+    grpc::ServerContext* context, const hub::v1::CancelSyncJobRequest* request,
+    hub::v1::SyncJob* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::pair<std::string, int64_t>> name =
+      ParseSyncJobName(request->name());
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  absl::StatusOr<hub::v1::SyncJob> job = runner_->Cancel(name->first, name->second);
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response = *std::move(job);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::GetSourceCursor(
+    grpc::ServerContext* context, const hub::v1::GetSourceCursorRequest* request,
+    hub::v1::SourceCursor* response) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<std::string> id = ParseSourceName(request->name(), "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<std::string> cursor = store_->LoadCursor(*id);
+  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  response->set_name(request->name());
+  response->set_cursor(*std::move(cursor));
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncServiceImpl::IngestRecords(grpc::ServerContext* context,
+                                            IngestStream* stream) {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  hub::v1::IngestRecordsRequest first;
+  if (!stream->Read(&first)) return grpc::Status::OK;  // an empty stream
+  std::string id;
+  if (absl::Status s = CheckPage(first, &id); !s.ok()) return ToGrpcStatus(s);
+  return ToGrpcStatus(IngestPages(context, stream, std::move(first), id, runner_));
 }
 
 }  // namespace hub

@@ -4,6 +4,7 @@
 
 #include "adapters/adapter_registry.h"
 #include "adapters/sync_runner.h"
+#include "adapters/sync_scheduler.h"
 #include "hub/auth.h"
 #include "hub/v1/sync_service.grpc.pb.h"
 #include "profile/store/store.h"
@@ -14,9 +15,16 @@ namespace hub {
 // in must outlive the service.
 class SyncServiceImpl final : public hub::v1::SyncService::Service {
  public:
+  // `scheduler` (optional) schedules created sources that have a
+  // sync_interval.
   SyncServiceImpl(Store* store, const AdapterRegistry* registry,
-                  SyncRunner* runner, const Authenticator* auth)
-      : store_(store), registry_(registry), runner_(runner), auth_(auth) {}
+                  SyncRunner* runner, const Authenticator* auth,
+                  SyncScheduler* scheduler = nullptr)
+      : store_(store),
+        registry_(registry),
+        runner_(runner),
+        auth_(auth),
+        scheduler_(scheduler) {}
 
   grpc::Status CreateSource(grpc::ServerContext* context,
                             const hub::v1::CreateSourceRequest* request,
@@ -36,13 +44,28 @@ class SyncServiceImpl final : public hub::v1::SyncService::Service {
   grpc::Status ListSyncJobs(grpc::ServerContext* context,
                             const hub::v1::ListSyncJobsRequest* request,
                             hub::v1::ListSyncJobsResponse* response) override;
+  grpc::Status CancelSyncJob(grpc::ServerContext* context,
+                             const hub::v1::CancelSyncJobRequest* request,
+                             hub::v1::SyncJob* response) override;
+  grpc::Status GetSourceCursor(grpc::ServerContext* context,
+                               const hub::v1::GetSourceCursorRequest* request,
+                               hub::v1::SourceCursor* response) override;
+  grpc::Status IngestRecords(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<hub::v1::IngestRecordsResponse,
+                               hub::v1::IngestRecordsRequest>* stream) override;
 
  private:
   Store* store_;
   const AdapterRegistry* registry_;
   SyncRunner* runner_;
   const Authenticator* auth_;
+  SyncScheduler* scheduler_;
 };
+
+// The source's sync_interval; zero if unset. INVALID_ARGUMENT
+// ("source.sync_interval: ...") if it is negative or not a valid Duration.
+absl::StatusOr<absl::Duration> SyncIntervalOf(const hub::v1::Source& source);
 
 // Validates and creates a source (shared with start-up's configured
 // sources). INVALID_ARGUMENT naming the field; ALREADY_EXISTS.

@@ -4,8 +4,7 @@ namespace hub {
 
 PipelinedIngestSink::PipelinedIngestSink(
     Ingester* ingester, std::string source_id,
-    std::function<absl::Status(WriteTransaction*, const IngestStats&, int64_t)>
-        on_page,
+    PageHook on_page,
     int depth)
     : ingester_(ingester),
       source_id_(std::move(source_id)),
@@ -34,6 +33,12 @@ absl::Status PipelinedIngestSink::Write(
   return absl::OkStatus();
 }
 
+void PipelinedIngestSink::Cancel() {
+  absl::MutexLock lock(&mu_);
+  if (error_.ok()) error_ = absl::CancelledError("sync job cancelled");
+  queue_.clear();
+}
+
 absl::Status PipelinedIngestSink::Finish() {
   {
     absl::MutexLock lock(&mu_);
@@ -50,19 +55,19 @@ void PipelinedIngestSink::Work() {
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return !queue_.empty() || closed_;
+        return !queue_.empty() || closed_ || !error_.ok();
       };
       mu_.Await(absl::Condition(&ready));
-      if (queue_.empty()) return;  // closed and drained
+      if (queue_.empty() || !error_.ok()) return;  // closed and drained, or cancelled
       page = std::move(queue_.front());
       queue_.pop_front();
     }
     Ingester::BatchHook hook;
     if (on_page_) {
-      hook = [this](WriteTransaction* tx, const IngestStats& page_stats) {
+      hook = [this, &page](WriteTransaction* tx, const IngestStats& page_stats) {
         IngestStats totals = stats_;
         totals += page_stats;
-        return on_page_(tx, totals, pages_ + 1);
+        return on_page_(tx, totals, pages_ + 1, page.second);
       };
     }
     absl::StatusOr<IngestStats> stats =

@@ -28,15 +28,19 @@ namespace hub {
 // before it stay committed with their cursors, so nothing is skipped.
 //
 // `on_page` (optional) runs on the worker inside each page's transaction,
-// before it commits, with the totals and the page count including that page,
-// so progress it writes there is committed exactly with the page (an error
-// fails the page). One producer thread calls Write and then Finish; stats()
-// and pages() are for after Finish.
+// before it commits, with the totals and the page count including that page
+// and the page's cursor, so progress it writes there is committed exactly
+// with the page (an error fails the page). One producer thread calls Write
+// and then Finish; Cancel may be called from any thread; stats() and pages()
+// are for after Finish.
 class PipelinedIngestSink : public RecordSink {
  public:
+  using PageHook = std::function<absl::Status(
+      WriteTransaction*, const IngestStats&, int64_t, const std::string&)>;
+
   PipelinedIngestSink(
       Ingester* ingester, std::string source_id,
-      std::function<absl::Status(WriteTransaction*, const IngestStats&, int64_t)>
+      PageHook
           on_page = nullptr,
       int depth = 2);
   ~PipelinedIngestSink() override;  // calls Finish()
@@ -52,6 +56,11 @@ class PipelinedIngestSink : public RecordSink {
   // Idempotent. Later Writes fail with FAILED_PRECONDITION.
   absl::Status Finish();
 
+  // Stops the sink: the page being applied (if any) still commits; queued
+  // pages are dropped and later ones refused. Afterwards Write and Finish
+  // return CANCELLED. Thread-safe; idempotent.
+  void Cancel();
+
   const IngestStats& stats() const { return stats_; }
   int64_t pages() const { return pages_; }
 
@@ -60,7 +69,7 @@ class PipelinedIngestSink : public RecordSink {
 
   Ingester* const ingester_;
   const std::string source_id_;
-  const std::function<absl::Status(WriteTransaction*, const IngestStats&, int64_t)>
+  const PageHook
       on_page_;
   const size_t depth_;
   absl::Mutex mu_;

@@ -3,7 +3,11 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -24,13 +28,68 @@ using testing_support::TempDir;
 constexpr char kToken[] = "ops-test-token";
 
 std::vector<std::string> Config(const TempDir& dir, const std::string& db,
-                                int batch) {
+                                int batch, const std::string& extra = "") {
   std::string path = dir.File(db + ".textproto");
   std::ofstream(path) << "db_path: \"" << dir.File(db) << "\"\n"
                       << "max_batch_records: " << batch << "\n"
                       << "tokens { principal: \"tests\" role: \"admin\" sha256: \""
-                      << Sha256Hex(kToken) << "\" }\n";
+                      << Sha256Hex(kToken) << "\" }\n"
+                      << extra;
   return {"--config", path};
+}
+
+// Starts `argv` with its output in `log`; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Polls `name` until `done` holds (generous deadline); returns the last job.
+hub::v1::SyncJob PollJob(HubClient* client, const std::string& name,
+                         const std::function<bool(const hub::v1::SyncJob&)>& done) {
+  hub::v1::GetSyncJobRequest get;
+  get.set_name(name);
+  hub::v1::SyncJob job;
+  const absl::Time deadline = absl::Now() + absl::Seconds(120);
+  while (absl::Now() < deadline) {
+    job.Clear();
+    if (client->sync()->GetSyncJob(client->Ctx().get(), get, &job).ok() && done(job)) break;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return job;
+}
+
+bool Ended(const hub::v1::SyncJob& job) {
+  return job.state() == hub::v1::SyncJob::SUCCEEDED ||
+         job.state() == hub::v1::SyncJob::FAILED ||
+         job.state() == hub::v1::SyncJob::CANCELLED;
+}
+
+std::vector<hub::v1::SyncJob> ListJobs(HubClient* client, const std::string& source) {
+  hub::v1::ListSyncJobsRequest req;
+  req.set_parent("sources/" + source);
+  hub::v1::ListSyncJobsResponse resp;
+  EXPECT_TRUE(client->sync()->ListSyncJobs(client->Ctx().get(), req, &resp).ok());
+  return {resp.sync_jobs().begin(), resp.sync_jobs().end()};
+}
+
+std::string CursorOf(HubClient* client, const std::string& source) {
+  hub::v1::GetSourceCursorRequest req;
+  req.set_name("sources/" + source);
+  hub::v1::SourceCursor cursor;
+  EXPECT_TRUE(client->sync()->GetSourceCursor(client->Ctx().get(), req, &cursor).ok());
+  return cursor.cursor();
 }
 
 // Profiles and events visible through the API.
@@ -231,6 +290,204 @@ TEST_F(HubdOpsTest, ASharedSwitchboardPhoneIsRefusedAndReported) {
             0);
   EXPECT_NE(out.find("phone +14155550100"), std::string::npos) << out;
   EXPECT_NE(out.find("would give 2 salesforce.contact_id (limit 1)"), std::string::npos) << out;
+}
+
+TEST_F(HubdOpsTest, CancelledJobKeepsItsPagesAndTheNextRunResumes) {
+  auto hubd = HubdProcess::Start(HUBD_BIN, Config(dir_, "cancel.db", 5), dir_.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient client((*hubd)->address(), kToken);
+  ASSERT_TRUE(client.CreateSource("web", "ga4", dir_.File("world/ga4")).ok());
+  hub::v1::RunSyncRequest run;
+  run.set_name("sources/web");
+  hub::v1::SyncJob job;
+  ASSERT_TRUE(client.sync()->RunSync(client.Ctx().get(), run, &job).ok());
+  PollJob(&client, job.name(), [](const hub::v1::SyncJob& j) { return j.batches() >= 3; });
+  std::string ctl = absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN, " --server ",
+                                 (*hubd)->address(), " ");
+  std::string out;
+  ASSERT_EQ(RunShell(ctl + "sync cancel " + job.name() + " --wait 2>/dev/null", &out), 0)
+      << out;
+  EXPECT_NE(out.find("  state                 CANCELLED\n"), std::string::npos) << out;
+  hub::v1::SyncJob cancelled = PollJob(&client, job.name(), Ended);
+  ASSERT_EQ(cancelled.state(), hub::v1::SyncJob::CANCELLED) << "the cancel came too late";
+  EXPECT_EQ(cancelled.cursor(), CursorOf(&client, "web"));
+  EXPECT_GE(cancelled.batches(), 3);
+
+  hub::v1::CancelSyncJobRequest again;
+  again.set_name(job.name());
+  hub::v1::SyncJob ignored;
+  EXPECT_EQ(client.sync()->CancelSyncJob(client.Ctx().get(), again, &ignored).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  again.set_name("sources/web/syncJobs/99");
+  EXPECT_EQ(client.sync()->CancelSyncJob(client.Ctx().get(), again, &ignored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  again.set_name("sources/web");
+  grpc::Status bad = client.sync()->CancelSyncJob(client.Ctx().get(), again, &ignored);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("name"), std::string::npos) << bad.error_message();
+  EXPECT_EQ(client.sync()->CancelSyncJob(client.Ctx(false).get(), again, &ignored).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  hub::v1::SyncJob resumed = client.SyncAndWait("web");
+  ASSERT_EQ(resumed.state(), hub::v1::SyncJob::SUCCEEDED) << resumed.error();
+  hub::v1::SyncJob whole = client.SyncAndWait("web", /*full=*/true);
+  ASSERT_EQ(whole.state(), hub::v1::SyncJob::SUCCEEDED) << whole.error();
+  EXPECT_EQ(cancelled.records_read() + resumed.records_read(), whole.records_read());
+  EXPECT_EQ(cancelled.records_ingested() + resumed.records_ingested(),
+            CountProfilesAndEvents(&client).second);
+  EXPECT_EQ(whole.records_ingested(), 0);
+}
+
+TEST_F(HubdOpsTest, ConfiguredIntervalSyncsRepeatedlyAndShutsDownCleanly) {
+  const std::string source = absl::StrCat(
+      "sources { name: \"sources/web\" kind: \"ga4\" path: \"", dir_.File("world/ga4"),
+      "\" sync_interval { nanos: 200000000 } }\n");
+  auto hubd = HubdProcess::Start(HUBD_BIN, Config(dir_, "sched.db", 100, source), dir_.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient client((*hubd)->address(), kToken);
+  const absl::Time deadline = absl::Now() + absl::Seconds(120);
+  std::vector<hub::v1::SyncJob> jobs;
+  while (absl::Now() < deadline && (jobs = ListJobs(&client, "web")).size() < 3) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_GE(jobs.size(), 3u);
+  // One job at a time: by the third, the first two have ended. The first
+  // read the whole export; the second resumed after it and read nothing.
+  const hub::v1::SyncJob& first = jobs[jobs.size() - 1];
+  const hub::v1::SyncJob& second = jobs[jobs.size() - 2];
+  EXPECT_EQ(first.name(), "sources/web/syncJobs/1");
+  EXPECT_EQ(first.state(), hub::v1::SyncJob::SUCCEEDED) << first.error();
+  EXPECT_GT(first.records_read(), 0);
+  EXPECT_EQ(first.records_ingested(), CountProfilesAndEvents(&client).second);
+  EXPECT_EQ(second.state(), hub::v1::SyncJob::SUCCEEDED) << second.error();
+  EXPECT_EQ(second.records_read(), 0);
+  EXPECT_EQ(second.cursor(), "");  // no page: nothing new
+  int status = (*hubd)->Stop(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_NE((*hubd)->Stderr().find("\"msg\":\"scheduled\""), std::string::npos);
+}
+
+TEST_F(HubdOpsTest, HubSyncKilledMidStreamResumesAndHoldsEveryRecordOnce) {
+  auto hubd = HubdProcess::Start(HUBD_BIN, Config(dir_, "remote.db", 1000), dir_.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient client((*hubd)->address(), kToken);
+  ASSERT_TRUE(client.CreateSource("web", "ga4", dir_.File("world/ga4")).ok());
+  const std::string config = dir_.File("web-source.textproto");
+  std::ofstream(config) << "name: \"sources/web\" kind: \"ga4\" path: \""
+                        << dir_.File("world/ga4") << "\"\n";
+  // Pages of 5 records: hundreds of acknowledged pages, so the kill lands
+  // mid-stream.
+  const std::vector<std::string> args = {HUB_SYNC_BIN, "--source", config, "--hub",
+                                         (*hubd)->address(), "--token", kToken,
+                                         "--page-size", "5"};
+  pid_t pid = Spawn(args, dir_.File("hub-sync-1.log"));
+  ASSERT_GT(pid, 0);
+  std::vector<hub::v1::SyncJob> jobs;
+  const absl::Time deadline = absl::Now() + absl::Seconds(120);
+  while (absl::Now() < deadline &&
+         ((jobs = ListJobs(&client, "web")).empty() || jobs[0].batches() < 5)) {
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "hub-sync finished before the kill";
+  ASSERT_EQ(jobs.size(), 1u);
+  hub::v1::SyncJob interrupted = PollJob(&client, jobs[0].name(), Ended);
+  ASSERT_EQ(interrupted.state(), hub::v1::SyncJob::FAILED);
+  EXPECT_NE(interrupted.error().find("disconnected"), std::string::npos) << interrupted.error();
+  EXPECT_EQ(interrupted.cursor(), CursorOf(&client, "web"));
+
+  std::string out;
+  std::string cmd;
+  for (const std::string& a : args) cmd += a + " ";
+  ASSERT_EQ(RunShell(cmd + "2>&1", &out), 0) << out;
+  EXPECT_NE(out.find("sources/web/syncJobs/2"), std::string::npos) << out;
+  hub::v1::SyncJob resumed = PollJob(&client, "sources/web/syncJobs/2", Ended);
+  ASSERT_EQ(resumed.state(), hub::v1::SyncJob::SUCCEEDED) << resumed.error();
+  auto remote = CountProfilesAndEvents(&client);
+  // Nothing left: a third run resumes at the end and sends no page.
+  out.clear();
+  ASSERT_EQ(RunShell(cmd + "2>&1", &out), 0) << out;
+  EXPECT_NE(out.find(": 0 pages acknowledged"), std::string::npos) << out;
+
+  // The same export synced directly (in hubd) into a fresh database.
+  auto clean = HubdProcess::Start(HUBD_BIN, Config(dir_, "direct.db", 1000), dir_.path());
+  ASSERT_TRUE(clean.ok()) << clean.status();
+  HubClient reference((*clean)->address(), kToken);
+  ASSERT_TRUE(reference.CreateSource("web", "ga4", dir_.File("world/ga4")).ok());
+  hub::v1::SyncJob whole = reference.SyncAndWait("web");
+  ASSERT_EQ(whole.state(), hub::v1::SyncJob::SUCCEEDED) << whole.error();
+  EXPECT_EQ(remote, CountProfilesAndEvents(&reference));
+  EXPECT_EQ(interrupted.records_read() + resumed.records_read(), whole.records_read());
+  EXPECT_EQ(interrupted.records_ingested() + resumed.records_ingested(),
+            whole.records_ingested());
+  EXPECT_EQ(resumed.cursor(), whole.cursor());
+}
+
+// One IngestRecords stream of `pages`; returns its status and the acks.
+grpc::Status Ingest(HubClient* client, const std::vector<hub::v1::IngestRecordsRequest>& pages,
+                    std::vector<hub::v1::IngestRecordsResponse>* acks, bool with_token = true) {
+  auto ctx = client->Ctx(with_token);
+  auto stream = client->sync()->IngestRecords(ctx.get());
+  for (const hub::v1::IngestRecordsRequest& page : pages) {
+    hub::v1::IngestRecordsResponse ack;
+    if (!stream->Write(page) || !stream->Read(&ack)) break;
+    acks->push_back(ack);
+  }
+  stream->WritesDone();
+  return stream->Finish();
+}
+
+hub::v1::IngestRecordsRequest Page(const std::string& source, const std::string& cursor,
+                                   const std::string& id) {
+  hub::v1::IngestRecordsRequest page;
+  page.set_source(source);
+  page.set_cursor(cursor);
+  hub::v1::SourceRecord* r = page.add_records();
+  r->set_entity(hub::v1::CONTACT);
+  r->set_external_id(id);
+  r->mutable_updated_at()->set_seconds(1714521600);
+  hub::v1::Identifier* email = r->add_identifiers();
+  email->set_type("email");
+  email->set_value(id + "@acme.example");
+  return page;
+}
+
+TEST_F(HubdOpsTest, IngestRecordsRefusesBadPagesNamingTheField) {
+  auto hubd = HubdProcess::Start(HUBD_BIN, Config(dir_, "ingest.db", 100), dir_.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient client((*hubd)->address(), kToken);
+  ASSERT_TRUE(client.CreateSource("web", "ga4", dir_.File("world/ga4")).ok());
+  std::vector<hub::v1::IngestRecordsResponse> acks;
+  grpc::Status s = Ingest(&client, {Page("web", "c1", "a")}, &acks);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().substr(0, 7), "source:") << s.error_message();
+  EXPECT_EQ(Ingest(&client, {Page("sources/nope", "c1", "a")}, &acks).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  s = Ingest(&client, {Page("sources/web", "", "a")}, &acks);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "cursor: required in every message");
+  EXPECT_EQ(Ingest(&client, {Page("sources/web", "c1", "a")}, &acks, false).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(acks.empty());
+
+  // A page committed, then one naming another source: the stream ends, the
+  // first page stands.
+  s = Ingest(&client, {Page("sources/web", "c1", "a"), Page("sources/crm", "c2", "b")}, &acks);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("differs from the stream's sources/web"), std::string::npos)
+      << s.error_message();
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].cursor(), "c1");
+  EXPECT_EQ(acks[0].sync_job().name(), "sources/web/syncJobs/1");
+  EXPECT_EQ(acks[0].sync_job().records_ingested(), 1);
+  EXPECT_EQ(CursorOf(&client, "web"), "c1");
+  hub::v1::SyncJob job = PollJob(&client, "sources/web/syncJobs/1", Ended);
+  EXPECT_EQ(job.state(), hub::v1::SyncJob::FAILED);
+  EXPECT_EQ(job.batches(), 1);
+  EXPECT_EQ(CountProfilesAndEvents(&client).first, 1);
 }
 
 }  // namespace

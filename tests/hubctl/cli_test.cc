@@ -338,7 +338,7 @@ TEST_F(CliTest, SyncRunWaitPollsUntilTheJobEndsAndShowsProgress) {
                                       "GetSyncJob"}));
   const std::string counters =
       "  read 1200  ingested 1100  unchanged 90  quarantined 10  profiles "
-      "800  accounts 50  merges 12\n";
+      "800  accounts 50  merges 12  batches 3\n";
   // Off a terminal: the first line, then at most one a second, then the end.
   EXPECT_EQ(err_.str(), "sources/crm/syncJobs/3 PENDING" + counters +
                             "sources/crm/syncJobs/3 SUCCEEDED" + counters);
@@ -354,6 +354,18 @@ TEST_F(CliTest, SyncRunWaitOnFailedJobExitsSeven) {
   EXPECT_EQ(err.substr(err.rfind("hubctl:")),
             "hubctl: sync job sources/crm/syncJobs/3 FAILED: Contact.csv: "
             "truncated\n");
+}
+
+TEST_F(CliTest, SyncCancelWaitPollsUntilTheJobIsCancelled) {
+  hub_.sync().SetJobScript({CrmJob(SyncJob::RUNNING), CrmJob(SyncJob::CANCELLED)});
+  EXPECT_EQ(Run({"sync", "cancel", "sources/crm/syncJobs/3", "--wait"}), 0);
+  EXPECT_EQ(hub_.sync().log().methods,
+            (std::vector<std::string>{"CancelSyncJob", "GetSyncJob"}));
+  EXPECT_NE(out_.str().find("  state                 CANCELLED\n"), std::string::npos);
+  EXPECT_NE(out_.str().find("  cursor                Contact.csv:1200\n"),
+            std::string::npos);
+  EXPECT_EQ(Run({"sync", "cancel", "sources/crm/syncJobs/4"}), 3);
+  EXPECT_EQ(Run({"sync", "cancel", "crm"}), 2);
 }
 
 TEST_F(CliTest, SyncStatusTakesTheFullJobName) {

@@ -266,6 +266,19 @@ grpc::Status FakeSyncService::RunSync(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status FakeSyncService::CancelSyncJob(
+    grpc::ServerContext* context, const hub::v1::CancelSyncJobRequest* request,
+    hub::v1::SyncJob* response) {
+  absl::MutexLock lock(&mu_);
+  Log(&log_, context, "CancelSyncJob", *request);
+  if (script_.empty() || request->name() != script_[0].name()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such job");
+  }
+  next_ = 1;
+  *response = script_[0];
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeSyncService::GetSyncJob(
     grpc::ServerContext* context, const hub::v1::GetSyncJobRequest* request,
     hub::v1::SyncJob* response) {

@@ -97,8 +97,9 @@ class FakeProfileService final : public hub::v1::ProfileService::Service {
   CallLog log_ ABSL_GUARDED_BY(mu_);
 };
 
-// Runs scripted sync jobs: RunSync answers the first job of the script and
-// each GetSyncJob the next one, repeating the last. Thread-safe.
+// Runs scripted sync jobs: RunSync and CancelSyncJob answer the first job of
+// the script and each GetSyncJob the next one, repeating the last.
+// Thread-safe.
 class FakeSyncService final : public hub::v1::SyncService::Service {
  public:
   void SetJobScript(std::vector<hub::v1::SyncJob> jobs);
@@ -110,6 +111,9 @@ class FakeSyncService final : public hub::v1::SyncService::Service {
   grpc::Status GetSyncJob(grpc::ServerContext* context,
                           const hub::v1::GetSyncJobRequest* request,
                           hub::v1::SyncJob* response) override;
+  grpc::Status CancelSyncJob(grpc::ServerContext* context,
+                             const hub::v1::CancelSyncJobRequest* request,
+                             hub::v1::SyncJob* response) override;
 
  private:
   mutable absl::Mutex mu_;

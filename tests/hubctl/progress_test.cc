@@ -19,13 +19,13 @@ SyncJob JobAt(SyncJob::State state, int read) {
 
 const char kRunning5[] =
     "sources/crm/syncJobs/3 RUNNING  read 5  ingested 0  unchanged 0  "
-    "quarantined 0  profiles 0  accounts 0  merges 0";
+    "quarantined 0  profiles 0  accounts 0  merges 0  batches 0";
 const char kRunning10[] =
     "sources/crm/syncJobs/3 RUNNING  read 10  ingested 0  unchanged 0  "
-    "quarantined 0  profiles 0  accounts 0  merges 0";
+    "quarantined 0  profiles 0  accounts 0  merges 0  batches 0";
 const char kDone10[] =
     "sources/crm/syncJobs/3 SUCCEEDED  read 10  ingested 0  unchanged 0  "
-    "quarantined 0  profiles 0  accounts 0  merges 0";
+    "quarantined 0  profiles 0  accounts 0  merges 0  batches 0";
 
 TEST(SyncProgressTest, OffTerminalWritesAtMostOneLinePerInterval) {
   std::ostringstream out;

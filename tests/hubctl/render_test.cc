@@ -162,7 +162,19 @@ TEST(SyncViewTest, ShowsEveryCounterAndTheError) {
             "  probabilistic merges  4\n"
             "  merge suggestions     1\n"
             "  batches               3\n"
+            "  cursor                Contact.csv:1200\n"
             "  error                 Contact.csv: truncated\n");
+}
+
+TEST(SyncViewTest, SourceShowsItsSyncInterval) {
+  hub::v1::Source source;
+  source.set_name("sources/crm");
+  source.set_kind("salesforce");
+  EXPECT_NE(Render(source, PrintSource).find("  sync interval  on demand\n"), std::string::npos)
+      << Render(source, PrintSource);
+  source.mutable_sync_interval()->set_seconds(900);
+  EXPECT_NE(Render(source, PrintSource).find("  sync interval  every 15m\n"), std::string::npos)
+      << Render(source, PrintSource);
 }
 
 TEST(SyncViewTest, ListShowsOneRowPerJob) {
@@ -180,7 +192,7 @@ TEST(SyncViewTest, ProgressLineCarriesStateAndCounters) {
   EXPECT_EQ(SyncProgressLine(CrmJob(hub::v1::SyncJob::RUNNING)),
             "sources/crm/syncJobs/3 RUNNING  read 1200  ingested 1100  "
             "unchanged 90  quarantined 10  profiles 800  accounts 50  "
-            "merges 12");
+            "merges 12  batches 3");
 }
 
 // protobuf 3.21 prints scalar fields before message fields (timestamps).
@@ -201,6 +213,7 @@ TEST(JsonTest, SyncJobUsesProto3JsonMappingWithEveryField) {
             " \"identityRefusals\": \"2\",\n"
             " \"probabilisticMerges\": \"4\",\n"
             " \"mergeSuggestions\": \"1\",\n"
+            " \"cursor\": \"Contact.csv:1200\",\n"
             " \"createTime\": \"2024-05-02T09:15:00Z\",\n"
             " \"endTime\": \"2024-05-02T09:16:30.250Z\"\n"
             "}\n");

@@ -122,9 +122,11 @@ hub::v1::SyncJob CrmJob(hub::v1::SyncJob::State state) {
   job.set_probabilistic_merges(4);
   job.set_merge_suggestions(1);
   job.set_batches(3);
+  job.set_cursor("Contact.csv:1200");
   *job.mutable_create_time() = Time("2024-05-02T09:15:00Z");
   if (state == hub::v1::SyncJob::SUCCEEDED ||
-      state == hub::v1::SyncJob::FAILED) {
+      state == hub::v1::SyncJob::FAILED ||
+      state == hub::v1::SyncJob::CANCELLED) {
     *job.mutable_end_time() = Time("2024-05-02T09:16:30.250Z");
   }
   if (state == hub::v1::SyncJob::FAILED)

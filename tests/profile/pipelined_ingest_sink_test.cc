@@ -46,7 +46,8 @@ TEST_F(PipelinedIngestSinkTest, AppliesEveryPageInOrderWithItsCursor) {
   // The hook runs inside each page's transaction, before it commits: the
   // store still shows the previous page's cursor.
   PipelinedIngestSink sink(
-      &ingester, "crm", [&](WriteTransaction*, const IngestStats& s, int64_t pages) {
+      &ingester, "crm", [&](WriteTransaction*, const IngestStats& s, int64_t pages,
+                               const std::string&) {
         seen.push_back(absl::StrCat(pages, ":", s.ingested, ":", *store_->LoadCursor("crm")));
         return absl::OkStatus();
       });
@@ -70,7 +71,8 @@ TEST_F(PipelinedIngestSinkTest, AppliesEveryPageInOrderWithItsCursor) {
 TEST_F(PipelinedIngestSinkTest, HookWritesCommitWithThePageAndItsErrorAbortsIt) {
   Ingester ingester(store_.get());
   PipelinedIngestSink sink(
-      &ingester, "crm", [&](WriteTransaction* tx, const IngestStats&, int64_t pages) {
+      &ingester, "crm", [&](WriteTransaction* tx, const IngestStats&, int64_t pages,
+                                const std::string&) {
         if (pages == 3) return absl::AbortedError("hook refused page 3");
         return tx->SaveCursor("crm", absl::StrCat("hook", pages));
       });
@@ -81,6 +83,29 @@ TEST_F(PipelinedIngestSinkTest, HookWritesCommitWithThePageAndItsErrorAbortsIt) 
   EXPECT_EQ(*store_->LoadCursor("crm"), "hook2");
   EXPECT_EQ(store_->Counts()->persons, 6);
   EXPECT_EQ(sink.pages(), 2);
+}
+
+// Cancel lets the page being applied commit and drops every later one.
+TEST_F(PipelinedIngestSinkTest, CancelCommitsTheCurrentPageAndNoLaterOne) {
+  Ingester ingester(store_.get());
+  PipelinedIngestSink* self = nullptr;
+  std::vector<std::string> cursors;
+  PipelinedIngestSink sink(
+      &ingester, "crm",
+      [&](WriteTransaction*, const IngestStats&, int64_t pages, const std::string& cursor) {
+        cursors.push_back(cursor);
+        if (pages == 2) self->Cancel();  // arrives while page 2 is applied
+        return absl::OkStatus();
+      },
+      /*depth=*/10);
+  self = &sink;
+  for (int i = 1; i <= 6; ++i) sink.Write(Page(i), absl::StrCat("c", i)).IgnoreError();
+  EXPECT_EQ(sink.Finish().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(cursors, (std::vector<std::string>{"c1", "c2"}));
+  EXPECT_EQ(*store_->LoadCursor("crm"), "c2");
+  EXPECT_EQ(sink.pages(), 2);
+  EXPECT_EQ(store_->Counts()->persons, 6);
+  EXPECT_EQ(sink.Write(Page(7), "c7").code(), absl::StatusCode::kCancelled);
 }
 
 TEST_F(PipelinedIngestSinkTest, AFailedPageStopsTheProducerAndKeepsEarlierPages) {

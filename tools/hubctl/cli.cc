@@ -284,6 +284,14 @@ void Cli::AddSync() {
   status->add_option("JOB_NAME", name_, "sources/{id}/syncJobs/{n}")
       ->required();
   OnRun(status, [this](const auto& ctx) { return SyncStatus(ctx, name_); });
+  CLI::App* cancel = group->add_subcommand(
+      "cancel", "Cancel a running sync job after its current page");
+  cancel->add_option("JOB_NAME", name_, "sources/{id}/syncJobs/{n}")
+      ->required();
+  cancel->add_flag("--wait", sync_.wait, "Wait for the job to end");
+  OnRun(cancel, [this](const auto& ctx) {
+    return SyncCancel(ctx, name_, sync_.wait);
+  });
   CLI::App* list = group->add_subcommand("list", "List a source's jobs");
   list->add_option("SOURCE_ID", name_, "sources/{id} or {id}")->required();
   OnRun(list, [this](const auto& ctx) { return SyncList(ctx, name_); });

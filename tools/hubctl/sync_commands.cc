@@ -22,7 +22,8 @@ std::unique_ptr<SyncService::Stub> NewStub(const CommandContext& ctx) {
 }
 
 bool IsFinished(const SyncJob& job) {
-  return job.state() == SyncJob::SUCCEEDED || job.state() == SyncJob::FAILED;
+  return job.state() == SyncJob::SUCCEEDED || job.state() == SyncJob::FAILED ||
+         job.state() == SyncJob::CANCELLED;
 }
 
 grpc::Status GetJob(const CommandContext& ctx, SyncService::Stub& stub,
@@ -128,6 +129,21 @@ int SyncStatus(const CommandContext& ctx, std::string_view job_name) {
   if (!name.ok()) return ReportUsageError(ctx, name.status());
   SyncJob job;
   grpc::Status status = GetJob(ctx, *NewStub(ctx), *name, &job);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return EmitJob(ctx, job);
+}
+
+int SyncCancel(const CommandContext& ctx, std::string_view job_name, bool wait) {
+  absl::StatusOr<std::string> name = ParseSyncJobName(job_name);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  auto stub = NewStub(ctx);
+  hub::v1::CancelSyncJobRequest request;
+  request.set_name(*name);
+  SyncJob job;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = stub->CancelSyncJob(&context, request, &job);
+  if (status.ok() && wait) status = AwaitJob(ctx, *stub, &job);
   if (!status.ok()) return ReportRpcError(ctx, status);
   return EmitJob(ctx, job);
 }

@@ -39,6 +39,11 @@ int SyncRun(const CommandContext& ctx, std::string_view source,
 // `sync status JOB_NAME`: GetSyncJob of "sources/{id}/syncJobs/{n}".
 int SyncStatus(const CommandContext& ctx, std::string_view job_name);
 
+// `sync cancel JOB_NAME [--wait]`: CancelSyncJob; prints the job as
+// returned, or with `wait` polls it (drawing progress) until it ends and
+// prints the ended job.
+int SyncCancel(const CommandContext& ctx, std::string_view job_name, bool wait);
+
 // `sync list SOURCE_ID`: ListSyncJobs, newest first.
 int SyncList(const CommandContext& ctx, std::string_view source);
 

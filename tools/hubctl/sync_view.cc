@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "tools/hubctl/format.h"
 #include "tools/hubctl/table.h"
 
@@ -10,6 +11,14 @@ namespace hubctl {
 namespace {
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+// "every 1h30m", or "on demand" without a sync_interval.
+std::string FormatInterval(const hub::v1::Source& source) {
+  const google::protobuf::Duration& d = source.sync_interval();
+  if (d.seconds() == 0 && d.nanos() == 0) return "on demand";
+  return "every " + absl::FormatDuration(absl::Seconds(d.seconds()) +
+                                         absl::Nanoseconds(d.nanos()));
+}
 
 }  // namespace
 
@@ -22,6 +31,7 @@ void PrintSource(const hub::v1::Source& source, std::ostream& out) {
   out << "Source " << EscapeForTerminal(source.name()) << '\n';
   PrintFields(out, {{"kind", OrDash(source.kind())},
                     {"path", OrDash(source.path())},
+                    {"sync interval", FormatInterval(source)},
                     {"created", FormatTimestamp(source.create_time())}});
 }
 
@@ -52,6 +62,7 @@ void PrintSyncJob(const hub::v1::SyncJob& job, std::ostream& out) {
       {"probabilistic merges", absl::StrCat(job.probabilistic_merges())},
       {"merge suggestions", absl::StrCat(job.merge_suggestions())},
       {"batches", absl::StrCat(job.batches())},
+      {"cursor", OrDash(job.cursor())},
   };
   if (!job.error().empty()) fields.push_back({"error", job.error()});
   PrintFields(out, fields);
@@ -80,7 +91,8 @@ std::string SyncProgressLine(const hub::v1::SyncJob& job) {
       "  read ", job.records_read(), "  ingested ", job.records_ingested(),
       "  unchanged ", job.records_unchanged(), "  quarantined ",
       job.records_quarantined(), "  profiles ", job.profiles_created(),
-      "  accounts ", job.accounts_created(), "  merges ", job.merges());
+      "  accounts ", job.accounts_created(), "  merges ", job.merges(),
+      "  batches ", job.batches());
 }
 
 }  // namespace hubctl
