@@ -316,6 +316,25 @@ TEST_F(StewardCliTest, MergesAcceptAndRejectDecideASuggestion) {
   EXPECT_EQ(Run({"merges", "accept"}), 2);
 }
 
+TEST_F(CliTest, SourcesCreateSendsApiFieldsAndTheInterval) {
+  EXPECT_EQ(Run({"sources", "create", "desk", "--kind", "zendesk_api", "--base-url",
+                 "https://acme.zendesk.com", "--auth-email", "ops@acme.example",
+                 "--token-env", "ZENDESK_TOKEN", "--export-mode", "time",
+                 "--sync-interval", "1h30m"}),
+            0);
+  EXPECT_EQ(hub_.sync().log().last_request,
+            "source_id: \"desk\" source { kind: \"zendesk_api\" "
+            "base_url: \"https://acme.zendesk.com\" auth_email: \"ops@acme.example\" "
+            "token_env: \"ZENDESK_TOKEN\" export_mode: \"time\" "
+            "sync_interval { seconds: 5400 } }");
+  EXPECT_EQ(Run({"sources", "create", "desk", "--kind", "zendesk_api", "--sync-interval",
+                 "soon"}),
+            2);
+  EXPECT_EQ(err_.str(),
+            "hubctl: --sync-interval: \"soon\" is not a positive duration such as 15m or "
+            "1h30m\n");
+}
+
 TEST_F(CliTest, SyncRunWithoutWaitPrintsTheStartedJob) {
   hub_.sync().SetJobScript({CrmJob(SyncJob::PENDING)});
   EXPECT_EQ(Run({"sync", "run", "crm", "--full"}), 0);

@@ -253,6 +253,16 @@ CallLog FakeSyncService::log() const {
   return log_;
 }
 
+grpc::Status FakeSyncService::CreateSource(grpc::ServerContext* context,
+                                           const hub::v1::CreateSourceRequest* request,
+                                           hub::v1::Source* response) {
+  absl::MutexLock lock(&mu_);
+  Log(&log_, context, "CreateSource", *request);
+  *response = request->source();
+  response->set_name("sources/" + request->source_id());
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeSyncService::RunSync(grpc::ServerContext* context,
                                       const hub::v1::RunSyncRequest* request,
                                       hub::v1::SyncJob* response) {

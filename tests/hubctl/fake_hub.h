@@ -114,6 +114,10 @@ class FakeSyncService final : public hub::v1::SyncService::Service {
   grpc::Status CancelSyncJob(grpc::ServerContext* context,
                              const hub::v1::CancelSyncJobRequest* request,
                              hub::v1::SyncJob* response) override;
+  // Echoes the source with its name set.
+  grpc::Status CreateSource(grpc::ServerContext* context,
+                            const hub::v1::CreateSourceRequest* request,
+                            hub::v1::Source* response) override;
 
  private:
   mutable absl::Mutex mu_;

@@ -78,6 +78,7 @@ class Cli {
   bool all_states_ = false;
   ListOptions list_;
   SyncRunOptions sync_;
+  SourceFlags source_;
   std::string as_of_;
   FunnelFlags funnel_;
   int window_days_ = 0;  // copied into funnel_ only when --window is given
@@ -262,8 +263,21 @@ void Cli::AddSources() {
   create->add_option("--kind", kind_, "Adapter kind, e.g. salesforce")
       ->required();
   create->add_option("--path", path_, "Export folder (file adapters)");
+  create->add_option("--base-url", source_.base_url, "API root (API adapters)");
+  create->add_option("--auth-email", source_.auth_email,
+                     "zendesk_api: agent email for API-token auth");
+  create->add_option("--token-env", source_.token_env,
+                     "Environment variable of hubd holding the API token");
+  create->add_option("--token-file", source_.token_file,
+                     "File readable by hubd holding the API token");
+  create->add_option("--ca-file", source_.ca_file, "PEM CA certificates to verify the API with");
+  create->add_option("--export-mode", source_.export_mode, "zendesk_api: cursor or time");
+  create->add_option("--sync-interval", source_.sync_interval,
+                     "Sync every interval, e.g. 15m (default: on demand only)");
   OnRun(create, [this](const auto& ctx) {
-    return SourcesCreate(ctx, name_, kind_, path_);
+    source_.kind = kind_;
+    source_.path = path_;
+    return SourcesCreate(ctx, name_, source_);
   });
   CLI::App* list = group->add_subcommand("list", "List sources");
   OnRun(list, [](const auto& ctx) { return SourcesList(ctx); });

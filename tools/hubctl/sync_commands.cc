@@ -4,7 +4,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "hub/v1/sync_service.grpc.pb.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/names.h"
@@ -62,13 +64,33 @@ int EmitJob(const CommandContext& ctx, const SyncJob& job) {
 }  // namespace
 
 int SourcesCreate(const CommandContext& ctx, std::string_view source_id,
-                  std::string_view kind, std::string_view path) {
+                  const SourceFlags& flags) {
   absl::StatusOr<std::string> id = ParseSourceId(source_id);
   if (!id.ok()) return ReportUsageError(ctx, id.status());
   hub::v1::CreateSourceRequest request;
   request.set_source_id(*id);
-  request.mutable_source()->set_kind(std::string(kind));
-  request.mutable_source()->set_path(std::string(path));
+  hub::v1::Source* s = request.mutable_source();
+  s->set_kind(flags.kind);
+  s->set_path(flags.path);
+  s->set_base_url(flags.base_url);
+  s->set_auth_email(flags.auth_email);
+  s->set_token_env(flags.token_env);
+  s->set_token_file(flags.token_file);
+  s->set_ca_file(flags.ca_file);
+  s->set_export_mode(flags.export_mode);
+  if (!flags.sync_interval.empty()) {
+    absl::Duration interval;
+    if (!absl::ParseDuration(flags.sync_interval, &interval) ||
+        interval <= absl::ZeroDuration()) {
+      return ReportUsageError(
+          ctx, absl::InvalidArgumentError(absl::StrCat(
+                   "--sync-interval: \"", flags.sync_interval,
+                   "\" is not a positive duration such as 15m or 1h30m")));
+    }
+    const int64_t nanos = absl::ToInt64Nanoseconds(interval);
+    s->mutable_sync_interval()->set_seconds(nanos / 1000000000);
+    s->mutable_sync_interval()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  }
   hub::v1::Source source;
   grpc::ClientContext context;
   PrepareCall(ctx, &context);

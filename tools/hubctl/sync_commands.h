@@ -5,15 +5,26 @@
 #ifndef HUB_TOOLS_HUBCTL_SYNC_COMMANDS_H_
 #define HUB_TOOLS_HUBCTL_SYNC_COMMANDS_H_
 
+#include <string>
 #include <string_view>
 
 #include "tools/hubctl/command_context.h"
 
 namespace hubctl {
 
-// `sources create ID --kind K --path P`: CreateSource; prints the source.
+// Flags of `sources create` beyond the id: the Source fields they set.
+struct SourceFlags {
+  std::string kind, path;
+  // API adapters (see Source in sync_service.proto).
+  std::string base_url, auth_email, token_env, token_file, ca_file, export_mode;
+  // A duration like "15m" or "1h30m"; empty: on demand only.
+  std::string sync_interval;
+};
+
+// `sources create ID --kind K [--path P] [--base-url U ...]`: CreateSource;
+// prints the source. A malformed --sync-interval is a usage error.
 int SourcesCreate(const CommandContext& ctx, std::string_view source_id,
-                  std::string_view kind, std::string_view path);
+                  const SourceFlags& flags);
 
 // `sources get ID`: GetSource ("ID" or "sources/ID").
 int SourcesGet(const CommandContext& ctx, std::string_view source);
