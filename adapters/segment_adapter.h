@@ -13,14 +13,27 @@
 
 namespace hub {
 
-// Reads events.jsonl (one Segment message per line, blank lines skipped)
-// from the source's folder line by line and maps each message with
-// MapSegmentMessage. No events.jsonl: no records.
+// Reads a Segment archive: every "*.jsonl" or "*.ndjson" file under the
+// source's folder, subfolders included (an object-store listing such as
+// "2024-05-02/1714640000.jsonl" copied or mounted as files), in path order,
+// one Segment message per line (blank lines skipped), each mapped with
+// MapSegmentMessage. New files are read by the next run; records already
+// ingested (same messageId) change nothing, so reading a file twice is
+// harmless.
 //
-// Cursor: "events.jsonl:<lines consumed>", or, when a page ends between
-// the records of one message (a group maps to two),
-// "events.jsonl:<lines consumed>:<records of the next line consumed>".
-// A cursor beyond the end of the file is INVALID_ARGUMENT.
+// Cursor: "<file>:<lines consumed>", or, when a page ends between the
+// records of one message (a group maps to two),
+// "<file>:<lines consumed>:<records of the next line consumed>", then
+// ";files=<n>": the number of archive files whose paths sort at or before
+// <file> when the cursor was made (<file> is escaped with
+// EscapeCursorToken; "events.jsonl:7" is a cursor of this form without the
+// count). A run reads <file> from that position and every later file. If
+// more files now sort at or before <file> than the cursor counted, a file
+// arrived late, out of order: the run reads the whole archive again, so that
+// nothing is skipped (a late file that arrives in the same interval as an
+// earlier file is removed goes unnoticed: the count is unchanged). A cursor
+// whose file is gone (removed after it was read) reads the files after it. A cursor beyond the end of its file is
+// INVALID_ARGUMENT.
 //
 // A line that is not a JSON object fails the pull with DATA_LOSS
 // "<file>:<line>: ...".

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "adapters/segment_mapper.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -340,8 +341,8 @@ TEST_F(SegmentFolderTest, PagesCutInsideAMessageCarryTheRecordIndex) {
   ASSERT_TRUE(adapter->Pull("", &sink).ok());
   std::vector<std::string> cursors;
   for (const auto& page : sink.pages()) cursors.push_back(page.cursor);
-  EXPECT_THAT(cursors, ElementsAre("events.jsonl:1:1", "events.jsonl:5",
-                                   "events.jsonl:6", "events.jsonl:7"));
+  EXPECT_THAT(cursors, ElementsAre("events.jsonl:1:1;files=1", "events.jsonl:5;files=1",
+                                   "events.jsonl:6;files=1", "events.jsonl:7;files=1"));
   EXPECT_THAT(
       ExternalIds(sink.Records()),
       ElementsAre("u1", "g1", "group:u1:g1", "m4", "g1", "group:u2:g1", "m6"));
@@ -372,8 +373,73 @@ TEST_F(SegmentFolderTest, BadCursorsAreInvalidArgument) {
       adapter.get(),
       {"7", "events.jsonl", "events.jsonl:x", "events.jsonl:8",
        "events.jsonl:1:0", "events.jsonl:1:2", "events.jsonl:2:1",
-       "events.jsonl:3:1", "events.jsonl:7:1", "other.jsonl:1",
-       "events.jsonl:1:1:1"});
+       "events.jsonl:3:1", "events.jsonl:7:1", "events.jsonl:1:1:1",
+       "events.jsonl:5;files", "events.jsonl:5;count=1", "events.jsonl:5;files=x",
+       ":5"});
+}
+
+// An archive of several files, in nested folders as an object-store listing
+// has them: read in path order, new files on the next run, late ones too.
+TEST(SegmentArchiveTest, ReadsEveryFileInPathOrderAndNewOnesNextRun) {
+  TempFolder folder;
+  auto line = [](const char* id) {
+    return absl::StrCat(R"({"type":"track","messageId":")", id,
+                        R"(","userId":"u1","event":"Signed Up","timestamp":"2024-05-02T10:00:00Z"})",
+                        "\n");
+  };
+  std::filesystem::create_directories(folder.path() + "/2024-05-02");
+  std::filesystem::create_directories(folder.path() + "/2024-05-03");
+  folder.Write("2024-05-02/0900.jsonl", line("a1") + line("a2"));
+  folder.Write("2024-05-02/1000.ndjson", line("b1"));
+  folder.Write("2024-05-02/notes.txt", "not an archive file\n");
+  auto adapter =
+      SegmentAdapter::Create(FileSource("segment", folder.path()), AdapterOptions{2});
+  ASSERT_TRUE(adapter.ok()) << adapter.status();
+  CollectingSink first;
+  ASSERT_TRUE((*adapter)->Pull("", &first).ok());
+  EXPECT_THAT(ExternalIds(first.Records()), ElementsAre("a1", "a2", "b1"));
+  const std::string cursor = first.pages().back().cursor;
+  EXPECT_EQ(cursor, "2024-05-02%2F1000.ndjson:1;files=2");
+  // Nothing new: nothing read.
+  CollectingSink idle;
+  ASSERT_TRUE((*adapter)->Pull(cursor, &idle).ok());
+  EXPECT_EQ(idle.writes(), 0);
+  // A new file, and a line appended to the last one read.
+  folder.Write("2024-05-02/1000.ndjson", line("b1") + line("b2"));
+  folder.Write("2024-05-03/0000.jsonl", line("c1"));
+  CollectingSink second;
+  ASSERT_TRUE((*adapter)->Pull(cursor, &second).ok());
+  EXPECT_THAT(ExternalIds(second.Records()), ElementsAre("b2", "c1"));
+  EXPECT_EQ(second.pages().back().cursor, "2024-05-03%2F0000.jsonl:1;files=3");
+  // A file that sorts before the cursor's arrives late: everything is read
+  // again (ingest recognises the records it has), nothing skipped.
+  folder.Write("2024-05-02/0930.jsonl", line("late"));
+  CollectingSink third;
+  ASSERT_TRUE((*adapter)->Pull(second.pages().back().cursor, &third).ok());
+  EXPECT_THAT(ExternalIds(third.Records()),
+              ElementsAre("a1", "a2", "late", "b1", "b2", "c1"));
+  // The cursor's own file removed (retention): later files still read.
+  std::filesystem::remove(folder.path() + "/2024-05-03/0000.jsonl");
+  folder.Write("2024-05-04.jsonl", line("d1"));
+  CollectingSink fourth;
+  ASSERT_TRUE((*adapter)->Pull("2024-05-03%2F0000.jsonl:1;files=4", &fourth).ok());
+  EXPECT_THAT(ExternalIds(fourth.Records()), ElementsAre("d1"));
+}
+
+TEST(SegmentArchiveTest, OldCursorsWithoutACountStillResume) {
+  TempFolder folder;
+  folder.Write("events.jsonl",
+               R"({"type":"track","messageId":"m1","userId":"u1","event":"A","timestamp":"2024-05-02T10:00:00Z"})"
+               "\n"
+               R"({"type":"track","messageId":"m2","userId":"u1","event":"B","timestamp":"2024-05-02T10:00:00Z"})"
+               "\n");
+  auto adapter =
+      SegmentAdapter::Create(FileSource("segment", folder.path()), AdapterOptions{10});
+  ASSERT_TRUE(adapter.ok());
+  CollectingSink sink;
+  ASSERT_TRUE((*adapter)->Pull("events.jsonl:1", &sink).ok());
+  EXPECT_THAT(ExternalIds(sink.Records()), ElementsAre("m2"));
+  EXPECT_EQ(sink.pages().back().cursor, "events.jsonl:2;files=1");
 }
 
 TEST_F(SegmentFolderTest, MalformedJsonLineIsDataLossNamingFileAndLine) {
