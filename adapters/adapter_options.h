@@ -2,6 +2,10 @@
 #ifndef HUB_ADAPTERS_ADAPTER_OPTIONS_H_
 #define HUB_ADAPTERS_ADAPTER_OPTIONS_H_
 
+#include <cstdint>
+
+#include "absl/time/time.h"
+
 namespace hub {
 
 // Options for one adapter run, given to the factory that creates it.
@@ -9,6 +13,11 @@ struct AdapterOptions {
   // The most records per page handed to the sink (each page is one
   // RecordSink::Write and one cursor checkpoint). Must be positive.
   int page_size = 1000;
+  // API adapters: the run's deadline (Source.sync_timeout from the run's
+  // start) and request budget (Source.max_requests; 0: the adapter's
+  // default). File adapters ignore both.
+  absl::Time deadline = absl::InfiniteFuture();
+  int64_t max_requests = 0;
 };
 
 }  // namespace hub

@@ -158,8 +158,14 @@ absl::StatusOr<hub::v1::SyncJob> SyncRunner::Cancel(const std::string& source_id
 absl::Status SyncRunner::Pull(const std::string& source_id, bool full_resync,
                               PipelinedIngestSink* sink) {
   HUB_ASSIGN_OR_RETURN(hub::v1::Source source, store_->GetSource(source_id));
+  AdapterOptions options = options_;
+  if (source.has_sync_timeout()) {
+    options.deadline = absl::Now() + absl::Seconds(source.sync_timeout().seconds()) +
+                       absl::Nanoseconds(source.sync_timeout().nanos());
+  }
+  options.max_requests = source.max_requests();
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<SourceAdapter> adapter,
-                       registry_->Create(source, options_));
+                       registry_->Create(source, options));
   std::string cursor;
   if (!full_resync) {
     HUB_ASSIGN_OR_RETURN(cursor, store_->LoadCursor(source_id));

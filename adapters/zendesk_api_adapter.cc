@@ -253,6 +253,9 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskApiAdapter::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "export_mode: \"", mode, "\" is neither \"cursor\" nor \"time\""));
   }
+  // The run's deadline and budget (Source.sync_timeout, max_requests).
+  api_options.deadline = std::min(api_options.deadline, options.deadline);
+  if (options.max_requests > 0) api_options.max_requests = options.max_requests;
   HUB_ASSIGN_OR_RETURN(std::string token, ReadToken(source));
   ApiClientOptions client;
   client.base_url = source.base_url();

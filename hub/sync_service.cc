@@ -84,6 +84,17 @@ absl::StatusOr<hub::v1::Source> CreateSourceChecked(
         "source_id: \"", id, "\" must match [a-z0-9-]{1,63}"));
   }
   HUB_RETURN_IF_ERROR(SyncIntervalOf(source).status());
+  if (source.has_sync_timeout() &&
+      (source.sync_timeout().seconds() < 0 || source.sync_timeout().nanos() < 0 ||
+       (source.sync_timeout().seconds() == 0 && source.sync_timeout().nanos() == 0))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source.sync_timeout: must be a positive Duration, got seconds=",
+        source.sync_timeout().seconds(), " nanos=", source.sync_timeout().nanos()));
+  }
+  if (source.max_requests() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source.max_requests: must not be negative, got ", source.max_requests()));
+  }
   source.set_name(absl::StrCat("sources/", id));
   *source.mutable_create_time() = ToProtoTime(absl::Now());
   absl::StatusOr<std::unique_ptr<SourceAdapter>> adapter = registry.Create(source);

@@ -318,6 +318,22 @@ TEST_F(SyncRunnerTest, ABadSyncIntervalIsInvalidArgumentNamingTheField) {
   EXPECT_EQ(*SyncIntervalOf(hub::v1::Source()), absl::ZeroDuration());
 }
 
+TEST_F(SyncRunnerTest, ABadTimeoutOrBudgetIsInvalidArgumentNamingTheField) {
+  hub::v1::Source source;
+  source.set_kind("slow");
+  source.mutable_sync_timeout()->set_seconds(0);
+  EXPECT_EQ(CreateSourceChecked(store_.get(), registry_, "t", source).status(),
+            absl::InvalidArgumentError(
+                "source.sync_timeout: must be a positive Duration, got seconds=0 nanos=0"));
+  source.clear_sync_timeout();
+  source.set_max_requests(-1);
+  EXPECT_EQ(CreateSourceChecked(store_.get(), registry_, "b", source).status(),
+            absl::InvalidArgumentError("source.max_requests: must not be negative, got -1"));
+  source.set_max_requests(50);
+  source.mutable_sync_timeout()->set_seconds(600);
+  EXPECT_TRUE(CreateSourceChecked(store_.get(), registry_, "ok", source).ok());
+}
+
 TEST_F(SyncRunnerTest, JobsLeftRunningByACrashAreFailedAtStartUp) {
   hub::v1::SyncJob job;
   job.set_state(hub::v1::SyncJob::RUNNING);

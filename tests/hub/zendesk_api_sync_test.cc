@@ -173,6 +173,53 @@ TEST_F(ZendeskApiSyncTest, RetriesExhaustedFailsTheJobAtTheLastCommittedPage) {
             reference.store->LoadCursor("zd").value_or(""));
 }
 
+TEST_F(ZendeskApiSyncTest, TheSourcesRequestBudgetBoundsARun) {
+  Hub reference(dir_.File("reference.db"), &clock_);
+  const hub::v1::SyncJob clean = reference.Sync(ApiSource());
+  ASSERT_EQ(clean.state(), hub::v1::SyncJob::SUCCEEDED) << clean.error();
+
+  // Three requests: their three pages commit, the fourth is refused.
+  Hub api(dir_.File("api.db"), &clock_);
+  hub::v1::Source budgeted = ApiSource();
+  budgeted.set_max_requests(3);
+  const hub::v1::SyncJob spent = api.Sync(budgeted);
+  EXPECT_EQ(spent.state(), hub::v1::SyncJob::FAILED);
+  EXPECT_THAT(spent.error(), HasSubstr("RESOURCE_EXHAUSTED"));
+  EXPECT_THAT(spent.error(), HasSubstr("max_requests"));
+  EXPECT_EQ(spent.batches(), 3);
+
+  EXPECT_GT(spent.records_read(), 0);
+  EXPECT_LT(spent.records_read(), clean.records_read());
+  EXPECT_NE(api.store->LoadCursor("zd").value_or(""), "");  // resumable from page 3
+}
+
+// With the real clock: a run past the source's sync_timeout stops.
+TEST_F(ZendeskApiSyncTest, TheSourcesTimeoutBoundsARun) {
+  std::unique_ptr<Store> store = *OpenSqliteStore(SqliteStoreOptions{dir_.File("t.db")});
+  AdapterRegistry registry;
+  RegisterBuiltinAdapters(&registry);
+  Ingester ingester(store.get());
+  SyncRunner runner(store.get(), &registry, &ingester);
+  hub::v1::Source source = ApiSource();
+  source.set_name("sources/zd");
+  source.mutable_sync_timeout()->set_nanos(200000000);  // 200 ms
+  ASSERT_TRUE(store->CreateSource("zd", source).ok());
+  server_->set_delay(absl::Seconds(2));
+  absl::StatusOr<hub::v1::SyncJob> started = runner.Start("zd", false);
+  ASSERT_TRUE(started.ok()) << started.status();
+  hub::v1::SyncJob job;
+  for (int i = 0; i < 3000; ++i) {
+    job = *store->GetSyncJob("zd", 1);
+    if (job.state() == hub::v1::SyncJob::FAILED || job.state() == hub::v1::SyncJob::SUCCEEDED) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(job.state(), hub::v1::SyncJob::FAILED);
+  EXPECT_THAT(job.error(), HasSubstr("DEADLINE_EXCEEDED"));
+  EXPECT_EQ(job.batches(), 0);
+  EXPECT_EQ(store->LoadCursor("zd").value_or(""), "");
+  server_->set_delay(absl::ZeroDuration());
+}
+
 TEST_F(ZendeskApiSyncTest, BadTokenFailsTheJobUnauthenticated) {
   Hub api(dir_.File("api.db"), &clock_);
   ASSERT_EQ(setenv(kTokenEnv, "stale-token", 1), 0);

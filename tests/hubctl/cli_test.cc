@@ -320,13 +320,15 @@ TEST_F(CliTest, SourcesCreateSendsApiFieldsAndTheInterval) {
   EXPECT_EQ(Run({"sources", "create", "desk", "--kind", "zendesk_api", "--base-url",
                  "https://acme.zendesk.com", "--auth-email", "ops@acme.example",
                  "--token-env", "ZENDESK_TOKEN", "--export-mode", "time",
-                 "--sync-interval", "1h30m"}),
+                 "--sync-interval", "1h30m", "--sync-timeout", "10m", "--max-requests",
+                 "500"}),
             0);
   EXPECT_EQ(hub_.sync().log().last_request,
             "source_id: \"desk\" source { kind: \"zendesk_api\" "
             "base_url: \"https://acme.zendesk.com\" auth_email: \"ops@acme.example\" "
             "token_env: \"ZENDESK_TOKEN\" export_mode: \"time\" "
-            "sync_interval { seconds: 5400 } }");
+            "sync_interval { seconds: 5400 } sync_timeout { seconds: 600 } "
+            "max_requests: 500 }");
   EXPECT_EQ(Run({"sources", "create", "desk", "--kind", "zendesk_api", "--sync-interval",
                  "soon"}),
             2);

@@ -274,6 +274,10 @@ void Cli::AddSources() {
   create->add_option("--export-mode", source_.export_mode, "zendesk_api: cursor or time");
   create->add_option("--sync-interval", source_.sync_interval,
                      "Sync every interval, e.g. 15m (default: on demand only)");
+  create->add_option("--sync-timeout", source_.sync_timeout,
+                     "API adapters: a run's time limit, e.g. 30m");
+  create->add_option("--max-requests", source_.max_requests,
+                     "API adapters: a run's request budget (default 10000)");
   OnRun(create, [this](const auto& ctx) {
     source_.kind = kind_;
     source_.path = path_;

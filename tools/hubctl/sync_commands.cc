@@ -63,6 +63,20 @@ int EmitJob(const CommandContext& ctx, const SyncJob& job) {
 
 }  // namespace
 
+// Parses a positive duration ("15m", "1h30m") into `out`.
+static absl::Status ParseDurationFlag(const char* flag, const std::string& text,
+                                      google::protobuf::Duration* out) {
+  absl::Duration d;
+  if (!absl::ParseDuration(text, &d) || d <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": \"", text, "\" is not a positive duration such as 15m or 1h30m"));
+  }
+  const int64_t nanos = absl::ToInt64Nanoseconds(d);
+  out->set_seconds(nanos / 1000000000);
+  out->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  return absl::OkStatus();
+}
+
 int SourcesCreate(const CommandContext& ctx, std::string_view source_id,
                   const SourceFlags& flags) {
   absl::StatusOr<std::string> id = ParseSourceId(source_id);
@@ -78,18 +92,16 @@ int SourcesCreate(const CommandContext& ctx, std::string_view source_id,
   s->set_token_file(flags.token_file);
   s->set_ca_file(flags.ca_file);
   s->set_export_mode(flags.export_mode);
+  s->set_max_requests(flags.max_requests);
   if (!flags.sync_interval.empty()) {
-    absl::Duration interval;
-    if (!absl::ParseDuration(flags.sync_interval, &interval) ||
-        interval <= absl::ZeroDuration()) {
-      return ReportUsageError(
-          ctx, absl::InvalidArgumentError(absl::StrCat(
-                   "--sync-interval: \"", flags.sync_interval,
-                   "\" is not a positive duration such as 15m or 1h30m")));
-    }
-    const int64_t nanos = absl::ToInt64Nanoseconds(interval);
-    s->mutable_sync_interval()->set_seconds(nanos / 1000000000);
-    s->mutable_sync_interval()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+    absl::Status parsed =
+        ParseDurationFlag("--sync-interval", flags.sync_interval, s->mutable_sync_interval());
+    if (!parsed.ok()) return ReportUsageError(ctx, parsed);
+  }
+  if (!flags.sync_timeout.empty()) {
+    absl::Status parsed =
+        ParseDurationFlag("--sync-timeout", flags.sync_timeout, s->mutable_sync_timeout());
+    if (!parsed.ok()) return ReportUsageError(ctx, parsed);
   }
   hub::v1::Source source;
   grpc::ClientContext context;

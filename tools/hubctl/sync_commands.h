@@ -5,6 +5,7 @@
 #ifndef HUB_TOOLS_HUBCTL_SYNC_COMMANDS_H_
 #define HUB_TOOLS_HUBCTL_SYNC_COMMANDS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,9 @@ struct SourceFlags {
   std::string base_url, auth_email, token_env, token_file, ca_file, export_mode;
   // A duration like "15m" or "1h30m"; empty: on demand only.
   std::string sync_interval;
+  // API adapters: a run's time limit (a duration) and request budget.
+  std::string sync_timeout;
+  int64_t max_requests = 0;
 };
 
 // `sources create ID --kind K [--path P] [--base-url U ...]`: CreateSource;
