@@ -2,20 +2,17 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "adapters/adapter_registry.h"
+#include "adapters/api_internal.h"
 #include "adapters/pull_internal.h"
 #include "adapters/zendesk_mapper.h"
 #include "profile/base/status_macros.h"
@@ -25,6 +22,7 @@ namespace {
 
 using adapters_internal::EscapeCursorToken;
 using adapters_internal::UnescapeCursorToken;
+using adapters_internal::UrlEscape;
 
 constexpr char kKind[] = "zendesk_api";
 constexpr ZendeskStream kStreams[] = {
@@ -114,20 +112,6 @@ absl::StatusOr<Positions> ParseCursor(const std::string& cursor,
   return positions;
 }
 
-// Percent-encodes a query value.
-std::string QueryEscape(absl::string_view value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      absl::StrAppend(&out, "%", absl::Hex(c, absl::kZeroPad2));
-    }
-  }
-  return out;
-}
-
 // The path and query of the next page of `stream` from `p`.
 std::string PagePath(ZendeskStream stream, bool time_export,
                      const StreamPosition& p, int64_t start_time,
@@ -138,7 +122,7 @@ std::string PagePath(ZendeskStream stream, bool time_export,
         absl::StrCat("/api/v2/satisfaction_ratings.json?page%5Bsize%5D=",
                      std::min(page_size, 100));
     if (!p.after_cursor.empty()) {
-      absl::StrAppend(&path, "&page%5Bafter%5D=", QueryEscape(p.after_cursor));
+      absl::StrAppend(&path, "&page%5Bafter%5D=", UrlEscape(p.after_cursor));
     }
     return path;
   }
@@ -154,7 +138,7 @@ std::string PagePath(ZendeskStream stream, bool time_export,
                         "&per_page=", per_page);
   }
   return absl::StrCat("/api/v2/incremental/", name,
-                      "/cursor.json?cursor=", QueryEscape(p.after_cursor),
+                      "/cursor.json?cursor=", UrlEscape(p.after_cursor),
                       "&per_page=", per_page);
 }
 
@@ -208,32 +192,6 @@ absl::Status CheckPage(bool time_based, const ZendeskPage& page,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadToken(const hub::v1::Source& source) {
-  if (source.token_env().empty() == source.token_file().empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("token_env, token_file: exactly one must be set for a ",
-                     kKind, " source"));
-  }
-  if (!source.token_env().empty()) {
-    const char* value = std::getenv(source.token_env().c_str());
-    if (value == nullptr || *value == '\0') {
-      return absl::InvalidArgumentError(
-          absl::StrCat("token_env: environment variable \"", source.token_env(),
-                       "\" is not set or empty"));
-    }
-    return std::string(absl::StripAsciiWhitespace(value));
-  }
-  std::ifstream in(source.token_file());
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string token(absl::StripAsciiWhitespace(text.str()));
-  if (!in.is_open() || token.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "token_file: \"", source.token_file(), "\" is not readable or empty"));
-  }
-  return token;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskApiAdapter::Create(
@@ -256,7 +214,8 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskApiAdapter::Create(
   // The run's deadline and budget (Source.sync_timeout, max_requests).
   api_options.deadline = std::min(api_options.deadline, options.deadline);
   if (options.max_requests > 0) api_options.max_requests = options.max_requests;
-  HUB_ASSIGN_OR_RETURN(std::string token, ReadToken(source));
+  HUB_ASSIGN_OR_RETURN(std::string token,
+                       adapters_internal::ReadApiToken(source, kKind));
   ApiClientOptions client;
   client.base_url = source.base_url();
   client.auth =

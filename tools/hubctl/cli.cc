@@ -272,6 +272,9 @@ void Cli::AddSources() {
                      "File readable by hubd holding the API token");
   create->add_option("--ca-file", source_.ca_file, "PEM CA certificates to verify the API with");
   create->add_option("--export-mode", source_.export_mode, "zendesk_api: cursor or time");
+  create->add_option("--auth-scheme", source_.auth_scheme, "mailchimp_api: basic or bearer");
+  create->add_option("--list-id", source_.list_ids,
+                     "mailchimp_api: an audience to read (repeatable; default: all)");
   create->add_option("--sync-interval", source_.sync_interval,
                      "Sync every interval, e.g. 15m (default: on demand only)");
   create->add_option("--sync-timeout", source_.sync_timeout,

@@ -92,6 +92,8 @@ int SourcesCreate(const CommandContext& ctx, std::string_view source_id,
   s->set_token_file(flags.token_file);
   s->set_ca_file(flags.ca_file);
   s->set_export_mode(flags.export_mode);
+  s->set_auth_scheme(flags.auth_scheme);
+  for (const std::string& list : flags.list_ids) s->add_list_ids(list);
   s->set_max_requests(flags.max_requests);
   if (!flags.sync_interval.empty()) {
     absl::Status parsed =

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tools/hubctl/command_context.h"
 
@@ -17,7 +18,8 @@ namespace hubctl {
 struct SourceFlags {
   std::string kind, path;
   // API adapters (see Source in sync_service.proto).
-  std::string base_url, auth_email, token_env, token_file, ca_file, export_mode;
+  std::string base_url, auth_email, token_env, token_file, ca_file, export_mode, auth_scheme;
+  std::vector<std::string> list_ids;  // mailchimp_api
   // A duration like "15m" or "1h30m"; empty: on demand only.
   std::string sync_interval;
   // API adapters: a run's time limit (a duration) and request budget.
