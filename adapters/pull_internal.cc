@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iterator>
+#include <sstream>
 #include <system_error>
 #include <utility>
 
@@ -240,6 +243,46 @@ absl::Status InvalidCursor(absl::string_view kind, absl::string_view cursor,
                            absl::string_view why) {
   return absl::InvalidArgumentError(
       absl::StrCat("invalid ", kind, " cursor \"", cursor, "\": ", why));
+}
+
+absl::StatusOr<std::string> ReadApiToken(const hub::v1::Source& source,
+                                         absl::string_view kind) {
+  if (source.token_env().empty() == source.token_file().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("token_env, token_file: exactly one must be set for a ",
+                     kind, " source"));
+  }
+  if (!source.token_env().empty()) {
+    const char* value = std::getenv(source.token_env().c_str());
+    if (value == nullptr || *value == '\0') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("token_env: environment variable \"", source.token_env(),
+                       "\" is not set or empty"));
+    }
+    return std::string(absl::StripAsciiWhitespace(value));
+  }
+  std::ifstream in(source.token_file());
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string token(absl::StripAsciiWhitespace(text.str()));
+  if (!in.is_open() || token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "token_file: \"", source.token_file(), "\" is not readable or empty"));
+  }
+  return token;
+}
+
+std::string UrlEscape(absl::string_view value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&out, "%", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  return out;
 }
 
 }  // namespace adapters_internal

@@ -112,6 +112,16 @@ absl::Status PullJsonLines(const std::string& file, const LineMapper& map,
                            const std::function<std::string()>& cursor_now,
                            absl::string_view kind, absl::string_view cursor);
 
+// The API token of `source`, read from token_env or token_file (surrounding
+// whitespace removed). INVALID_ARGUMENT naming the field if not exactly one
+// of them is set ("... for a <kind> source") or the token is unset, not
+// readable or empty.
+absl::StatusOr<std::string> ReadApiToken(const hub::v1::Source& source,
+                                         absl::string_view kind);
+
+// Percent-encodes a URL query value (all but [A-Za-z0-9-_.~]).
+std::string UrlEscape(absl::string_view value);
+
 // Cursor text helpers. Escape percent-encodes every byte outside
 // [A-Za-z0-9._@+-] so that a value can sit between separators.
 std::string EscapeCursorToken(absl::string_view value);

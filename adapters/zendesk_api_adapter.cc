@@ -2,10 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -114,20 +111,6 @@ absl::StatusOr<Positions> ParseCursor(const std::string& cursor,
   return positions;
 }
 
-// Percent-encodes a query value.
-std::string QueryEscape(absl::string_view value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      absl::StrAppend(&out, "%", absl::Hex(c, absl::kZeroPad2));
-    }
-  }
-  return out;
-}
-
 // The path and query of the next page of `stream` from `p`.
 std::string PagePath(ZendeskStream stream, bool time_export,
                      const StreamPosition& p, int64_t start_time,
@@ -138,7 +121,8 @@ std::string PagePath(ZendeskStream stream, bool time_export,
         absl::StrCat("/api/v2/satisfaction_ratings.json?page%5Bsize%5D=",
                      std::min(page_size, 100));
     if (!p.after_cursor.empty()) {
-      absl::StrAppend(&path, "&page%5Bafter%5D=", QueryEscape(p.after_cursor));
+      absl::StrAppend(&path, "&page%5Bafter%5D=",
+                      adapters_internal::UrlEscape(p.after_cursor));
     }
     return path;
   }
@@ -153,8 +137,8 @@ std::string PagePath(ZendeskStream stream, bool time_export,
                         "/cursor.json?start_time=", start_time,
                         "&per_page=", per_page);
   }
-  return absl::StrCat("/api/v2/incremental/", name,
-                      "/cursor.json?cursor=", QueryEscape(p.after_cursor),
+  return absl::StrCat("/api/v2/incremental/", name, "/cursor.json?cursor=",
+                      adapters_internal::UrlEscape(p.after_cursor),
                       "&per_page=", per_page);
 }
 
@@ -208,32 +192,6 @@ absl::Status CheckPage(bool time_based, const ZendeskPage& page,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadToken(const hub::v1::Source& source) {
-  if (source.token_env().empty() == source.token_file().empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("token_env, token_file: exactly one must be set for a ",
-                     kKind, " source"));
-  }
-  if (!source.token_env().empty()) {
-    const char* value = std::getenv(source.token_env().c_str());
-    if (value == nullptr || *value == '\0') {
-      return absl::InvalidArgumentError(
-          absl::StrCat("token_env: environment variable \"", source.token_env(),
-                       "\" is not set or empty"));
-    }
-    return std::string(absl::StripAsciiWhitespace(value));
-  }
-  std::ifstream in(source.token_file());
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string token(absl::StripAsciiWhitespace(text.str()));
-  if (!in.is_open() || token.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "token_file: \"", source.token_file(), "\" is not readable or empty"));
-  }
-  return token;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskApiAdapter::Create(
@@ -253,7 +211,8 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskApiAdapter::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "export_mode: \"", mode, "\" is neither \"cursor\" nor \"time\""));
   }
-  HUB_ASSIGN_OR_RETURN(std::string token, ReadToken(source));
+  HUB_ASSIGN_OR_RETURN(std::string token,
+                       adapters_internal::ReadApiToken(source, kKind));
   ApiClientOptions client;
   client.base_url = source.base_url();
   client.auth =
