@@ -3,10 +3,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "adapters/ga4_adapter.h"
 #include "adapters/mailchimp_adapter.h"
+#include "adapters/salesforce_api_adapter.h"
 #include "adapters/salesforce_bulk_adapter.h"
 #include "adapters/segment_adapter.h"
 #include "adapters/zendesk_adapter.h"
@@ -81,6 +82,10 @@ void RegisterBuiltinAdapters(AdapterRegistry* registry) {
       {"zendesk_api",
        [](const hub::v1::Source& source, const AdapterOptions& options) {
          return ZendeskApiAdapter::Create(source, options);
+       }},
+      {"salesforce_api",
+       [](const hub::v1::Source& source, const AdapterOptions& options) {
+         return SalesforceApiAdapter::Create(source, options);
        }},
   };
   for (const auto& [kind, factory] : builtins) {

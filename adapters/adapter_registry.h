@@ -64,8 +64,8 @@ std::string RecordSourceName(const hub::v1::Source& source);
 
 // Registers the adapters of docs/sources.md under their kinds: the file
 // adapters "salesforce", "mailchimp", "segment", "ga4", "zendesk" and the API
-// adapter "zendesk_api". Kinds already present in `registry` are left as
-// they are.
+// adapters "zendesk_api" and "salesforce_api". Kinds already present in
+// `registry` are left as they are.
 void RegisterBuiltinAdapters(AdapterRegistry* registry);
 
 }  // namespace hub

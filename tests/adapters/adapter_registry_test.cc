@@ -44,18 +44,18 @@ TEST(AdapterRegistryTest, RegisterRejectsDuplicatesAndEmptyInput) {
   EXPECT_FALSE(registry.Has("null"));
 }
 
-// The builtin kinds that read an export folder (all but zendesk_api).
+// The builtin kinds that read an export folder (all but the *_api ones).
 const char* const kFileKinds[] = {"ga4", "mailchimp", "salesforce", "segment",
                                   "zendesk"};
 
 TEST(AdapterRegistryTest, BuiltinKindsAreSorted) {
   AdapterRegistry registry;
   RegisterBuiltinAdapters(&registry);
-  EXPECT_THAT(registry.Kinds(), ElementsAre("ga4", "mailchimp", "salesforce",
-                                            "segment", "zendesk",
-                                            "zendesk_api"));
+  EXPECT_THAT(registry.Kinds(),
+              ElementsAre("ga4", "mailchimp", "salesforce", "salesforce_api",
+                          "segment", "zendesk", "zendesk_api"));
   RegisterBuiltinAdapters(&registry);  // Idempotent.
-  EXPECT_EQ(registry.Kinds().size(), 6u);
+  EXPECT_EQ(registry.Kinds().size(), 7u);
 }
 
 TEST(AdapterRegistryTest, UnknownKindListsTheKnownOnes) {
@@ -65,7 +65,7 @@ TEST(AdapterRegistryTest, UnknownKindListsTheKnownOnes) {
   EXPECT_EQ(adapter.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(adapter.status().message(),
             "unknown source kind \"hubspot\"; known kinds: ga4, mailchimp, "
-            "salesforce, segment, zendesk, zendesk_api");
+            "salesforce, salesforce_api, segment, zendesk, zendesk_api");
 }
 
 TEST(AdapterRegistryTest, EveryBuiltinRejectsABadPath) {
