@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -183,6 +184,35 @@ TEST_F(SalesforceApiSyncTest, RequestLimitFailsTheJobAtTheLastCommittedPage) {
   EXPECT_EQ(api.store->Counts()->records, reference.store->Counts()->records);
   EXPECT_EQ(api.store->LoadCursor("sf").value_or(""),
             reference.store->LoadCursor("sf").value_or(""));
+}
+
+TEST_F(SalesforceApiSyncTest, ExpiredSessionRefreshesAndSecretsAreNotStored) {
+  ASSERT_EQ(setenv("HUB_TEST_SF_SYNC_REFRESH", "sf-refresh", 1), 0);
+  ASSERT_EQ(setenv("HUB_TEST_SF_SYNC_CLIENT_ID", "sf-client", 1), 0);
+  ASSERT_EQ(setenv("HUB_TEST_SF_SYNC_CLIENT_SECRET", "sf-secret", 1), 0);
+  hub::v1::Source source = ApiSource();
+  source.set_refresh_token_env("HUB_TEST_SF_SYNC_REFRESH");
+  source.set_client_id_env("HUB_TEST_SF_SYNC_CLIENT_ID");
+  source.set_client_secret_env("HUB_TEST_SF_SYNC_CLIENT_SECRET");
+  Hub files(dir_.File("files.db"), &clock_);
+  Hub api(dir_.File("api.db"), &clock_);
+  const hub::v1::SyncJob want = files.Sync(FileSource());
+  server_->ExpireSession();
+  const hub::v1::SyncJob got = api.Sync(source);
+  ASSERT_EQ(got.state(), hub::v1::SyncJob::SUCCEEDED) << got.error();
+  EXPECT_EQ(got.records_read(), want.records_read());
+  EXPECT_EQ(api.store->Counts()->records, files.store->Counts()->records);
+  const std::vector<std::string> requests = server_->requests();
+  EXPECT_EQ(std::count(requests.begin(), requests.end(),
+                       "POST /services/oauth2/token"),
+            1);
+  const hub::v1::Source stored = *api.store->GetSource("sf");
+  EXPECT_EQ(stored.refresh_token_env(), "HUB_TEST_SF_SYNC_REFRESH");
+  const std::string text = stored.DebugString();
+  for (const char* secret : {"sf-refresh", "sf-client\"", "sf-secret",
+                             "sf-access-1", "sf-access-2"}) {
+    EXPECT_THAT(text, ::testing::Not(HasSubstr(secret))) << secret;
+  }
 }
 
 }  // namespace
