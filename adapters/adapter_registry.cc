@@ -8,6 +8,7 @@
 #include "adapters/ga4_adapter.h"
 #include "adapters/mailchimp_adapter.h"
 #include "adapters/mailchimp_api_adapter.h"
+#include "adapters/salesforce_api_adapter.h"
 #include "adapters/salesforce_bulk_adapter.h"
 #include "adapters/segment_adapter.h"
 #include "adapters/zendesk_adapter.h"
@@ -86,6 +87,10 @@ void RegisterBuiltinAdapters(AdapterRegistry* registry) {
       {"mailchimp_api",
        [](const hub::v1::Source& source, const AdapterOptions& options) {
          return MailchimpApiAdapter::Create(source, options);
+       }},
+      {"salesforce_api",
+       [](const hub::v1::Source& source, const AdapterOptions& options) {
+         return SalesforceApiAdapter::Create(source, options);
        }},
   };
   for (const auto& [kind, factory] : builtins) {

@@ -1,8 +1,10 @@
 #include "adapters/salesforce_mapper.h"
 
+#include <map>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/mapper_internal.h"
 
@@ -126,7 +128,95 @@ void MapOpportunity(const Row& row, SourceRecord* record) {
   SetAttributes(row, kOpportunityAttributes, record);
 }
 
+// A JSON value as the Bulk API's CSV would hold it.
+std::string CsvValue(const adapters_internal::Json& value) {
+  if (value.is_null()) return "";
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number_integer() || value.is_number_unsigned()) {
+    return value.dump();
+  }
+  if (value.is_number_float()) {
+    std::string text = value.dump();
+    const size_t dot = text.find('.');
+    if (dot == std::string::npos || text.find_first_of("eE") != text.npos) {
+      return text;
+    }
+    while (text.size() - dot - 1 < 2) text.push_back('0');
+    return text;
+  }
+  if (!value.is_string()) return value.dump();
+  std::string text = value.get<std::string>();
+  if (text.size() > 19 && text[10] == 'T' && absl::EndsWith(text, "+0000")) {
+    text.resize(text.size() - 5);
+    text.push_back('Z');
+  }
+  return text;
+}
+
 }  // namespace
+
+const std::vector<std::string>& SalesforceMappedFields(
+    absl::string_view object) {
+  static const auto* const kFields =
+      new std::map<std::string, std::vector<std::string>>{
+          {"Account",
+           {"Id", "Name", "Website", "Industry", "Type", "BillingCountry",
+            "NumberOfEmployees", "Phone", "Tier__c", "Region__c", "CreatedDate",
+            "SystemModstamp", "IsDeleted"}},
+          {"Contact",
+           {"Id", "AccountId", "FirstName", "LastName", "Email", "Phone",
+            "Title", "LeadSource", "CreatedDate", "SystemModstamp",
+            "IsDeleted"}},
+          {"Lead",
+           {"Id", "FirstName", "LastName", "Email", "Phone", "Company", "Title",
+            "Status", "LeadSource", "IsConverted", "ConvertedContactId",
+            "ConvertedAccountId", "CreatedDate", "SystemModstamp",
+            "IsDeleted"}},
+          {"Opportunity",
+           {"Id", "AccountId", "ContactId", "Name", "Type", "StageName",
+            "Amount", "CloseDate", "IsClosed", "IsWon", "CreatedDate",
+            "SystemModstamp", "IsDeleted"}}};
+  static const auto* const kNone = new std::vector<std::string>();
+  auto it = kFields->find(std::string(object));
+  return it == kFields->end() ? *kNone : it->second;
+}
+
+absl::StatusOr<SalesforceQueryPage> ParseSalesforceQueryPage(
+    absl::string_view body, const std::vector<std::string>& fields) {
+  using adapters_internal::Json;
+  absl::StatusOr<Json> json = adapters_internal::ParseJson(body);
+  if (!json.ok()) return json.status();
+  if (json->is_array()) {
+    return absl::DataLossError(
+        absl::StrCat("Salesforce error response: ", json->dump()));
+  }
+  if (!json->is_object() || !(*json)["done"].is_boolean() ||
+      !(*json)["records"].is_array()) {
+    return absl::DataLossError(
+        "not a Salesforce query result (needs \"done\" and \"records\")");
+  }
+  SalesforceQueryPage page;
+  page.done = (*json)["done"].get<bool>();
+  const Json* next = adapters_internal::Field(*json, "nextRecordsUrl");
+  if (next != nullptr && next->is_string()) {
+    page.next_records_url = next->get<std::string>();
+  }
+  if (!page.done && !absl::StartsWith(page.next_records_url, "/")) {
+    return absl::DataLossError(
+        "query result is not done and has no nextRecordsUrl path");
+  }
+  for (const Json& record : (*json)["records"]) {
+    if (!record.is_object()) {
+      return absl::DataLossError("a query record is not an object");
+    }
+    std::vector<std::string>& row = page.rows.emplace_back();
+    for (const std::string& field : fields) {
+      auto it = record.find(field);
+      row.push_back(it == record.end() ? "" : CsvValue(*it));
+    }
+  }
+  return page;
+}
 
 absl::StatusOr<SourceRecord> MapSalesforceRow(
     absl::string_view source, absl::string_view object,

@@ -42,6 +42,32 @@ absl::StatusOr<hub::v1::SourceRecord> MapSalesforceRow(
     const std::vector<std::string>& header,
     const std::vector<std::string>& row);
 
+// The fields MapSalesforceRow reads for `object` (an entry of
+// kSalesforceObjects; empty for any other), Id first: the columns of the
+// file table in docs/sources.md, and what the API adapter SELECTs.
+const std::vector<std::string>& SalesforceMappedFields(
+    absl::string_view object);
+
+// One page of a REST query result (vendor-formats.md §1).
+struct SalesforceQueryPage {
+  bool done = false;
+  // The path of the next page while !done.
+  std::string next_records_url;
+  // One row per record, columns as the `fields` asked for, in Bulk API CSV
+  // form: null or missing -> "", booleans "true"/"false", datetimes
+  // "...000+0000" -> "...000Z", integers as is, other numbers with at
+  // least two fraction digits (9800.0 -> "9800.00", as currency fields).
+  std::vector<std::vector<std::string>> rows;
+};
+
+// Parses a query result page `{totalSize, done, nextRecordsUrl?,
+// records[]}`, taking `fields` of each record. DATA_LOSS if `body` is not
+// JSON, is an error array ([{message, errorCode}], quoted in the message),
+// lacks `done` or `records`, a record is not an object, or nextRecordsUrl
+// is missing while not done.
+absl::StatusOr<SalesforceQueryPage> ParseSalesforceQueryPage(
+    absl::string_view body, const std::vector<std::string>& fields);
+
 }  // namespace hub
 
 #endif  // HUB_ADAPTERS_SALESFORCE_MAPPER_H_

@@ -36,11 +36,11 @@ std::optional<absl::Duration> RetryAfter(const HttpResponse& response,
 }
 
 // The final status for a non-2xx, non-retried response.
-absl::Status StatusForHttp(int status, const std::string& url,
-                           const std::string& body) {
+absl::Status StatusForHttp(const std::string& method, int status,
+                           const std::string& url, const std::string& body) {
   const std::string message =
-      absl::StrCat("GET ", url, ": HTTP ", status, body.empty() ? "" : ": ",
-                   body.substr(0, 200));
+      absl::StrCat(method, " ", url, ": HTTP ", status,
+                   body.empty() ? "" : ": ", body.substr(0, 200));
   switch (status) {
     case 400:
     case 422:
@@ -125,17 +125,39 @@ absl::StatusOr<HttpResponse> ApiClient::Get(absl::string_view path_and_query) {
   if (!auth_header_.empty()) {
     request.headers.emplace_back("Authorization", auth_header_);
   }
+  return Send(std::move(request));
+}
+
+absl::StatusOr<HttpResponse> ApiClient::PostForm(absl::string_view path,
+                                                 std::string form) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = Url(path);
+  request.headers.emplace_back("Accept", "application/json");
+  request.headers.emplace_back("Content-Type",
+                               "application/x-www-form-urlencoded");
+  request.body = std::move(form);
+  return Send(std::move(request));
+}
+
+void ApiClient::SetBearerToken(absl::string_view token) {
+  options_.auth = HttpAuth::Bearer(std::string(token));
+  auth_header_ = absl::StrCat("Bearer ", token);
+}
+
+absl::StatusOr<HttpResponse> ApiClient::Send(HttpRequest request) {
+  const std::string& method = request.method;
   Clock* clock = options_.clock;
   for (int attempt = 1;; ++attempt) {
     if (requests_ >= options_.max_requests) {
       return absl::ResourceExhaustedError(
           absl::StrCat("request budget max_requests=", options_.max_requests,
-                       " spent before GET ", request.url));
+                       " spent before ", method, " ", request.url));
     }
     const absl::Duration left = options_.deadline - clock->Now();
     if (left <= absl::ZeroDuration()) {
       return absl::DeadlineExceededError(
-          absl::StrCat("deadline passed before GET ", request.url));
+          absl::StrCat("deadline passed before ", method, " ", request.url));
     }
     request.timeout = std::min(options_.request_timeout, left);
     ++requests_;
@@ -151,10 +173,11 @@ absl::StatusOr<HttpResponse> ApiClient::Get(absl::string_view path_and_query) {
       failure = absl::Status(
           response->status == 429 ? absl::StatusCode::kResourceExhausted
                                   : absl::StatusCode::kUnavailable,
-          absl::StrCat("GET ", request.url, ": HTTP ", response->status));
+          absl::StrCat(method, " ", request.url, ": HTTP ", response->status));
       wait = RetryAfter(*response, clock->Now());
     } else {
-      return StatusForHttp(response->status, request.url, response->body);
+      return StatusForHttp(method, response->status, request.url,
+                           response->body);
     }
     if (attempt >= options_.retry.max_attempts) {
       return absl::Status(failure.code(),

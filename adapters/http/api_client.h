@@ -1,6 +1,6 @@
-// ApiClient: GET requests against one vendor API with authentication,
-// retries, back-off, a request budget and a deadline — the policy every API
-// adapter shares.
+// ApiClient: GET (and form POST) requests against one vendor API with
+// authentication, retries, back-off, a request budget and a deadline — the
+// policy every API adapter shares.
 #ifndef HUB_ADAPTERS_HTTP_API_CLIENT_H_
 #define HUB_ADAPTERS_HTTP_API_CLIENT_H_
 
@@ -106,6 +106,17 @@ class ApiClient {
   //   passes (or would, during a back-off).
   absl::StatusOr<HttpResponse> Get(absl::string_view path_and_query);
 
+  // POSTs `form` (already application/x-www-form-urlencoded) to base_url +
+  // `path` without the Authorization header (e.g. an OAuth token request,
+  // whose credentials travel in the form), under the same retry, budget and
+  // deadline policy as Get; errors as Get's, messages naming "POST <url>"
+  // (never the form).
+  absl::StatusOr<HttpResponse> PostForm(absl::string_view path,
+                                        std::string form);
+
+  // Replaces the bearer token sent from now on (after an OAuth refresh).
+  void SetBearerToken(absl::string_view token);
+
   // base_url + `path_and_query`.
   std::string Url(absl::string_view path_and_query) const;
 
@@ -116,6 +127,7 @@ class ApiClient {
   ApiClient(std::unique_ptr<HttpClient> http, ApiClientOptions options);
 
   absl::Duration Backoff(int retry);
+  absl::StatusOr<HttpResponse> Send(HttpRequest request);
 
   std::unique_ptr<HttpClient> http_;
   ApiClientOptions options_;

@@ -52,10 +52,10 @@ TEST(AdapterRegistryTest, BuiltinKindsAreSorted) {
   AdapterRegistry registry;
   RegisterBuiltinAdapters(&registry);
   EXPECT_THAT(registry.Kinds(),
-              ElementsAre("ga4", "mailchimp", "mailchimp_api", "salesforce",
+              ElementsAre("ga4", "mailchimp", "mailchimp_api", "salesforce", "salesforce_api",
                           "segment", "zendesk", "zendesk_api"));
   RegisterBuiltinAdapters(&registry);  // Idempotent.
-  EXPECT_EQ(registry.Kinds().size(), 7u);
+  EXPECT_EQ(registry.Kinds().size(), 8u);
 }
 
 TEST(AdapterRegistryTest, UnknownKindListsTheKnownOnes) {
@@ -65,7 +65,7 @@ TEST(AdapterRegistryTest, UnknownKindListsTheKnownOnes) {
   EXPECT_EQ(adapter.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(adapter.status().message(),
             "unknown source kind \"hubspot\"; known kinds: ga4, mailchimp, "
-            "mailchimp_api, salesforce, segment, zendesk, zendesk_api");
+            "mailchimp_api, salesforce, salesforce_api, segment, zendesk, zendesk_api");
 }
 
 TEST(AdapterRegistryTest, EveryBuiltinRejectsABadPath) {

@@ -114,6 +114,50 @@ TEST_F(ApiClientTest, SendsBearerTokenAndStripsTrailingSlashOfBaseUrl) {
   EXPECT_EQ(auth, "Bearer tok-1");
 }
 
+TEST_F(ApiClientTest, PostFormSendsTheFormWithoutAuthThenBearerIsReplaced) {
+  std::string method, type, body, post_auth, get_auth;
+  http_.server().Post(
+      "/oauth", [&](const httplib::Request& req, httplib::Response& res) {
+        method = req.method;
+        type = req.get_header_value("Content-Type");
+        body = req.body;
+        post_auth = req.get_header_value("Authorization");
+        res.set_content("{\"access_token\":\"t2\"}", "application/json");
+      });
+  http_.server().Get("/x",
+                     [&](const httplib::Request& req, httplib::Response& res) {
+                       get_auth = req.get_header_value("Authorization");
+                       res.set_content("ok", "text/plain");
+                     });
+  http_.server().Post(
+      "/denied", [](const httplib::Request&, httplib::Response& res) {
+        res.status = 400;
+        res.set_content("{\"error\":\"invalid_grant\"}", "application/json");
+      });
+  ASSERT_TRUE(http_.Start());
+  ApiClientOptions options;
+  options.auth = HttpAuth::Bearer("t1");
+  std::unique_ptr<ApiClient> client = Client(options);
+  absl::StatusOr<HttpResponse> r =
+      client->PostForm("/oauth", "grant_type=refresh_token&refresh_token=r");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->body, "{\"access_token\":\"t2\"}");
+  EXPECT_EQ(method, "POST");
+  EXPECT_EQ(type, "application/x-www-form-urlencoded");
+  EXPECT_EQ(body, "grant_type=refresh_token&refresh_token=r");
+  EXPECT_EQ(post_auth, "");
+  client->SetBearerToken("t2");
+  ASSERT_TRUE(client->Get("/x").ok());
+  EXPECT_EQ(get_auth, "Bearer t2");
+  absl::StatusOr<HttpResponse> denied =
+      client->PostForm("/denied", "refresh_token=secret-r");
+  EXPECT_EQ(denied.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(denied.status().message(),
+            "POST " + http_.base_url() +
+                "/denied: HTTP 400: {\"error\":\"invalid_grant\"}");
+  EXPECT_EQ(client->requests(), 3);
+}
+
 TEST_F(ApiClientTest, ThrottledThenOkSleepsExactlyRetryAfterSeconds) {
   ServeFailingThenOk(1, 429, "7");
   std::unique_ptr<ApiClient> client = Client();
