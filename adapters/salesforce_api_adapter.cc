@@ -238,6 +238,9 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> SalesforceApiAdapter::Create(
         absl::StrCat("page_size must be positive, got ", options.page_size));
   }
   HUB_RETURN_IF_ERROR(CheckUnused(source));
+  // The run's deadline and budget (Source.sync_timeout, max_requests).
+  api_options.deadline = std::min(api_options.deadline, options.deadline);
+  if (options.max_requests > 0) api_options.max_requests = options.max_requests;
   HUB_ASSIGN_OR_RETURN(std::string token,
                        adapters_internal::ReadApiToken(source, kKind));
   HUB_ASSIGN_OR_RETURN(OAuthRefresh refresh, ReadRefresh(source));
