@@ -6,7 +6,8 @@
 //
 // DIR is a hub-sample world; its zendesk/ folder is served by the fake
 // Zendesk API (tests/support/fake_zendesk_server.h) as cursor-export pages of
-// --page-size items, and also read by the file adapter. Each run syncs both
+// --page-size items, and also read by the file adapter in pages of that size
+// (so both commit the same number of batches). Each run syncs both
 // into fresh databases the way SyncRunner does (PipelinedIngestSink: the
 // adapter prepares a page while the previous one commits) and ends with the
 // stages current (FlushStages). Prints the medians and their ratio.
@@ -45,7 +46,7 @@ double Median(std::vector<double> v) {
 // Syncs `source` into a fresh database at `db`; returns records/s and sets
 // `*records`.
 double Sync(const hub::v1::Source& source, const std::string& db,
-            const hub::AdapterRegistry& registry, int64_t* records) {
+            const hub::AdapterRegistry& registry, int page_size, int64_t* records) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
   auto store = hub::OpenSqliteStore(hub::SqliteStoreOptions{db});
   if (!store.ok()) Fail(store.status());
@@ -53,7 +54,7 @@ double Sync(const hub::v1::Source& source, const std::string& db,
   ingester.set_stage_window(hub::kDefaultStageWindow);  // as hubd
   if (absl::Status s = (*store)->CreateSource("bench", source); !s.ok()) Fail(s);
   hub::AdapterOptions options;
-  options.page_size = 1000;  // file pages; API pages are the server's
+  options.page_size = page_size;  // file pages as large as the API's
   auto adapter = registry.Create(source, options);
   if (!adapter.ok()) Fail(adapter.status());
   const auto start = std::chrono::steady_clock::now();
@@ -104,8 +105,8 @@ int main(int argc, char** argv) {
   std::vector<double> api_rates, file_rates;
   int64_t api_records = 0, file_records = 0;
   for (int run = 0; run < runs; ++run) {
-    api_rates.push_back(Sync(api, db, registry, &api_records));
-    file_rates.push_back(Sync(file, db, registry, &file_records));
+    api_rates.push_back(Sync(api, db, registry, page_size, &api_records));
+    file_rates.push_back(Sync(file, db, registry, page_size, &file_records));
     fprintf(stderr, "run %d: api %.0f/s, file %.0f/s\n", run + 1, api_rates.back(),
             file_rates.back());
   }

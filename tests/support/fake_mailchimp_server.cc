@@ -248,13 +248,13 @@ void FakeMailchimpServer::Handle(const httplib::Request& req,
   if (status == 200) {
     for (auto it = malformed_.begin(); it != malformed_.end(); ++it) {
       if (absl::StrContains(req.path, it->path_part) && --it->remaining == 0) {
-        res.set_content(it->body, "application/json");
+        res.set_content(it->body, "application/json; charset=utf-8");
         malformed_.erase(it);
         return;
       }
     }
   }
-  res.set_content(body.dump(), status == 200 ? "application/json"
+  res.set_content(body.dump(), status == 200 ? "application/json; charset=utf-8"
                                              : "application/problem+json");
 }
 

@@ -61,7 +61,7 @@ void SetError(httplib::Response& res, int status, const std::string& message,
   res.status = status;
   res.set_content(
       json::array({{{"message", message}, {"errorCode", code}}}).dump(),
-      "application/json");
+      "application/json; charset=utf-8");
 }
 
 }  // namespace
@@ -182,7 +182,7 @@ bool FakeSalesforceServer::Intercept(const httplib::Request& req,
   if (valid_token_.empty() ||
       req.get_header_value("Authorization") != "Bearer " + valid_token_) {
     res.status = 401;
-    res.set_content(kExpired, "application/json");
+    res.set_content(kExpired, "application/json; charset=utf-8");
     return true;
   }
   return false;
@@ -210,7 +210,7 @@ void FakeSalesforceServer::HandleToken(const httplib::Request& req,
     res.status = 400;
     res.set_content(
         R"({"error":"invalid_grant","error_description":"expired access/refresh token"})",
-        "application/json");
+        "application/json; charset=utf-8");
     return;
   }
   valid_token_ = options_.refreshed_token;
@@ -221,7 +221,7 @@ void FakeSalesforceServer::HandleToken(const httplib::Request& req,
                        {"issued_at", "1700000000000"},
                        {"signature", "c2lnbmF0dXJl"}}
                       .dump(),
-                  "application/json");
+                  "application/json; charset=utf-8");
 }
 
 void FakeSalesforceServer::HandleGet(const httplib::Request& req,
@@ -253,10 +253,10 @@ void FakeSalesforceServer::HandleGet(const httplib::Request& req,
     }
   }
   if (malformed_in_ > 0 && --malformed_in_ == 0) {
-    res.set_content(malformed_body_, "application/json");
+    res.set_content(malformed_body_, "application/json; charset=utf-8");
     return;
   }
-  res.set_content(Page(m[1].str(), locator, offset).dump(), "application/json");
+  res.set_content(Page(m[1].str(), locator, offset).dump(), "application/json; charset=utf-8");
 }
 
 bool FakeSalesforceServer::Query(const std::string& soql, bool all,

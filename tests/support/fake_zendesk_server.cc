@@ -161,14 +161,14 @@ bool FakeZendeskServer::Intercept(const httplib::Request& req,
   if (auth != basic && auth != "Bearer " + options_.token) {
     res.status = 401;
     res.set_content(R"({"error":"Couldn't authenticate you"})",
-                    "application/json");
+                    "application/json; charset=utf-8");
     return true;
   }
   if (throttle_ > 0) {
     --throttle_;
     res.status = 429;
     res.set_header("Retry-After", std::to_string(retry_after_));
-    res.set_content(R"({"error":"APIRateLimitExceeded"})", "application/json");
+    res.set_content(R"({"error":"APIRateLimitExceeded"})", "application/json; charset=utf-8");
     return true;
   }
   if (fail_ > 0 && fail_skip_ > 0) {
@@ -220,17 +220,17 @@ void FakeZendeskServer::Handle(const httplib::Request& req,
     body = CursorPage(stream, req, &status);
   } else {
     res.status = 404;
-    res.set_content(R"({"error":"InvalidEndpoint"})", "application/json");
+    res.set_content(R"({"error":"InvalidEndpoint"})", "application/json; charset=utf-8");
     return;
   }
   res.status = status;
   auto m = malformed_.find(stream);
   if (status == 200 && m != malformed_.end() && --m->second.remaining == 0) {
-    res.set_content(m->second.body, "application/json");
+    res.set_content(m->second.body, "application/json; charset=utf-8");
     malformed_.erase(m);
     return;
   }
-  res.set_content(body.dump(), "application/json");
+  res.set_content(body.dump(), "application/json; charset=utf-8");
 }
 
 json FakeZendeskServer::CursorPage(const std::string& stream,
