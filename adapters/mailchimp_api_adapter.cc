@@ -469,26 +469,12 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> MailchimpApiAdapter::Create(
       return absl::InvalidArgumentError("list_ids: an id is empty");
     }
   }
-  // The run's deadline and budget (Source.sync_timeout, max_requests).
-  api_options.deadline = std::min(api_options.deadline, options.deadline);
-  if (options.max_requests > 0) api_options.max_requests = options.max_requests;
   HUB_ASSIGN_OR_RETURN(std::string token,
                        adapters_internal::ReadApiToken(source, kKind));
-  ApiClientOptions client;
-  client.base_url = source.base_url();
-  HUB_ASSIGN_OR_RETURN(client.auth, AuthOf(source, std::move(token)));
-  client.retry = api_options.retry;
-  client.max_requests = api_options.max_requests;
-  client.deadline = api_options.deadline;
-  client.request_timeout = api_options.request_timeout;
-  client.clock = api_options.clock;
-  client.jitter = std::move(api_options.jitter);
-  CurlHttpClientOptions curl;
-  curl.ca_file = source.ca_file();
-  // Validate now (base_url, ca_file), so CreateSource rejects bad sources.
-  HUB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http,
-                       CurlHttpClient::Create(curl));
-  HUB_RETURN_IF_ERROR(ApiClient::Create(std::move(http), client).status());
+  HUB_ASSIGN_OR_RETURN(HttpAuth auth, AuthOf(source, std::move(token)));
+  HUB_ASSIGN_OR_RETURN(ApiClientOptions client,
+                       adapters_internal::ApiClientOptionsFor(
+                           source, options, std::move(api_options), std::move(auth)));
   return std::unique_ptr<SourceAdapter>(new MailchimpApiAdapter(
       source.name(), RecordSourceName(source), std::move(client),
       source.ca_file(), options,

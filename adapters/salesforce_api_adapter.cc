@@ -238,31 +238,18 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> SalesforceApiAdapter::Create(
         absl::StrCat("page_size must be positive, got ", options.page_size));
   }
   HUB_RETURN_IF_ERROR(CheckUnused(source));
-  // The run's deadline and budget (Source.sync_timeout, max_requests).
-  api_options.deadline = std::min(api_options.deadline, options.deadline);
-  if (options.max_requests > 0) api_options.max_requests = options.max_requests;
   HUB_ASSIGN_OR_RETURN(std::string token,
                        adapters_internal::ReadApiToken(source, kKind));
   HUB_ASSIGN_OR_RETURN(OAuthRefresh refresh, ReadRefresh(source));
   HUB_ASSIGN_OR_RETURN(absl::Duration overlap, ReadOverlap(source));
-  ApiClientOptions client;
-  client.base_url = source.base_url();
-  client.auth = HttpAuth::Bearer(std::move(token));
-  client.retry = api_options.retry;
-  client.max_requests = api_options.max_requests;
-  client.deadline = api_options.deadline;
-  client.request_timeout = api_options.request_timeout;
-  client.clock = api_options.clock;
-  client.jitter = std::move(api_options.jitter);
-  CurlHttpClientOptions curl;
-  curl.ca_file = source.ca_file();
-  // Validate now (base_url, ca_file), so CreateSource rejects bad sources.
-  HUB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http,
-                       CurlHttpClient::Create(curl));
-  HUB_RETURN_IF_ERROR(ApiClient::Create(std::move(http), client).status());
+  const std::string api_version = api_options.api_version;
+  HUB_ASSIGN_OR_RETURN(ApiClientOptions client,
+                       adapters_internal::ApiClientOptionsFor(
+                           source, options, std::move(api_options),
+                           HttpAuth::Bearer(std::move(token))));
   return std::unique_ptr<SourceAdapter>(new SalesforceApiAdapter(
       RecordSourceName(source), std::move(client), source.ca_file(),
-      std::move(refresh), overlap, api_options.api_version));
+      std::move(refresh), overlap, api_version));
 }
 
 SalesforceApiAdapter::SalesforceApiAdapter(

@@ -211,33 +211,19 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> ZendeskApiAdapter::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "export_mode: \"", mode, "\" is neither \"cursor\" nor \"time\""));
   }
-  // The run's deadline and budget (Source.sync_timeout, max_requests).
-  api_options.deadline = std::min(api_options.deadline, options.deadline);
-  if (options.max_requests > 0) api_options.max_requests = options.max_requests;
   HUB_ASSIGN_OR_RETURN(std::string token,
                        adapters_internal::ReadApiToken(source, kKind));
-  ApiClientOptions client;
-  client.base_url = source.base_url();
-  client.auth =
-      source.auth_email().empty()
-          ? HttpAuth::Bearer(std::move(token))
-          : HttpAuth::Basic(absl::StrCat(source.auth_email(), "/token"),
-                            std::move(token));
-  client.retry = api_options.retry;
-  client.max_requests = api_options.max_requests;
-  client.deadline = api_options.deadline;
-  client.request_timeout = api_options.request_timeout;
-  client.clock = api_options.clock;
-  client.jitter = std::move(api_options.jitter);
-  CurlHttpClientOptions curl;
-  curl.ca_file = source.ca_file();
-  // Validate now (base_url, ca_file), so CreateSource rejects bad sources.
-  HUB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http,
-                       CurlHttpClient::Create(curl));
-  HUB_RETURN_IF_ERROR(ApiClient::Create(std::move(http), client).status());
+  HttpAuth auth = source.auth_email().empty()
+                      ? HttpAuth::Bearer(std::move(token))
+                      : HttpAuth::Basic(absl::StrCat(source.auth_email(), "/token"),
+                                        std::move(token));
+  const int64_t start_time = api_options.start_time;
+  HUB_ASSIGN_OR_RETURN(ApiClientOptions client,
+                       adapters_internal::ApiClientOptionsFor(
+                           source, options, std::move(api_options), std::move(auth)));
   return std::unique_ptr<SourceAdapter>(new ZendeskApiAdapter(
       RecordSourceName(source), std::move(client), source.ca_file(), options,
-      api_options.start_time, mode == "time"));
+      start_time, mode == "time"));
 }
 
 ZendeskApiAdapter::ZendeskApiAdapter(std::string source,
