@@ -17,6 +17,7 @@
 #include "profile/store/sqlite_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_salesforce_server.h"
+#include "tests/support/sync_harness.h"
 #include "tests/support/temp_dir.h"
 
 namespace hub {
@@ -30,54 +31,16 @@ using testing_support::TempDir;
 
 constexpr char kTokenEnv[] = "HUB_TEST_SF_SYNC_TOKEN";
 
-// One store with a runner whose registry has the builtin adapters, except
-// that salesforce_api sleeps on `clock`.
-struct Hub {
-  Hub(const std::string& db, Clock* clock) {
-    store = *OpenSqliteStore(SqliteStoreOptions{db});
-    registry
-        .Register("salesforce_api",
-                  [clock](const hub::v1::Source& source,
-                          const AdapterOptions& options) {
-                    SalesforceApiOptions api;
-                    api.clock = clock;
-                    api.jitter = [] { return 0.5; };
-                    return SalesforceApiAdapter::Create(source, options, api);
-                  })
-        .IgnoreError();
-    RegisterBuiltinAdapters(&registry);
-    ingester = std::make_unique<Ingester>(store.get());
-    runner =
-        std::make_unique<SyncRunner>(store.get(), &registry, ingester.get());
-  }
-
-  hub::v1::SyncJob Sync(const hub::v1::Source& source_template) {
-    if (!store->GetSource("sf").ok()) {
-      hub::v1::Source source = source_template;
-      source.set_name("sources/sf");
-      EXPECT_TRUE(registry.Create(source).ok());
-      EXPECT_TRUE(store->CreateSource("sf", source).ok());
-    }
-    absl::StatusOr<hub::v1::SyncJob> started = runner->Start("sf", false);
-    EXPECT_TRUE(started.ok()) << started.status();
-    const std::string name = started->name();
-    const int64_t id = std::stoll(name.substr(name.rfind('/') + 1));
-    hub::v1::SyncJob job;
-    for (int i = 0; i < 6000; ++i) {
-      job = *store->GetSyncJob("sf", id);
-      if (job.state() == hub::v1::SyncJob::SUCCEEDED ||
-          job.state() == hub::v1::SyncJob::FAILED) {
-        break;
-      }
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    return job;
-  }
-
-  std::unique_ptr<Store> store;
-  AdapterRegistry registry;
-  std::unique_ptr<Ingester> ingester;
-  std::unique_ptr<SyncRunner> runner;
+// The builtin adapters, except that salesforce_api sleeps on `clock`.
+struct Hub : testing_support::SyncHarness {
+  Hub(const std::string& db, Clock* clock)
+      : SyncHarness(db, "sf", "salesforce_api",
+                    [clock](const hub::v1::Source& source, const AdapterOptions& options) {
+                      SalesforceApiOptions api;
+                      api.clock = clock;
+                      api.jitter = [] { return 0.5; };
+                      return SalesforceApiAdapter::Create(source, options, api);
+                    }) {}
 };
 
 class SalesforceApiSyncTest : public ::testing::Test {

@@ -14,6 +14,7 @@
 #include "profile/store/sqlite_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_zendesk_server.h"
+#include "tests/support/sync_harness.h"
 #include "tests/support/temp_dir.h"
 
 namespace hub {
@@ -27,54 +28,16 @@ using testing_support::TempDir;
 
 constexpr char kTokenEnv[] = "HUB_TEST_ZENDESK_SYNC_TOKEN";
 
-// One store with a runner whose registry has the builtin adapters, except
-// that zendesk_api sleeps on `clock`.
-struct Hub {
-  Hub(const std::string& db, Clock* clock) {
-    store = *OpenSqliteStore(SqliteStoreOptions{db});
-    registry
-        .Register("zendesk_api",
-                  [clock](const hub::v1::Source& source,
-                          const AdapterOptions& options) {
-                    ZendeskApiOptions api;
-                    api.clock = clock;
-                    api.jitter = [] { return 0.5; };
-                    return ZendeskApiAdapter::Create(source, options, api);
-                  })
-        .IgnoreError();
-    RegisterBuiltinAdapters(&registry);
-    ingester = std::make_unique<Ingester>(store.get());
-    runner =
-        std::make_unique<SyncRunner>(store.get(), &registry, ingester.get());
-  }
-
-  hub::v1::SyncJob Sync(const hub::v1::Source& source_template) {
-    if (!store->GetSource("zd").ok()) {
-      hub::v1::Source source = source_template;
-      source.set_name("sources/zd");
-      EXPECT_TRUE(registry.Create(source).ok());
-      EXPECT_TRUE(store->CreateSource("zd", source).ok());
-    }
-    absl::StatusOr<hub::v1::SyncJob> started = runner->Start("zd", false);
-    EXPECT_TRUE(started.ok()) << started.status();
-    const std::string name = started->name();
-    const int64_t id = std::stoll(name.substr(name.rfind('/') + 1));
-    hub::v1::SyncJob job;
-    for (int i = 0; i < 6000; ++i) {
-      job = *store->GetSyncJob("zd", id);
-      if (job.state() == hub::v1::SyncJob::SUCCEEDED ||
-          job.state() == hub::v1::SyncJob::FAILED) {
-        break;
-      }
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    return job;
-  }
-
-  std::unique_ptr<Store> store;
-  AdapterRegistry registry;
-  std::unique_ptr<Ingester> ingester;
-  std::unique_ptr<SyncRunner> runner;
+// The builtin adapters, except that zendesk_api sleeps on `clock`.
+struct Hub : testing_support::SyncHarness {
+  Hub(const std::string& db, Clock* clock)
+      : SyncHarness(db, "zd", "zendesk_api",
+                    [clock](const hub::v1::Source& source, const AdapterOptions& options) {
+                      ZendeskApiOptions api;
+                      api.clock = clock;
+                      api.jitter = [] { return 0.5; };
+                      return ZendeskApiAdapter::Create(source, options, api);
+                    }) {}
 };
 
 class ZendeskApiSyncTest : public ::testing::Test {
@@ -195,28 +158,15 @@ TEST_F(ZendeskApiSyncTest, TheSourcesRequestBudgetBoundsARun) {
 
 // With the real clock: a run past the source's sync_timeout stops.
 TEST_F(ZendeskApiSyncTest, TheSourcesTimeoutBoundsARun) {
-  std::unique_ptr<Store> store = *OpenSqliteStore(SqliteStoreOptions{dir_.File("t.db")});
-  AdapterRegistry registry;
-  RegisterBuiltinAdapters(&registry);
-  Ingester ingester(store.get());
-  SyncRunner runner(store.get(), &registry, &ingester);
+  testing_support::SyncHarness hub(dir_.File("t.db"), "zd");
   hub::v1::Source source = ApiSource();
-  source.set_name("sources/zd");
   source.mutable_sync_timeout()->set_nanos(200000000);  // 200 ms
-  ASSERT_TRUE(store->CreateSource("zd", source).ok());
   server_->set_delay(absl::Seconds(2));
-  absl::StatusOr<hub::v1::SyncJob> started = runner.Start("zd", false);
-  ASSERT_TRUE(started.ok()) << started.status();
-  hub::v1::SyncJob job;
-  for (int i = 0; i < 3000; ++i) {
-    job = *store->GetSyncJob("zd", 1);
-    if (job.state() == hub::v1::SyncJob::FAILED || job.state() == hub::v1::SyncJob::SUCCEEDED) break;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
+  const hub::v1::SyncJob job = hub.Sync(source);
   EXPECT_EQ(job.state(), hub::v1::SyncJob::FAILED);
   EXPECT_THAT(job.error(), HasSubstr("DEADLINE_EXCEEDED"));
   EXPECT_EQ(job.batches(), 0);
-  EXPECT_EQ(store->LoadCursor("zd").value_or(""), "");
+  EXPECT_EQ(hub.store->LoadCursor("zd").value_or(""), "");
   server_->set_delay(absl::ZeroDuration());
 }
 
