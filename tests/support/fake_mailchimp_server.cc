@@ -172,15 +172,12 @@ size_t FakeMailchimpServer::ReportRows(const std::string& campaign,
 
 void FakeMailchimpServer::ThrottleNext(int n, int retry_after_seconds) {
   absl::MutexLock lock(&mu_);
-  throttle_ = n;
-  retry_after_ = retry_after_seconds;
+  faults_.ThrottleNext(n, retry_after_seconds);
 }
 
 void FakeMailchimpServer::FailNext(int n, int status, int skip) {
   absl::MutexLock lock(&mu_);
-  fail_ = n;
-  fail_status_ = status;
-  fail_skip_ = skip;
+  faults_.FailNext(n, status, skip);
 }
 
 void FakeMailchimpServer::MalformPage(const std::string& path_part, int k,
@@ -212,20 +209,8 @@ bool FakeMailchimpServer::Intercept(const httplib::Request& req,
         "application/problem+json");
     return true;
   }
-  if (throttle_ > 0) {
-    --throttle_;
-    res.status = 429;
-    res.set_header("Retry-After", std::to_string(retry_after_));
-    res.set_content(R"({"title":"Too Many Requests","status":429})",
-                    "application/problem+json");
-    return true;
-  }
-  if (fail_ > 0 && fail_skip_ > 0) {
-    --fail_skip_;
-  } else if (fail_ > 0) {
-    --fail_;
-    res.status = fail_status_;
-    res.set_content("<html>Service Unavailable</html>", "text/html");
+  if (faults_.Answer(res, R"({"title":"Too Many Requests","status":429})",
+                     "application/problem+json")) {
     return true;
   }
   return false;

@@ -129,15 +129,12 @@ void FakeSalesforceServer::ExpireSession() {
 
 void FakeSalesforceServer::ThrottleNext(int n, int retry_after_seconds) {
   absl::MutexLock lock(&mu_);
-  throttle_ = n;
-  retry_after_ = retry_after_seconds;
+  faults_.ThrottleNext(n, retry_after_seconds);
 }
 
 void FakeSalesforceServer::FailNext(int n, int status, int skip) {
   absl::MutexLock lock(&mu_);
-  fail_ = n;
-  fail_status_ = status;
-  fail_skip_ = skip;
+  faults_.FailNext(n, status, skip);
 }
 
 void FakeSalesforceServer::LimitAfter(int skip) {
@@ -158,20 +155,7 @@ std::vector<std::string> FakeSalesforceServer::requests() {
 
 bool FakeSalesforceServer::Intercept(const httplib::Request& req,
                                      httplib::Response& res) {
-  if (throttle_ > 0) {
-    --throttle_;
-    res.status = 429;
-    res.set_header("Retry-After", std::to_string(retry_after_));
-    return true;
-  }
-  if (fail_ > 0 && fail_skip_ > 0) {
-    --fail_skip_;
-  } else if (fail_ > 0) {
-    --fail_;
-    res.status = fail_status_;
-    res.set_content("<html>Service Unavailable</html>", "text/html");
-    return true;
-  }
+  if (faults_.Answer(res)) return true;
   if (req.method != "GET") return false;
   if (limit_after_ == 0) {
     SetError(res, 403, "TotalRequests Limit exceeded.",

@@ -113,11 +113,7 @@ class FakeSalesforceServer {
       ABSL_GUARDED_BY(mu_);
   std::string valid_token_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> log_ ABSL_GUARDED_BY(mu_);
-  int throttle_ ABSL_GUARDED_BY(mu_) = 0;
-  int retry_after_ ABSL_GUARDED_BY(mu_) = 0;
-  int fail_ ABSL_GUARDED_BY(mu_) = 0;
-  int fail_status_ ABSL_GUARDED_BY(mu_) = 503;
-  int fail_skip_ ABSL_GUARDED_BY(mu_) = 0;
+  InjectedFaults faults_ ABSL_GUARDED_BY(mu_);
   int limit_after_ ABSL_GUARDED_BY(mu_) = -1;
   int malformed_in_ ABSL_GUARDED_BY(mu_) = 0;
   std::string malformed_body_ ABSL_GUARDED_BY(mu_);

@@ -125,15 +125,12 @@ size_t FakeZendeskServer::Count(const std::string& stream) {
 
 void FakeZendeskServer::ThrottleNext(int n, int retry_after_seconds) {
   absl::MutexLock lock(&mu_);
-  throttle_ = n;
-  retry_after_ = retry_after_seconds;
+  faults_.ThrottleNext(n, retry_after_seconds);
 }
 
 void FakeZendeskServer::FailNext(int n, int status, int skip) {
   absl::MutexLock lock(&mu_);
-  fail_ = n;
-  fail_status_ = status;
-  fail_skip_ = skip;
+  faults_.FailNext(n, status, skip);
 }
 
 void FakeZendeskServer::MalformPage(const std::string& stream, int k,
@@ -164,21 +161,7 @@ bool FakeZendeskServer::Intercept(const httplib::Request& req,
                     "application/json; charset=utf-8");
     return true;
   }
-  if (throttle_ > 0) {
-    --throttle_;
-    res.status = 429;
-    res.set_header("Retry-After", std::to_string(retry_after_));
-    res.set_content(R"({"error":"APIRateLimitExceeded"})", "application/json; charset=utf-8");
-    return true;
-  }
-  if (fail_ > 0 && fail_skip_ > 0) {
-    --fail_skip_;
-  } else if (fail_ > 0) {
-    --fail_;
-    res.status = fail_status_;
-    res.set_content("<html>Service Unavailable</html>", "text/html");
-    return true;
-  }
+  if (faults_.Answer(res, R"({"error":"APIRateLimitExceeded"})")) return true;
   return false;
 }
 

@@ -108,11 +108,7 @@ class FakeZendeskServer {
   std::map<std::string, std::vector<nlohmann::json>> items_
       ABSL_GUARDED_BY(mu_);
   std::vector<std::string> log_ ABSL_GUARDED_BY(mu_);
-  int throttle_ ABSL_GUARDED_BY(mu_) = 0;
-  int retry_after_ ABSL_GUARDED_BY(mu_) = 0;
-  int fail_ ABSL_GUARDED_BY(mu_) = 0;
-  int fail_status_ ABSL_GUARDED_BY(mu_) = 503;
-  int fail_skip_ ABSL_GUARDED_BY(mu_) = 0;
+  InjectedFaults faults_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Malformed> malformed_ ABSL_GUARDED_BY(mu_);
   absl::Duration delay_ ABSL_GUARDED_BY(mu_) = absl::ZeroDuration();
   LoopbackHttpServer http_;  // last: stops (joining handlers) first

@@ -25,5 +25,25 @@ std::string LoopbackHttpServer::base_url() const {
   return scheme_ + "://127.0.0.1:" + std::to_string(port_);
 }
 
+bool InjectedFaults::Answer(httplib::Response& res, const std::string& throttle_body,
+                            const std::string& throttle_type) {
+  if (throttle_ > 0) {
+    --throttle_;
+    res.status = 429;
+    res.set_header("Retry-After", std::to_string(retry_after_));
+    if (!throttle_body.empty()) res.set_content(throttle_body, throttle_type);
+    return true;
+  }
+  if (fail_ > 0 && fail_skip_ > 0) {
+    --fail_skip_;
+  } else if (fail_ > 0) {
+    --fail_;
+    res.status = fail_status_;
+    res.set_content("<html>Service Unavailable</html>", "text/html");
+    return true;
+  }
+  return false;
+}
+
 }  // namespace testing_support
 }  // namespace hub

@@ -48,6 +48,35 @@ class LoopbackHttpServer {
   int port_ = -1;
 };
 
+// The throttling and server errors a fake vendor API injects, each consumed
+// by the requests it hits. Not thread-safe: the fake's mutex guards it.
+class InjectedFaults {
+ public:
+  // The next `n` requests get 429 with "Retry-After: <seconds>".
+  void ThrottleNext(int n, int retry_after_seconds) {
+    throttle_ = n;
+    retry_after_ = retry_after_seconds;
+  }
+  // After `skip` more requests are answered, the next `n` get `status`.
+  void FailNext(int n, int status, int skip) {
+    fail_ = n;
+    fail_status_ = status;
+    fail_skip_ = skip;
+  }
+  // If a fault is due for this request, answers `res` with it — a 429 with
+  // `throttle_body` (of `throttle_type`, none if empty) or the failure
+  // status with an HTML page — and returns true.
+  bool Answer(httplib::Response& res, const std::string& throttle_body = "",
+              const std::string& throttle_type = "application/json; charset=utf-8");
+
+ private:
+  int throttle_ = 0;
+  int retry_after_ = 0;
+  int fail_ = 0;
+  int fail_status_ = 503;
+  int fail_skip_ = 0;
+};
+
 }  // namespace testing_support
 }  // namespace hub
 
