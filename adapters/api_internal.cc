@@ -1,12 +1,17 @@
 #include "adapters/api_internal.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <memory>
+#include <utility>
 #include <fstream>
 #include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "adapters/http/http_client.h"
+#include "profile/base/status_macros.h"
 
 namespace hub {
 namespace adapters_internal {
@@ -49,6 +54,25 @@ std::string UrlEscape(absl::string_view value) {
     }
   }
   return out;
+}
+
+absl::StatusOr<ApiClientOptions> ApiClientOptionsFor(const hub::v1::Source& source,
+                                                     const AdapterOptions& options,
+                                                     ApiRunOptions run, HttpAuth auth) {
+  ApiClientOptions client;
+  client.base_url = source.base_url();
+  client.auth = std::move(auth);
+  client.retry = run.retry;
+  client.max_requests = options.max_requests > 0 ? options.max_requests : run.max_requests;
+  client.deadline = std::min(run.deadline, options.deadline);
+  client.request_timeout = run.request_timeout;
+  client.clock = run.clock;
+  client.jitter = std::move(run.jitter);
+  CurlHttpClientOptions curl;
+  curl.ca_file = source.ca_file();
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, CurlHttpClient::Create(curl));
+  HUB_RETURN_IF_ERROR(ApiClient::Create(std::move(http), client).status());
+  return client;
 }
 
 }  // namespace adapters_internal

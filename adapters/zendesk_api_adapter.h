@@ -20,19 +20,7 @@
 namespace hub {
 
 // Run settings of the API adapter that a Source does not carry.
-struct ZendeskApiOptions {
-  // Retries of each request (429 Retry-After, 5xx and connection back-off).
-  RetryPolicy retry;
-  // The most HTTP requests one Pull may make (RESOURCE_EXHAUSTED beyond).
-  int64_t max_requests = 10000;
-  // The run's deadline: no request starts or waits past it.
-  absl::Time deadline = absl::InfiniteFuture();
-  // Timeout of one request (shortened to the time left before `deadline`).
-  absl::Duration request_timeout = absl::Seconds(60);
-  // Time and back-off sleeping; null: Clock::Real(). Not owned.
-  Clock* clock = nullptr;
-  // Back-off jitter in [0, 1); null: pseudo-random.
-  std::function<double()> jitter;
+struct ZendeskApiOptions : ApiRunOptions {
   // `start_time` (unix seconds) of the first request of each export.
   int64_t start_time = 0;
 };

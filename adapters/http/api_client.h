@@ -54,6 +54,23 @@ struct RetryPolicy {
   absl::Duration max_retry_after = absl::Minutes(15);
 };
 
+// What an API adapter's run sets on its ApiClient beyond the source's
+// base_url and credentials (each adapter's options extend it).
+struct ApiRunOptions {
+  // Retries of each request (429 Retry-After, 5xx and connection back-off).
+  RetryPolicy retry;
+  // The most HTTP requests one Pull may make (RESOURCE_EXHAUSTED beyond).
+  int64_t max_requests = 10000;
+  // The run's deadline: no request starts or waits past it.
+  absl::Time deadline = absl::InfiniteFuture();
+  // Timeout of one request (shortened to the time left before `deadline`).
+  absl::Duration request_timeout = absl::Seconds(60);
+  // Time and back-off sleeping; null: Clock::Real(). Not owned.
+  Clock* clock = nullptr;
+  // Back-off jitter in [0, 1); null: pseudo-random.
+  std::function<double()> jitter;
+};
+
 // Options for ApiClient.
 struct ApiClientOptions {
   // Required. Scheme, host and optional path prefix, e.g.
