@@ -96,7 +96,8 @@ MATCHER_P(EqualsRecord, expected, "") {
 }
 
 // Pulls everything with `adapter` from the empty cursor, then checks the
-// cursor contract: every page has 1..page_size records; re-pulling from
+// cursor contract: every page has 1..page_size records (at least 1 when
+// page_size is 0: an item may map to many records); re-pulling from
 // each page's cursor yields exactly the records after that page; pulling
 // from the last cursor writes nothing. Returns all records (empty and a
 // test failure if a pull fails).

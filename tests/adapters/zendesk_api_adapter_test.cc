@@ -64,27 +64,6 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
   return v;
 }
 
-// Pulls everything, then checks that a pull from each page's cursor reads
-// exactly the records after that page, and one from the last reads nothing.
-void ExpectResumesExactlyAfterEveryPage(SourceAdapter* adapter) {
-  CollectingSink full;
-  ASSERT_TRUE(adapter->Pull("", &full).ok());
-  const std::vector<std::string> all = Texts(full.Records());
-  size_t done = 0;
-  for (const Page& page : full.pages()) {
-    done += page.records.size();
-    CollectingSink rest;
-    ASSERT_TRUE(adapter->Pull(page.cursor, &rest).ok()) << page.cursor;
-    EXPECT_EQ(Texts(rest.Records()),
-              std::vector<std::string>(all.begin() + done, all.end()))
-        << "after cursor " << page.cursor;
-  }
-  EXPECT_EQ(done, all.size());
-  CollectingSink none;
-  ASSERT_TRUE(adapter->Pull(full.last_cursor(), &none).ok());
-  EXPECT_EQ(none.writes(), 0);
-}
-
 class ZendeskApiAdapterTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -191,7 +170,8 @@ TEST_F(ZendeskApiAdapterTest, RequestsFollowTheVendorPaging) {
 }
 
 TEST_F(ZendeskApiAdapterTest, ResumesExactlyAfterEveryPage) {
-  ExpectResumesExactlyAfterEveryPage(Adapter().get());
+  // Pages hold up to 1000 items (the time export's per_page).
+  testing_support::PullAllCheckingResume(Adapter().get(), 1000);
 }
 
 TEST_F(ZendeskApiAdapterTest, TimeExportEqualsTheFileImportAndResumes) {
@@ -212,7 +192,7 @@ TEST_F(ZendeskApiAdapterTest, TimeExportEqualsTheFileImportAndResumes) {
       1);
   EXPECT_THAT(sink.last_cursor(), HasSubstr(";users=t"));
   EXPECT_THAT(sink.last_cursor(), HasSubstr(";tickets=t"));
-  ExpectResumesExactlyAfterEveryPage(adapter.get());
+  testing_support::PullAllCheckingResume(adapter.get(), 1000);
 
   // Later changes only, on the next run.
   server_->Add("tickets", {{"id", 1001},
