@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -135,6 +136,11 @@ std::vector<hub::v1::SourceRecord> PullAllCheckingResume(SourceAdapter* adapter,
     }
   }
   return full.Records();
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
 }
 
 }  // namespace testing_support

@@ -3,6 +3,7 @@
 #ifndef HUB_TESTS_ADAPTERS_ADAPTER_TEST_SUPPORT_H_
 #define HUB_TESTS_ADAPTERS_ADAPTER_TEST_SUPPORT_H_
 
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -50,6 +51,28 @@ class CollectingSink : public RecordSink {
   int writes_ = 0;
   std::vector<Page> pages_;
 };
+
+// Calls `after` once each page is written.
+class HookSink : public RecordSink {
+ public:
+  explicit HookSink(std::function<void(int pages)> after)
+      : after_(std::move(after)) {}
+  absl::Status Write(std::vector<hub::v1::SourceRecord> records,
+                     const std::string& cursor) override {
+    absl::Status written = inner_.Write(std::move(records), cursor);
+    if (!written.ok()) return written;
+    after_(inner_.writes());
+    return absl::OkStatus();
+  }
+  CollectingSink& inner() { return inner_; }
+
+ private:
+  CollectingSink inner_;
+  std::function<void(int)> after_;
+};
+
+// `v`, sorted.
+std::vector<std::string> Sorted(std::vector<std::string> v);
 
 // A fresh, uniquely named folder under testing::TempDir(), removed on
 // destruction.

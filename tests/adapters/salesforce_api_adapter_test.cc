@@ -30,6 +30,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
+using testing_support::HookSink;
+using testing_support::Sorted;
 using testing_support::CollectingSink;
 using testing_support::ExternalIds;
 using testing_support::FakeClock;
@@ -49,30 +51,6 @@ constexpr char kAccountQuery[] =
     "Type, BillingCountry, NumberOfEmployees, Phone, Tier__c, Region__c, "
     "CreatedDate, SystemModstamp, IsDeleted FROM Account ORDER BY "
     "SystemModstamp, Id";
-
-// Calls `after` once each page is written.
-class HookSink : public RecordSink {
- public:
-  explicit HookSink(std::function<void(int pages)> after)
-      : after_(std::move(after)) {}
-  absl::Status Write(std::vector<hub::v1::SourceRecord> records,
-                     const std::string& cursor) override {
-    absl::Status written = inner_.Write(std::move(records), cursor);
-    if (!written.ok()) return written;
-    after_(inner_.writes());
-    return absl::OkStatus();
-  }
-  CollectingSink& inner() { return inner_; }
-
- private:
-  CollectingSink inner_;
-  std::function<void(int)> after_;
-};
-
-std::vector<std::string> Sorted(std::vector<std::string> v) {
-  std::sort(v.begin(), v.end());
-  return v;
-}
 
 std::string ReadFixture(const std::string& name) {
   std::ifstream in(absl::StrCat(HUB_SHARED_DIR, "/fixtures/salesforce/", name));
