@@ -34,6 +34,12 @@ struct SyncHarness {
   std::unique_ptr<SyncRunner> runner;
 };
 
+// Syncs `file_source` into `files` and `api_source` into `api` and expects
+// the same jobs' counts and the same store contents; then expects a second
+// run of `api_source`, the vendor unchanged, to read nothing.
+void ExpectSameImport(SyncHarness* files, const hub::v1::Source& file_source, SyncHarness* api,
+                      const hub::v1::Source& api_source);
+
 }  // namespace testing_support
 }  // namespace hub
 
