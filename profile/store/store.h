@@ -107,9 +107,6 @@ struct StageNote {
   int kind = 0;       // StageTracker::NoteKind
   int64_t id = 0;     // the profile or account noted
   int64_t other = 0;  // an absorbed person, or a new record's seq
-  bool operator==(const StageNote& o) const {
-    return kind == o.kind && id == o.id && other == o.other;
-  }
 };
 
 // A change to one funnel counter: the entries into `stage` on a UTC `day`
