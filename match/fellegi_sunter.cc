@@ -15,6 +15,12 @@ namespace {
 // a weight infinite.
 constexpr double kMinProbability = 1e-6;
 
+// EM refines m only when the anchored model puts at least this share of the
+// candidates among matches. Below it, the two-class mixture's likelihood is
+// dominated by structure among the non-matches, and EM converges on a
+// spurious class (restaurants: "same city", a share of 0.005 grows to 0.48).
+constexpr double kRefineMinMatchShare = 0.25;
+
 double Clamp(double p) {
   return std::min(1 - kMinProbability, std::max(kMinProbability, p));
 }
@@ -82,6 +88,59 @@ double AnchoredM(const std::vector<std::pair<Pattern, double>>& distinct,
     for (double& v : m) v = Clamp(v / total);
   }
   return Clamp(all > 0 ? std::max(anchors / all, 1e-4) : 0.1);
+}
+
+// Expectation-maximisation over the distinct comparison patterns (with their
+// counts), from the candidate match share `lambda`: re-estimates the share,
+// u (from the random-pair distribution, given the implied global share) and,
+// with `update_m`, m. Returns the candidate match share.
+double RunEm(const std::vector<std::pair<Pattern, double>>& distinct,
+             double lambda, double pairs_per_candidate, int iterations,
+             bool update_m, Model* model) {
+  const size_t num_fields = model->fields.size();
+  std::vector<std::vector<double>> match_counts(num_fields);
+  model->em_iterations = 0;
+  for (int it = 0; it < iterations; ++it) {
+    for (size_t f = 0; f < num_fields; ++f) {
+      match_counts[f].assign(model->fields[f].m.size(), 0);
+    }
+    double match_sum = 0, all = 0;
+    for (const auto& [pattern, count] : distinct) {
+      double log_ratio = std::log(lambda / (1 - lambda));
+      for (size_t f = 0; f < num_fields; ++f) {
+        const int level = PatternLevel(pattern, f);
+        if (level == FieldComparator::kMissing) continue;
+        log_ratio += std::log(model->fields[f].m[level] / model->fields[f].u[level]);
+      }
+      const double matches = count / (1 + std::exp(-log_ratio));
+      match_sum += matches;
+      all += count;
+      if (!update_m) continue;
+      for (size_t f = 0; f < num_fields; ++f) {
+        const int level = PatternLevel(pattern, f);
+        if (level != FieldComparator::kMissing) match_counts[f][level] += matches;
+      }
+    }
+    const double next = Clamp(all > 0 ? match_sum / all : 0.5);
+    double change = std::fabs(next - lambda);
+    lambda = next;
+    if (update_m) {
+      for (size_t f = 0; f < num_fields; ++f) {
+        std::vector<double>& m = model->fields[f].m;
+        double total = 0;
+        for (double c : match_counts[f]) total += c + 0.5;
+        for (size_t l = 0; l < m.size(); ++l) {
+          const double updated = Clamp((match_counts[f][l] + 0.5) / total);
+          change = std::max(change, std::fabs(updated - m[l]));
+          m[l] = updated;
+        }
+      }
+    }
+    CorrectU(std::min(0.5, lambda / pairs_per_candidate), model);
+    model->em_iterations = it + 1;
+    if (change < 1e-6) break;
+  }
+  return lambda;
 }
 
 }  // namespace
@@ -177,28 +236,19 @@ void EstimateM(const std::vector<Pattern>& patterns,
   std::vector<std::pair<Pattern, double>> distinct(histogram.begin(),
                                                    histogram.end());
   std::sort(distinct.begin(), distinct.end());
-  double lambda = AnchoredM(distinct, model);
-  model->em_iterations = 0;
-  for (int it = 0; it < iterations; ++it) {
-    double match_sum = 0, all = 0;
-    for (const auto& [pattern, count] : distinct) {
-      double log_ratio = std::log(lambda / (1 - lambda));
-      for (size_t f = 0; f < model->fields.size(); ++f) {
-        const int level = PatternLevel(pattern, f);
-        if (level == FieldComparator::kMissing) continue;
-        log_ratio += std::log(model->fields[f].m[level] / model->fields[f].u[level]);
-      }
-      match_sum += count / (1 + std::exp(-log_ratio));
-      all += count;
-    }
-    const double next = Clamp(all > 0 ? match_sum / all : 0.5);
-    const double change = std::fabs(next - lambda);
-    lambda = next;
-    CorrectU(std::min(0.5, lambda / pairs_per_candidate), model);
-    model->em_iterations = it + 1;
-    if (change < 1e-6) break;
-  }
-  model->candidate_lambda = lambda;
+  const double anchored = RunEm(distinct, AnchoredM(distinct, model),
+                                pairs_per_candidate, iterations,
+                                /*update_m=*/false, model);
+  model->candidate_lambda = anchored;
+  if (anchored < kRefineMinMatchShare) return;
+  // Matches are a large share of the candidates: let EM refine m too. The
+  // anchors, pairs agreeing on (nearly) everything, over-represent the
+  // tightest sub-groups of an entity (one inventor's patents at one site)
+  // and would teach the model that true matches rarely disagree.
+  const int anchored_iterations = model->em_iterations;
+  model->candidate_lambda = RunEm(distinct, anchored, pairs_per_candidate,
+                                  iterations, /*update_m=*/true, model);
+  model->em_iterations += anchored_iterations;
 }
 
 absl::StatusOr<Model> ModelFromConfig(const hub::v1::MatchConfig& config,

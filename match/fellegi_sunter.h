@@ -78,12 +78,18 @@ std::vector<FieldParams> EstimateU(const std::vector<FieldComparator>& fields,
 // m: field f's level distribution among "anchor" pairs, those agreeing
 // strongly on every other present field (at least two). Under the model's
 // conditional independence that is f's distribution among matches, and it
-// needs no latent class to be found: full EM of m was tried and, on small or
-// heterogeneous candidate sets (restaurants, fake_20000), converged on a
-// spurious class ("same city") instead of "same entity".
+// needs no latent class to be found: full EM of m, on candidate sets where
+// matches are few (restaurants, fake_20000), converges on a spurious class
+// ("same city") instead of "same entity".
 // lambda: EM with m and u as above, u re-derived each iteration from the
 // random-pair distribution given the implied global match share (matters
 // when a few huge entities make matches a sizeable share of all pairs).
+// Then, if that puts at least a quarter of the candidates among matches, EM
+// refines m as well: where matches dominate, EM's match class is the
+// matches, and anchors are biased wherever an entity has tight sub-groups
+// (a company's patents: the anchors are one inventor's at one site, so
+// they say matches rarely disagree on place or patent class; they do half
+// the time).
 //
 // A pair's fields that blocking forced to agree say nothing about it, so
 // `ignored[i]` (a bit per field) masks them out of pair i: the fields every

@@ -20,6 +20,7 @@ std::vector<double> DefaultThresholds(Comparator kind) {
     case hub::v1::DAMERAU_LEVENSHTEIN: return {1, 2};
     case hub::v1::DATE: return {365};
     case hub::v1::NUMERIC: return {1};
+    case hub::v1::GEO: return {1, 10};
     case hub::v1::TOKEN_SET: return {0.8, 0.5, 0.25};
     default: return {};
   }
@@ -38,8 +39,23 @@ std::string ThresholdName(Comparator kind, double t) {
     case hub::v1::DAMERAU_LEVENSHTEIN: return absl::StrCat("damerau<=", t);
     case hub::v1::DATE: return absl::StrCat("within_days<=", t);
     case hub::v1::NUMERIC: return absl::StrCat("difference<=", t);
+    case hub::v1::GEO: return absl::StrCat("within_km<=", t);
     default: return absl::StrCat("overlap>=", t);
   }
+}
+
+// Great-circle distance in km between two points given in degrees
+// (haversine, on a sphere of the Earth's mean radius).
+double HaversineKm(double lat1, double lng1, double lat2, double lng2) {
+  constexpr double kRadiansPerDegree = 3.14159265358979323846 / 180;
+  constexpr double kEarthRadiusKm = 6371.0088;
+  const double dlat = (lat2 - lat1) * kRadiansPerDegree;
+  const double dlng = (lng2 - lng1) * kRadiansPerDegree;
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat1 * kRadiansPerDegree) *
+                       std::cos(lat2 * kRadiansPerDegree) *
+                       std::sin(dlng / 2) * std::sin(dlng / 2);
+  return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
 // A date typed with one slip: one digit changed or transposed, or day and
@@ -106,6 +122,15 @@ absl::StatusOr<FieldComparator> FieldComparator::Create(
     }
     fc.swapped_ = &data.column(other);
   }
+  if (fc.kind_ == hub::v1::GEO) {
+    const int longitude = data.column_index(field.longitude_column());
+    if (field.longitude_column().empty() || longitude < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ".longitude_column: ",
+          field.longitude_column().empty() ? "required for GEO" : "no such column"));
+    }
+    fc.longitude_ = &data.column(longitude);
+  }
   fc.thresholds_.assign(field.thresholds().begin(), field.thresholds().end());
   if (fc.thresholds_.empty()) fc.thresholds_ = DefaultThresholds(fc.kind_);
   const bool similarity = IsSimilarity(fc.kind_);
@@ -167,6 +192,20 @@ absl::StatusOr<FieldComparator> FieldComparator::Create(
       }
       break;
     }
+    case hub::v1::GEO: {
+      // Out-of-range coordinates are typing errors: missing.
+      auto parse = [](const std::vector<std::string>& raw, double limit) {
+        std::vector<std::optional<double>> degrees(raw.size());
+        for (size_t v = 1; v < raw.size(); ++v) {
+          std::optional<double> d = ParseNumber(raw[v]);
+          if (d && std::fabs(*d) <= limit) degrees[v] = d;
+        }
+        return degrees;
+      };
+      fc.number_ = parse(values, 90);
+      fc.longitude_degrees_ = parse(fc.longitude_->values, 180);
+      break;
+    }
     case hub::v1::TOKEN_SET:
       fc.PrepareTokens(field.separator());
       break;
@@ -222,6 +261,7 @@ int FieldComparator::Compare(uint32_t a, uint32_t b) const {
   const uint32_t va = column_->ids[a];
   const uint32_t vb = column_->ids[b];
   if (va == 0 || vb == 0) return kMissing;
+  if (longitude_ != nullptr) return GeoLevel(a, b);
   if (va == vb) return exact_level();
   if (swapped_ != nullptr) {
     const uint32_t sa = swapped_->ids[a];
@@ -271,6 +311,21 @@ int FieldComparator::CompareValues(uint32_t va, uint32_t vb) const {
     default:
       return 0;
   }
+}
+
+int FieldComparator::GeoLevel(uint32_t a, uint32_t b) const {
+  const std::optional<double>& lat_a = number_[column_->ids[a]];
+  const std::optional<double>& lat_b = number_[column_->ids[b]];
+  const std::optional<double>& lng_a = longitude_degrees_[longitude_->ids[a]];
+  const std::optional<double>& lng_b = longitude_degrees_[longitude_->ids[b]];
+  if (!lat_a || !lat_b || !lng_a || !lng_b) return kMissing;
+  if (*lat_a == *lat_b && *lng_a == *lng_b) return exact_level();
+  const double km = HaversineKm(*lat_a, *lng_a, *lat_b, *lng_b);
+  const int k = static_cast<int>(thresholds_.size());
+  for (int i = 0; i < k; ++i) {
+    if (km <= thresholds_[i]) return k - i;
+  }
+  return 0;
 }
 
 int FieldComparator::ThresholdLevel(double similarity) const {

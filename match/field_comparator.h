@@ -44,19 +44,23 @@ class FieldComparator {
   int CompareValues(uint32_t va, uint32_t vb) const;
   int ThresholdLevel(double similarity) const;
   int DistanceLevel(int distance) const;
+  int GeoLevel(uint32_t a, uint32_t b) const;
   double TokenOverlap(uint32_t va, uint32_t vb) const;
   void PrepareTokens(const std::string& separator);
 
   hub::v1::Comparator kind_ = hub::v1::EXACT;
   const Column* column_ = nullptr;
   const Column* swapped_ = nullptr;
+  const Column* longitude_ = nullptr;  // GEO
   std::string column_name_;
   std::vector<double> thresholds_;
   std::vector<std::string> level_names_;
   bool term_frequency_ = false;
   // Per value id.
   std::vector<uint32_t> phonetic_;            // PHONETIC: Soundex code id
-  std::vector<std::optional<double>> number_;  // DATE (days) and NUMERIC
+  // DATE (days), NUMERIC, GEO (latitude, by latitude value id).
+  std::vector<std::optional<double>> number_;
+  std::vector<std::optional<double>> longitude_degrees_;  // GEO
   std::vector<std::vector<uint32_t>> tokens_;  // TOKEN_SET: sorted token ids
   std::vector<double> token_total_;           // TOKEN_SET: sum of weights
   // TOKEN_SET: per token id, its text and inverse document frequency.

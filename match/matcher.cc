@@ -80,6 +80,7 @@ std::vector<std::string> ConfigColumns(const hub::v1::MatchConfig& config) {
   for (const hub::v1::MatchField& f : config.fields()) {
     add(f.column());
     add(f.swapped_with());
+    add(f.longitude_column());
   }
   for (const hub::v1::BlockingRule& rule : config.blocking()) {
     for (const std::string& key : rule.keys()) {
@@ -94,7 +95,7 @@ Dataset MakeDataset(const hub::v1::MatchConfig& config) {
   std::vector<absl::flat_hash_set<std::string>> missing(columns.size());
   for (const hub::v1::MatchField& f : config.fields()) {
     for (size_t c = 0; c < columns.size(); ++c) {
-      if (columns[c] != f.column()) continue;
+      if (columns[c] != f.column() && columns[c] != f.longitude_column()) continue;
       for (const std::string& v : f.missing_values()) {
         missing[c].insert(NormalizeValue(v));
       }

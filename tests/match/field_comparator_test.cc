@@ -78,6 +78,37 @@ TEST(FieldComparatorTest, TokenSetTakesATruncatedWordForTheWhole) {
   EXPECT_EQ(fc.Compare(0, 3), 0);
 }
 
+TEST(FieldComparatorTest, GeoLevelsByGreatCircleDistance) {
+  Dataset data({"lat", "lng"}, {{"0.0"}, {"0.0"}});
+  data.Add("0", 0, {"52.35", "4.9166667"});     // Amsterdam
+  data.Add("1", 0, {"52.35", "4.9166667"});
+  data.Add("2", 0, {"52.355", "4.9166667"});    // 0.56 km north
+  data.Add("3", 0, {"52.3676", "4.9041"});      // Amsterdam centre: 2.2 km
+  data.Add("4", 0, {"51.4416", "5.4697"});      // Eindhoven: 107 km
+  data.Add("5", 0, {"52.35", "0.0"});           // no longitude
+  data.Add("6", 0, {"95", "4.9"});              // latitude out of range
+  hub::v1::MatchField f = Field("lat", hub::v1::GEO);
+  f.set_longitude_column("lng");
+  FieldComparator fc = *FieldComparator::Create(f, data);
+  ASSERT_EQ(fc.num_levels(), 4);
+  EXPECT_EQ(fc.level_name(1), "within_km<=10");
+  EXPECT_EQ(fc.level_name(2), "within_km<=1");
+  EXPECT_EQ(fc.Compare(0, 1), 3);
+  EXPECT_EQ(fc.Compare(0, 2), 2);
+  EXPECT_EQ(fc.Compare(2, 0), 2);
+  EXPECT_EQ(fc.Compare(0, 3), 1);
+  EXPECT_EQ(fc.Compare(0, 4), 0);
+  EXPECT_EQ(fc.Compare(0, 5), FieldComparator::kMissing);
+  EXPECT_EQ(fc.Compare(0, 6), FieldComparator::kMissing);
+
+  f.clear_longitude_column();
+  EXPECT_EQ(FieldComparator::Create(f, data).status().message(),
+            "fields[lat].longitude_column: required for GEO");
+  f.set_longitude_column("lon");
+  EXPECT_EQ(FieldComparator::Create(f, data).status().message(),
+            "fields[lat].longitude_column: no such column");
+}
+
 TEST(FieldComparatorTest, RejectsBadConfigurationNamingTheField) {
   Dataset data = People();
   absl::StatusOr<FieldComparator> missing =
