@@ -1,21 +1,24 @@
 #include "hub/auth.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 
 namespace hub {
 
-std::string Sha256Hex(absl::string_view text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-         digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+absl::Status RequireRole(const Principal& who, absl::string_view action,
+                         std::initializer_list<absl::string_view> roles) {
+  for (absl::string_view role : roles) {
+    if (who.role == role) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "role \"", who.role, "\" of ", who.name, " may not ", action, " (needs ",
+      absl::StrJoin(roles, " or "), ")"));
 }
 
 absl::StatusOr<std::string> GenerateToken() {

@@ -4,11 +4,13 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "profile/base/sha256.h"  // Sha256Hex, for token hashes
 #include "profile/store/store.h"
 
 namespace hub {
@@ -19,8 +21,10 @@ struct Principal {
   std::string role;
 };
 
-// Lower-case hex SHA-256 of `text`.
-std::string Sha256Hex(absl::string_view text);
+// OK if `who` holds one of `roles`; PERMISSION_DENIED naming the caller's
+// role and the action otherwise.
+absl::Status RequireRole(const Principal& who, absl::string_view action,
+                         std::initializer_list<absl::string_view> roles);
 
 // A new random token: "hub_" + 40 hex digits from the system CSPRNG.
 absl::StatusOr<std::string> GenerateToken();

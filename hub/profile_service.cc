@@ -183,24 +183,32 @@ absl::StatusOr<NamedPair> ParsePair(const std::string& name,
   return NamedPair{first.first, first.second, second.second};
 }
 
+// The actor of a steward request: the caller, and the request's reason and
+// id.
+template <typename Request>
+Actor ActorOf(const Principal& who, const Request& req) {
+  return Actor{who.name, who.role, req.reason(), req.request_id()};
+}
+
 absl::Status MergeTwo(MergeLedger* ledger, const hub::v1::MergeProfilesRequest& req,
-                      const std::string& who, hub::v1::MergeProfilesResponse* resp) {
+                      const Principal& who, hub::v1::MergeProfilesResponse* resp) {
   HUB_ASSIGN_OR_RETURN(NamedPair pair, ParsePair(req.name(), req.other_name()));
-  HUB_ASSIGN_OR_RETURN(MergeEntry entry, ledger->Merge(pair.side, pair.a, pair.b, who));
+  HUB_ASSIGN_OR_RETURN(MergeEntry entry, ledger->Merge(pair.side, pair.a, pair.b, ActorOf(who, req)));
   resp->set_survivor(NameOf(entry.side, entry.winner));
   *resp->mutable_entry() = ToProto(entry);
   return absl::OkStatus();
 }
 
 absl::Status UnmergeOne(MergeLedger* ledger, const hub::v1::UnmergeProfileRequest& req,
-                        const std::string& who, hub::v1::UnmergeProfileResponse* resp) {
+                        const Principal& who, hub::v1::UnmergeProfileResponse* resp) {
   HUB_ASSIGN_OR_RETURN(auto name, ParseProfileOrAccountName(req.name(), "name"));
   if (req.merge_entry() <= 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "merge_entry: expected a ledger sequence number (positive), got ", req.merge_entry()));
   }
   HUB_ASSIGN_OR_RETURN(UnmergeResult result,
-                       ledger->Unmerge(name.first, name.second, req.merge_entry(), who));
+                       ledger->Unmerge(name.first, name.second, req.merge_entry(),
+                                       ActorOf(who, req)));
   resp->set_name(NameOf(name.first, result.root));
   resp->set_restored(NameOf(name.first, result.restored));
   *resp->mutable_entry() = ToProto(result.entry);
@@ -227,9 +235,10 @@ absl::Status ListLedger(Store* store, const hub::v1::ListMergesRequest& req,
 }
 
 absl::Status KeepApart(MergeLedger* ledger, const hub::v1::AddDoNotLinkRequest& req,
-                       const std::string& who, hub::v1::DoNotLink* resp) {
+                       const Principal& who, hub::v1::DoNotLink* resp) {
   HUB_ASSIGN_OR_RETURN(NamedPair pair, ParsePair(req.name(), req.other_name()));
-  HUB_ASSIGN_OR_RETURN(auto live, ledger->AddDoNotLink(pair.side, pair.a, pair.b, who));
+  HUB_ASSIGN_OR_RETURN(auto live, ledger->AddDoNotLink(pair.side, pair.a, pair.b,
+                                                          ActorOf(who, req)));
   resp->set_name(NameOf(pair.side, live.first));
   resp->set_other_name(NameOf(pair.side, live.second));
   return absl::OkStatus();
@@ -280,10 +289,10 @@ absl::Status ListSuggestions(Store* store,
 }
 
 absl::Status Decide(MergeLedger* ledger, const hub::v1::DecideMergeSuggestionRequest& req,
-                    MergeSuggestion::State decision, const std::string& who,
+                    MergeSuggestion::State decision, const Principal& who,
                     hub::v1::MergeSuggestion* resp) {
   HUB_ASSIGN_OR_RETURN(int64_t seq, ParseIdName(req.name(), "mergeSuggestions", "name"));
-  HUB_ASSIGN_OR_RETURN(MergeSuggestion s, ledger->DecideSuggestion(seq, decision, who));
+  HUB_ASSIGN_OR_RETURN(MergeSuggestion s, ledger->DecideSuggestion(seq, decision, ActorOf(who, req)));
   *resp = ToProto(s);
   return absl::OkStatus();
 }
@@ -293,7 +302,7 @@ grpc::Status ProfileServiceImpl::MergeProfiles(
     hub::v1::MergeProfilesResponse* response) {
   absl::StatusOr<Principal> who = auth_->Authenticate(*context);
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(MergeTwo(ledger_, *request, who->name, response));
+  return ToGrpcStatus(MergeTwo(ledger_, *request, *who, response));
 }
 
 grpc::Status ProfileServiceImpl::UnmergeProfile(
@@ -301,7 +310,7 @@ grpc::Status ProfileServiceImpl::UnmergeProfile(
     hub::v1::UnmergeProfileResponse* response) {
   absl::StatusOr<Principal> who = auth_->Authenticate(*context);
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(UnmergeOne(ledger_, *request, who->name, response));
+  return ToGrpcStatus(UnmergeOne(ledger_, *request, *who, response));
 }
 
 grpc::Status ProfileServiceImpl::ListMerges(grpc::ServerContext* context,
@@ -317,7 +326,7 @@ grpc::Status ProfileServiceImpl::AddDoNotLink(grpc::ServerContext* context,
                                               hub::v1::DoNotLink* response) {
   absl::StatusOr<Principal> who = auth_->Authenticate(*context);
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(KeepApart(ledger_, *request, who->name, response));
+  return ToGrpcStatus(KeepApart(ledger_, *request, *who, response));
 }
 
 grpc::Status ProfileServiceImpl::ListMergeSuggestions(
@@ -336,7 +345,7 @@ grpc::Status ProfileServiceImpl::AcceptMergeSuggestion(
   absl::StatusOr<Principal> who = auth_->Authenticate(*context);
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Decide(ledger_, *request, MergeSuggestion::State::kAccepted,
-                             who->name, response));
+                             *who, response));
 }
 
 grpc::Status ProfileServiceImpl::RejectMergeSuggestion(
@@ -346,7 +355,7 @@ grpc::Status ProfileServiceImpl::RejectMergeSuggestion(
   absl::StatusOr<Principal> who = auth_->Authenticate(*context);
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Decide(ledger_, *request, MergeSuggestion::State::kRejected,
-                             who->name, response));
+                             *who, response));
 }
 
 grpc::Status ProfileServiceImpl::ListAccountMembers(

@@ -14,6 +14,7 @@
 #include "hub/auth.h"
 #include "hub/config.h"
 #include "hub/log.h"
+#include "hub/governance_service.h"
 #include "hub/metrics_service.h"
 #include "hub/profile_service.h"
 #include "hub/sync_service.h"
@@ -85,6 +86,7 @@ class ServerImpl : public Server {
                                                scheduler_.get());
     metrics_ = std::make_unique<MetricsServiceImpl>(
         store_.get(), auth_.get(), [this] { return ingester_->FlushStages(); });
+    governance_ = std::make_unique<GovernanceServiceImpl>(store_.get(), auth_.get());
     return Listen(config.listen_address());
   }
 
@@ -160,6 +162,7 @@ class ServerImpl : public Server {
     builder.RegisterService(profiles_.get());
     builder.RegisterService(syncs_.get());
     builder.RegisterService(metrics_.get());
+    builder.RegisterService(governance_.get());
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
@@ -169,6 +172,7 @@ class ServerImpl : public Server {
     health->SetServingStatus("hub.v1.ProfileService", true);
     health->SetServingStatus("hub.v1.SyncService", true);
     health->SetServingStatus("hub.v1.MetricsService", true);
+    health->SetServingStatus("hub.v1.GovernanceService", true);
     return absl::OkStatus();
   }
 
@@ -182,6 +186,7 @@ class ServerImpl : public Server {
   std::unique_ptr<ProfileServiceImpl> profiles_;
   std::unique_ptr<SyncServiceImpl> syncs_;
   std::unique_ptr<MetricsServiceImpl> metrics_;
+  std::unique_ptr<GovernanceServiceImpl> governance_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex mu_;

@@ -14,6 +14,17 @@ std::string Name(Side side, int64_t id) {
   return absl::StrCat(side == Side::kPerson ? "profiles/" : "accounts/", id);
 }
 
+// Appends the audit entry of a steward operation to `tx`.
+absl::Status Audit(WriteTransaction* tx, const Actor& actor, std::string action,
+                   std::string target, std::string details) {
+  AuditEntry entry;
+  entry.actor = actor;
+  entry.action = std::move(action);
+  entry.target = std::move(target);
+  entry.details = std::move(details);
+  return tx->AppendAudit(std::move(entry)).status();
+}
+
 // The two live ids `a` and `b` resolve to, or FAILED_PRECONDITION naming
 // `what` if they are one profile.
 absl::StatusOr<std::pair<int64_t, int64_t>> TwoLive(WriteTransaction* tx,
@@ -89,12 +100,16 @@ std::vector<int64_t> LoserSide(const std::vector<MergeEntry>& active,
 }
 
 absl::StatusOr<MergeEntry> MergeLedger::Merge(Side side, int64_t a, int64_t b,
-                                              const std::string& who) {
+                                              const Actor& actor) {
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
   StageTracker stages(&stage_rules_);
-  HUB_ASSIGN_OR_RETURN(MergeEntry entry,
-                       MergeIn(tx.get(), side, a, b, "manual", std::nullopt, who, &stages));
+  HUB_ASSIGN_OR_RETURN(MergeEntry entry, MergeIn(tx.get(), side, a, b, "manual",
+                                                 std::nullopt, actor.principal, &stages));
   HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
+  HUB_RETURN_IF_ERROR(Audit(tx.get(), actor, "MergeProfiles", Name(side, entry.winner),
+                            absl::StrCat("merged ", Name(side, entry.loser), " into ",
+                                         Name(side, entry.winner), " (ledger entry ",
+                                         entry.seq, ")")));
   HUB_RETURN_IF_ERROR(tx->Commit());
   return entry;
 }
@@ -129,8 +144,8 @@ absl::StatusOr<MergeEntry> MergeLedger::MergeIn(WriteTransaction* tx, Side side,
 }
 
 absl::StatusOr<UnmergeResult> MergeLedger::Unmerge(Side side, int64_t id,
-                                                   int64_t seq,
-                                                   const std::string& who) {
+                                                   int64_t seq, const Actor& actor) {
+  const std::string& who = actor.principal;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
   HUB_ASSIGN_OR_RETURN(int64_t root, tx->ResolveId(side, id));
   HUB_ASSIGN_OR_RETURN(MergeEntry undone, tx->GetMergeEntry(seq));
@@ -162,12 +177,17 @@ absl::StatusOr<UnmergeResult> MergeLedger::Unmerge(Side side, int64_t id,
   HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
   HUB_ASSIGN_OR_RETURN(MergeEntry undone_now, tx->GetMergeEntry(seq));
   HUB_ASSIGN_OR_RETURN(MergeEntry entry, tx->GetMergeEntry(undone_now.undone_by));
+  HUB_RETURN_IF_ERROR(Audit(tx.get(), actor, "UnmergeProfile", Name(side, root),
+                            absl::StrCat("undid ledger entry ", seq, ": ",
+                                         Name(side, undone.loser), " is live again (entry ",
+                                         entry.seq, ")")));
   HUB_RETURN_IF_ERROR(tx->Commit());
   return UnmergeResult{root, undone.loser, std::move(entry)};
 }
 
 absl::StatusOr<MergeSuggestion> MergeLedger::DecideSuggestion(
-    int64_t seq, MergeSuggestion::State decision, const std::string& who) {
+    int64_t seq, MergeSuggestion::State decision, const Actor& actor) {
+  const std::string& who = actor.principal;
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
   HUB_ASSIGN_OR_RETURN(MergeSuggestion s, tx->GetMergeSuggestion(seq));
   if (s.state != MergeSuggestion::State::kPending) {
@@ -187,15 +207,24 @@ absl::StatusOr<MergeSuggestion> MergeLedger::DecideSuggestion(
   }
   HUB_RETURN_IF_ERROR(tx->DecideMergeSuggestion(seq, decision, who));
   HUB_ASSIGN_OR_RETURN(MergeSuggestion decided, tx->GetMergeSuggestion(seq));
+  const bool accepted = decision == MergeSuggestion::State::kAccepted;
+  HUB_RETURN_IF_ERROR(Audit(
+      tx.get(), actor, accepted ? "AcceptMergeSuggestion" : "RejectMergeSuggestion",
+      absl::StrCat("mergeSuggestions/", seq),
+      absl::StrCat(accepted ? "merged " : "kept apart ", Name(s.side, s.a), " and ",
+                   Name(s.side, s.b))));
   HUB_RETURN_IF_ERROR(tx->Commit());
   return decided;
 }
 
 absl::StatusOr<std::pair<int64_t, int64_t>> MergeLedger::AddDoNotLink(
-    Side side, int64_t a, int64_t b, const std::string& who) {
+    Side side, int64_t a, int64_t b, const Actor& actor) {
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
   HUB_ASSIGN_OR_RETURN(auto live, TwoLive(tx.get(), side, a, b, "keep apart"));
-  HUB_RETURN_IF_ERROR(tx->AddDoNotLink(side, live.first, live.second, who));
+  HUB_RETURN_IF_ERROR(tx->AddDoNotLink(side, live.first, live.second, actor.principal));
+  HUB_RETURN_IF_ERROR(Audit(tx.get(), actor, "AddDoNotLink", Name(side, live.first),
+                            absl::StrCat("kept ", Name(side, live.first), " and ",
+                                         Name(side, live.second), " apart")));
   HUB_RETURN_IF_ERROR(tx->Commit());
   return live;
 }

@@ -37,7 +37,9 @@ struct UnmergeResult {
   MergeEntry entry;      // the "unmerge" ledger entry appended
 };
 
-// Steward operations, each in one write transaction. Profile ids are those
+// Steward operations, each in one write transaction with its audit log
+// entry (the actor's principal, role, reason and request id; the action
+// named as the RPC that asks for it). Profile ids are those
 // of `side` (persons or accounts); an alias stands for its live profile.
 // Thread-safe (the store serialises writers); the store must outlive it.
 class MergeLedger {
@@ -49,11 +51,11 @@ class MergeLedger {
 
   // Merges the live profiles `a` and `b` resolve to: the older (smaller id)
   // survives, the other forwards to it, traits are re-survived, and the
-  // ledger gets an entry with rule "manual" and `who`. Returns that entry.
+  // ledger gets an entry with rule "manual" and the actor's principal. Returns that entry.
   // NOT_FOUND if either id is unknown; FAILED_PRECONDITION if both are one
   // profile already or a do-not-link constraint keeps them apart.
   absl::StatusOr<MergeEntry> Merge(Side side, int64_t a, int64_t b,
-                                   const std::string& who);
+                                   const Actor& actor);
 
   // Undoes ledger entry `seq` of profile `id`: replays the profile's merges
   // without that link, moves every identity, record and account link whose
@@ -65,24 +67,24 @@ class MergeLedger {
   // profile (another profile's, already undone, an unmerge, or made before
   // schema v3 recorded origins).
   absl::StatusOr<UnmergeResult> Unmerge(Side side, int64_t id, int64_t seq,
-                                        const std::string& who);
+                                        const Actor& actor);
 
   // Keeps the live profiles `a` and `b` resolve to apart from now on.
   // Returns their live ids. NOT_FOUND if either is unknown;
   // FAILED_PRECONDITION if they are one profile (unmerge it first).
   absl::StatusOr<std::pair<int64_t, int64_t>> AddDoNotLink(
-      Side side, int64_t a, int64_t b, const std::string& who);
+      Side side, int64_t a, int64_t b, const Actor& actor);
 
   // Accepts (kAccepted: merges the two as Merge does, with rule
   // "suggestion" and the suggestion's score) or rejects (kRejected: keeps
   // them apart with a do-not-link constraint) pending merge suggestion
-  // `seq`, and records `who` decided. Returns the decided suggestion.
+  // `seq`, and records the actor's principal decided. Returns the decided suggestion.
   // NOT_FOUND if there is no such suggestion; FAILED_PRECONDITION if it was
   // decided already, the two are one profile by now, or (accepting) a
   // do-not-link constraint keeps them apart.
   absl::StatusOr<MergeSuggestion> DecideSuggestion(int64_t seq,
                                                    MergeSuggestion::State decision,
-                                                   const std::string& who);
+                                                   const Actor& actor);
 
  private:
   // Merge inside `tx`, with the ledger's `rule` and `score`.

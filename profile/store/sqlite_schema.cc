@@ -235,6 +235,26 @@ CREATE TABLE stage_notes(
   count INTEGER NOT NULL,           -- notes in the blob
   notes BLOB NOT NULL);             -- one batch's notes: (kind, id, other) as 3 x fixed64
 )sql",
+      // 7: the audit log (profile/store/audit_chain.h): append-only, each
+      // entry's hash chaining it to the one before. The triggers stop
+      // accidental edits; the chain catches deliberate ones.
+      R"sql(
+CREATE TABLE audit_log(
+  seq INTEGER PRIMARY KEY,
+  at_us INTEGER NOT NULL,
+  principal TEXT NOT NULL,
+  role TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  details TEXT NOT NULL,
+  hash TEXT NOT NULL);              -- hex SHA-256: AuditHash(previous hash, entry)
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql",
   };
   return *kMigrations;
 }

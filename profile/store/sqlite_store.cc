@@ -17,6 +17,7 @@
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
 #include "profile/store/key_filter.h"
+#include "profile/store/sqlite_audit.h"
 #include "profile/store/sqlite_internal.h"
 #include "profile/store/sqlite_lifecycle.h"
 #include "profile/store/sqlite_matching.h"
@@ -349,6 +350,17 @@ class SqliteStore : public Store {
   absl::StatusOr<MetricSums> SumMetrics(const std::string& segment,
                                                    int64_t from_day, int64_t to_day) override {
     return opportunities_.Sum(segment, from_day, to_day);
+  }
+
+  absl::StatusOr<std::vector<AuditEntry>> ListAudit(int64_t after_seq,
+                                                    int limit) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::ListAudit(lease.conn, after_seq, limit);
+  }
+
+  absl::StatusOr<AuditCheck> VerifyAudit() override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::VerifyAudit(lease.conn);
   }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
+#include "profile/store/sqlite_audit.h"
 #include "profile/store/sqlite_internal.h"
 #include "profile/store/sqlite_ledger.h"
 #include "profile/store/sqlite_lifecycle.h"
@@ -487,6 +488,10 @@ class SqliteWriteTransaction : public WriteTransaction {
     return s->Run();
   }
 
+
+  absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) override {
+    return sqlite_internal::AppendAudit(conn_, std::move(entry), now_us_);
+  }
 
   absl::StatusOr<bool> Quarantine(const QuarantineEntry& entry) override {
     HUB_ASSIGN_OR_RETURN(

@@ -239,6 +239,37 @@ struct NamedTrait {
   TraitValue value;
 };
 
+// Who performs a governed operation, and why. The principal goes to the
+// merge ledger; all of it to the audit log.
+struct Actor {
+  std::string principal;
+  std::string role;
+  std::string reason;
+  std::string request_id;  // the caller's id for the request, if it gave one
+};
+
+// One audit log entry: a governance action, merge or unmerge, policy change
+// or unmasked read of personal data. The log is append-only and each entry's
+// `hash` chains it to the entry before it (AuditHash), so an entry edited,
+// removed or reordered in the database breaks the chain from there on.
+struct AuditEntry {
+  int64_t seq = 0;    // assigned on append: 1, 2, 3, ...
+  int64_t at_us = 0;  // assigned on append: the transaction's time
+  Actor actor;
+  std::string action;   // the RPC or operation, e.g. "MergeProfiles"
+  std::string target;   // the resource acted on, e.g. "profiles/12"
+  std::string details;  // what happened, for a reader
+  std::string hash;     // assigned on append: lower-case hex SHA-256
+};
+
+// The result of recomputing the audit chain.
+struct AuditCheck {
+  int64_t entries = 0;          // entries read
+  int64_t first_bad_seq = 0;    // 0 if the chain is intact
+  std::string problem;          // why first_bad_seq is bad
+  std::string head_hash;        // the last entry's stored hash ("" if none)
+};
+
 // An entry of the append-only merge ledger: a merge (`loser` became an alias
 // of `winner`) or an unmerge (rule "unmerge": the merge entry `undoes` was
 // undone and `loser` is live again). Entries are never changed or removed;
@@ -482,6 +513,9 @@ class WriteTransaction {
   // Stores an invalid record. Returns false if this exact revision (key and
   // content hash) is already quarantined.
   virtual absl::StatusOr<bool> Quarantine(const QuarantineEntry& entry) = 0;
+  // Appends `entry` to the audit log (its seq, time and hash assigned) in
+  // this transaction: the action and its audit entry commit together.
+  virtual absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) = 0;
 
   // Marks `id` changed in this transaction (one change-log entry per profile
   // per transaction, written on Commit). `change` is "created", "updated",
@@ -657,6 +691,13 @@ class Store {
   // Returns the quarantined records with their reasons, oldest first.
   virtual absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
       int limit) = 0;
+
+  // Audit log entries with seq > `after_seq`, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<AuditEntry>> ListAudit(int64_t after_seq,
+                                                            int limit) = 0;
+  // Recomputes the whole audit chain from its first entry: O(entries) time,
+  // O(1) memory.
+  virtual absl::StatusOr<AuditCheck> VerifyAudit() = 0;
 };
 
 }  // namespace hub

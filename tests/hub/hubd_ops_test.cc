@@ -188,8 +188,8 @@ TEST_F(HubdOpsTest, ReflectionListsEveryServiceAndDescribesHealth) {
   EXPECT_EQ(services, (std::set<std::string>{
                           "grpc.health.v1.Health",
                           "grpc.reflection.v1alpha.ServerReflection",
-                          "hub.v1.MetricsService", "hub.v1.ProfileService",
-                          "hub.v1.SyncService"}));
+                          "hub.v1.GovernanceService", "hub.v1.MetricsService",
+                          "hub.v1.ProfileService", "hub.v1.SyncService"}));
   req.set_file_containing_symbol("grpc.health.v1.Health");
   ASSERT_TRUE(stream->Write(req));
   ASSERT_TRUE(stream->Read(&resp));

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "profile/ingest/ingester.h"
 #include "profile/store/sqlite_store.h"
@@ -20,6 +21,13 @@ using testing_support::MakeActivity;
 using testing_support::MakeRecord;
 using testing_support::TempDir;
 using v1::SourceRecord;
+
+// A steward with no role, reason or request id.
+Actor By(std::string principal) {
+  Actor actor;
+  actor.principal = std::move(principal);
+  return actor;
+}
 
 MergeEntry Edge(int64_t winner, int64_t loser) {
   MergeEntry e;
@@ -156,7 +164,7 @@ TEST_F(MergeLedgerTest, ManualMergeThenUnmergeRestoresEverything) {
   const std::string before = Dump(w.store.get());
   ASSERT_EQ(w.store->Counts()->persons, 3);
 
-  absl::StatusOr<MergeEntry> merged = w.ledger->Merge(Side::kPerson, 3, 1, "steward-ana");
+  absl::StatusOr<MergeEntry> merged = w.ledger->Merge(Side::kPerson, 3, 1, By("steward-ana"));
   ASSERT_TRUE(merged.ok()) << merged.status();
   EXPECT_EQ(merged->winner, 1);
   EXPECT_EQ(merged->loser, 3);
@@ -169,7 +177,7 @@ TEST_F(MergeLedgerTest, ManualMergeThenUnmergeRestoresEverything) {
   EXPECT_EQ(one.event_count(), 2);
   EXPECT_NE(Dump(w.store.get()), before);
 
-  absl::StatusOr<UnmergeResult> undone = w.ledger->Unmerge(Side::kPerson, 3, merged->seq, "steward-bo");
+  absl::StatusOr<UnmergeResult> undone = w.ledger->Unmerge(Side::kPerson, 3, merged->seq, By("steward-bo"));
   ASSERT_TRUE(undone.ok()) << undone.status();
   EXPECT_EQ(undone->root, 1);
   EXPECT_EQ(undone->restored, 3);
@@ -184,17 +192,50 @@ TEST_F(MergeLedgerTest, ManualMergeThenUnmergeRestoresEverything) {
   EXPECT_EQ(ledger[1].undone_by, ledger[0].seq);
 }
 
+TEST_F(MergeLedgerTest, EveryStewardActionIsAuditedWithItsTransaction) {
+  Hub w = Open("hub.db");
+  Ingest(w, World());
+  const Actor ana{"ana", "steward", "same person, two inboxes", "req-1"};
+  MergeEntry merged = *w.ledger->Merge(Side::kPerson, 3, 1, ana);
+  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, 1, merged.seq, By("bo")).ok());
+  int64_t bo = *w.store->FindIdentity(Side::kPerson, "email", "bo@acmecorp.example");
+  ASSERT_TRUE(w.ledger->AddDoNotLink(Side::kPerson, 1, bo, By("bo")).ok());
+  // A refused action leaves no entry.
+  EXPECT_EQ(w.ledger->Merge(Side::kPerson, 1, 999, ana).status().code(),
+            absl::StatusCode::kNotFound);
+
+  std::vector<AuditEntry> log = *w.store->ListAudit(0, 10);
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].seq, 1);
+  EXPECT_EQ(log[0].actor.principal, "ana");
+  EXPECT_EQ(log[0].actor.role, "steward");
+  EXPECT_EQ(log[0].actor.reason, "same person, two inboxes");
+  EXPECT_EQ(log[0].actor.request_id, "req-1");
+  EXPECT_EQ(log[0].action, "MergeProfiles");
+  EXPECT_EQ(log[0].target, "profiles/1");
+  EXPECT_EQ(log[0].details,
+            absl::StrCat("merged profiles/3 into profiles/1 (ledger entry ", merged.seq, ")"));
+  EXPECT_EQ(log[1].action, "UnmergeProfile");
+  EXPECT_EQ(log[1].actor.principal, "bo");
+  EXPECT_EQ(log[1].details, absl::StrCat("undid ledger entry ", merged.seq,
+                                         ": profiles/3 is live again (entry ",
+                                         merged.seq + 1, ")"));
+  EXPECT_EQ(log[2].action, "AddDoNotLink");
+  EXPECT_EQ(log[2].details, absl::StrCat("kept profiles/1 and profiles/", bo, " apart"));
+  EXPECT_EQ(w.store->VerifyAudit()->first_bad_seq, 0);
+}
+
 TEST_F(MergeLedgerTest, UnmergingAnEarlierMergeUnderALaterOneRestoresEverything) {
   Hub w = Open("hub.db");
   Ingest(w, World());
   const std::string before = Dump(w.store.get());
-  MergeEntry first = *w.ledger->Merge(Side::kPerson, 1, 3, "s");
+  MergeEntry first = *w.ledger->Merge(Side::kPerson, 1, 3, By("s"));
   int64_t bo = *w.store->FindIdentity(Side::kPerson, "email", "bo@acmecorp.example");
-  MergeEntry second = *w.ledger->Merge(Side::kPerson, bo, 1, "s");
+  MergeEntry second = *w.ledger->Merge(Side::kPerson, bo, 1, By("s"));
   EXPECT_EQ(w.store->Counts()->persons, 1);
-  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, 1, first.seq, "s").ok());
+  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, 1, first.seq, By("s")).ok());
   EXPECT_EQ(w.store->Counts()->persons, 2);
-  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, bo, second.seq, "s").ok());
+  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, bo, second.seq, By("s")).ok());
   EXPECT_EQ(Dump(w.store.get()), before);
 }
 
@@ -204,10 +245,10 @@ TEST_F(MergeLedgerTest, AccountMergeThenUnmergeRestoresMembersAndEvents) {
   const std::string before = Dump(w.store.get());
   int64_t acme = *w.store->FindIdentity(Side::kAccount, "domain", "acme.example");
   int64_t corp = *w.store->FindIdentity(Side::kAccount, "domain", "acmecorp.example");
-  MergeEntry merged = *w.ledger->Merge(Side::kAccount, corp, acme, "s");
+  MergeEntry merged = *w.ledger->Merge(Side::kAccount, corp, acme, By("s"));
   EXPECT_EQ(w.store->GetAccount(corp, false)->member_count(), 2);
   EXPECT_EQ(w.store->GetProfile(1, false)->account(), "accounts/" + std::to_string(acme));
-  ASSERT_TRUE(w.ledger->Unmerge(Side::kAccount, acme, merged.seq, "s").ok());
+  ASSERT_TRUE(w.ledger->Unmerge(Side::kAccount, acme, merged.seq, By("s")).ok());
   EXPECT_EQ(Dump(w.store.get()), before);
 }
 
@@ -218,7 +259,7 @@ TEST_F(MergeLedgerTest, UnmergingADeterministicMergeEqualsNeverHavingMerged) {
   Hub apart = Open("apart.db");
   Ingest(merged, World());
   Ingest(apart, World());
-  ASSERT_TRUE(apart.ledger->AddDoNotLink(Side::kPerson, 1, 3, "s").ok());
+  ASSERT_TRUE(apart.ledger->AddDoNotLink(Side::kPerson, 1, 3, By("s")).ok());
   Ingest(merged, {Bridge()});
   Ingest(apart, {Bridge()});
   ASSERT_EQ(merged.store->Counts()->persons, 2);
@@ -228,7 +269,7 @@ TEST_F(MergeLedgerTest, UnmergingADeterministicMergeEqualsNeverHavingMerged) {
   EXPECT_EQ(ledger[0].rule, "deterministic:phone");
   EXPECT_EQ(ledger[0].record.external_id, "m1");
   EXPECT_EQ(ledger[0].who, "");
-  ASSERT_TRUE(merged.ledger->Unmerge(Side::kPerson, 3, ledger[0].seq, "s").ok());
+  ASSERT_TRUE(merged.ledger->Unmerge(Side::kPerson, 3, ledger[0].seq, By("s")).ok());
   EXPECT_EQ(Dump(merged.store.get(), false), Dump(apart.store.get(), false));
 }
 
@@ -237,7 +278,7 @@ TEST_F(MergeLedgerTest, AfterUnmergeAnotherBridgingRecordIsRefusedAndReported) {
   Ingest(w, World());
   Ingest(w, {Bridge()});
   int64_t seq = w.store->ListMerges(Side::kPerson, 1, INT64_MAX, 1)->at(0).seq;
-  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, 1, seq, "s").ok());
+  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, 1, seq, By("s")).ok());
   size_t refusals = w.store->ListRefusals(0, 100)->size();
   absl::StatusOr<IngestStats> s = w.ingester->IngestBatch({Bridge("2024-08-01T00:00:00Z")});
   ASSERT_TRUE(s.ok()) << s.status();
@@ -260,7 +301,7 @@ TEST_F(MergeLedgerTest, AfterUnmergeAnotherBridgingRecordIsRefusedAndReported) {
 TEST_F(MergeLedgerTest, UnmergeRecomputesTraitsOfBothSides) {
   Hub w = Open("hub.db");
   Ingest(w, World());
-  MergeEntry e = *w.ledger->Merge(Side::kPerson, 1, 3, "s");
+  MergeEntry e = *w.ledger->Merge(Side::kPerson, 1, 3, By("s"));
   auto title = [&](int64_t id) {
     absl::StatusOr<hub::v1::Profile> p = w.store->GetProfile(id, true);
     if (!p.ok()) return p.status().ToString();
@@ -271,7 +312,7 @@ TEST_F(MergeLedgerTest, UnmergeRecomputesTraitsOfBothSides) {
   };
   // most_frequent, 1:1: the value seen last.
   EXPECT_EQ(title(1), "Chief Technology Officer by most_frequent");
-  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, 1, e.seq, "s").ok());
+  ASSERT_TRUE(w.ledger->Unmerge(Side::kPerson, 1, e.seq, By("s")).ok());
   EXPECT_EQ(title(1), "CTO by most_frequent");
   EXPECT_EQ(title(3), "Chief Technology Officer by most_frequent");
 }
@@ -280,29 +321,29 @@ TEST_F(MergeLedgerTest, StewardErrorsHaveCanonicalCodes) {
   Hub w = Open("hub.db");
   Ingest(w, World());
   MergeLedger& l = *w.ledger;
-  EXPECT_EQ(l.Merge(Side::kPerson, 1, 1, "s").status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(l.Merge(Side::kPerson, 1, 999, "s").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(l.Merge(Side::kPerson, 1, 2, "s").status().code(), absl::StatusCode::kNotFound)
+  EXPECT_EQ(l.Merge(Side::kPerson, 1, 1, By("s")).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(l.Merge(Side::kPerson, 1, 999, By("s")).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(l.Merge(Side::kPerson, 1, 2, By("s")).status().code(), absl::StatusCode::kNotFound)
       << "2 is an account";
-  MergeEntry e = *l.Merge(Side::kPerson, 1, 3, "s");
-  absl::Status again = l.Merge(Side::kPerson, 3, 1, "s").status();
+  MergeEntry e = *l.Merge(Side::kPerson, 1, 3, By("s"));
+  absl::Status again = l.Merge(Side::kPerson, 3, 1, By("s")).status();
   EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(again.message(), "cannot merge profiles/3 and profiles/1: both are profiles/1 already");
   int64_t bo = *w.store->FindIdentity(Side::kPerson, "email", "bo@acmecorp.example");
-  absl::Status other = l.Unmerge(Side::kPerson, bo, e.seq, "s").status();
+  absl::Status other = l.Unmerge(Side::kPerson, bo, e.seq, By("s")).status();
   EXPECT_EQ(other.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(other.message(), "merge ledger entry 1 is not part of profiles/" + std::to_string(bo) +
                                  " (it built profiles/1)");
-  EXPECT_EQ(l.Unmerge(Side::kPerson, 1, 42, "s").status().code(), absl::StatusCode::kNotFound);
-  UnmergeResult u = *l.Unmerge(Side::kPerson, 1, e.seq, "s");
-  EXPECT_EQ(l.Unmerge(Side::kPerson, 1, e.seq, "s").status().message(),
+  EXPECT_EQ(l.Unmerge(Side::kPerson, 1, 42, By("s")).status().code(), absl::StatusCode::kNotFound);
+  UnmergeResult u = *l.Unmerge(Side::kPerson, 1, e.seq, By("s"));
+  EXPECT_EQ(l.Unmerge(Side::kPerson, 1, e.seq, By("s")).status().message(),
             "merge ledger entry 1 was undone already, by entry 2");
-  EXPECT_EQ(l.Unmerge(Side::kPerson, 1, u.entry.seq, "s").status().code(),
+  EXPECT_EQ(l.Unmerge(Side::kPerson, 1, u.entry.seq, By("s")).status().code(),
             absl::StatusCode::kFailedPrecondition);  // an unmerge entry
-  absl::Status kept = l.Merge(Side::kPerson, 1, 3, "s").status();
+  absl::Status kept = l.Merge(Side::kPerson, 1, 3, By("s")).status();
   EXPECT_EQ(kept.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(kept.message(), "profiles/1 and profiles/3 are kept apart by a do-not-link constraint");
-  EXPECT_EQ(l.AddDoNotLink(Side::kPerson, 1, 1, "s").status().code(),
+  EXPECT_EQ(l.AddDoNotLink(Side::kPerson, 1, 1, By("s")).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 

@@ -20,6 +20,13 @@
 namespace hub {
 namespace {
 
+// A steward with no role, reason or request id.
+Actor By(std::string principal) {
+  Actor actor;
+  actor.principal = std::move(principal);
+  return actor;
+}
+
 using testing_support::AddLink;
 using testing_support::MakeActivity;
 using testing_support::MakeRecord;
@@ -319,7 +326,7 @@ TEST_F(StageTrackerTest, AccountMergeThenUnmergeRestoresHistoriesAndCounters) {
   auto persons_before = Counters(hub.get(), Side::kPerson, "");
   auto accounts_before = Counters(hub.get(), Side::kAccount, "");
 
-  absl::StatusOr<MergeEntry> merged = hub->ledger->Merge(Side::kAccount, acme, beta_id, "steward");
+  absl::StatusOr<MergeEntry> merged = hub->ledger->Merge(Side::kAccount, acme, beta_id, By("steward"));
   ASSERT_TRUE(merged.ok()) << merged.status();
   // cy now belongs to the merged account and sees its won opportunity.
   EXPECT_EQ(History(hub.get(), cy_id),
@@ -334,7 +341,7 @@ TEST_F(StageTrackerTest, AccountMergeThenUnmergeRestoresHistoriesAndCounters) {
   EXPECT_EQ(History(hub.get(), merged->loser), "");
 
   absl::StatusOr<UnmergeResult> undone =
-      hub->ledger->Unmerge(Side::kAccount, merged->winner, merged->seq, "steward");
+      hub->ledger->Unmerge(Side::kAccount, merged->winner, merged->seq, By("steward"));
   ASSERT_TRUE(undone.ok()) << undone.status();
   EXPECT_EQ(History(hub.get(), cy_id), cy_before);
   EXPECT_EQ(History(hub.get(), acme), acme_before);
@@ -375,7 +382,7 @@ TEST_F(StageTrackerTest, MergeThenUnmergeRestoresHistoriesAndCounters) {
   auto counters_before = Counters(hub.get(), Side::kPerson, "");
   auto account_before = Counters(hub.get(), Side::kAccount, "");
 
-  absl::StatusOr<MergeEntry> merged = hub->ledger->Merge(Side::kPerson, ana, visitor, "steward");
+  absl::StatusOr<MergeEntry> merged = hub->ledger->Merge(Side::kPerson, ana, visitor, By("steward"));
   ASSERT_TRUE(merged.ok()) << merged.status();
   const int64_t winner = merged->winner;
   EXPECT_EQ(History(hub.get(), winner).substr(0, 36), "2023-12-01T00:00:00.000000Z ATTRACT\n");
@@ -387,7 +394,7 @@ TEST_F(StageTrackerTest, MergeThenUnmergeRestoresHistoriesAndCounters) {
             "2023-12-01T00:00:00.000000Z ATTRACT\n");
 
   absl::StatusOr<UnmergeResult> undone =
-      hub->ledger->Unmerge(Side::kPerson, winner, merged->seq, "steward");
+      hub->ledger->Unmerge(Side::kPerson, winner, merged->seq, By("steward"));
   ASSERT_TRUE(undone.ok()) << undone.status();
   EXPECT_EQ(History(hub.get(), ana), ana_before);
   EXPECT_EQ(History(hub.get(), visitor), visitor_before);

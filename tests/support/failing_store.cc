@@ -175,6 +175,10 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->SetAccount(p, a, us, origin);
   }
+  absl::StatusOr<AuditEntry> AppendAudit(AuditEntry e) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->AppendAudit(std::move(e));
+  }
   absl::StatusOr<bool> Quarantine(const QuarantineEntry& e) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->Quarantine(e);

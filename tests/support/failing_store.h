@@ -108,6 +108,10 @@ class FailingStore : public Store {
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(int l) override {
     return base_->ListQuarantine(l);
   }
+  absl::StatusOr<std::vector<AuditEntry>> ListAudit(int64_t after, int l) override {
+    return base_->ListAudit(after, l);
+  }
+  absl::StatusOr<AuditCheck> VerifyAudit() override { return base_->VerifyAudit(); }
 
  private:
   Store* base_;

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "tools/hubctl/command_context.h"
 #include "tools/hubctl/exit_codes.h"
+#include "tools/hubctl/governance_commands.h"
 #include "tools/hubctl/health_command.h"
 #include "tools/hubctl/metrics_commands.h"
 #include "tools/hubctl/profile_commands.h"
@@ -58,7 +59,9 @@ class Cli {
   void AddMetricsValue(CLI::App* group);
   void AddPeriodFlags(CLI::App* command, std::string* from, std::string* to);
   void AddHealth();
+  void AddAudit();
   void AddListFlags(CLI::App* command);
+  void AddStewardFlags(CLI::App* command);
   void OnRun(CLI::App* command, Action action);
   int Lookup(const CommandContext& ctx) const;
   int MissingCommand(const CliEnvironment& env) const;
@@ -85,6 +88,7 @@ class Cli {
   StageMetricsFlags stage_metrics_;
   CustomerValueFlags value_;
   double margin_ = 0;  // copied into value_ only when --margin is given
+  std::string reason_, request_id_;
 };
 
 Cli::Cli() {
@@ -106,6 +110,7 @@ Cli::Cli() {
   AddStages();
   AddMetrics();
   AddHealth();
+  AddAudit();
   app_.footer(std::string("Environment: HUB_SERVER (--server), HUB_TOKEN "
                           "(--token).\n\n") +
               ExitCodeHelp());
@@ -129,6 +134,12 @@ void Cli::AddGlobalFlags() {
 
 void Cli::OnRun(CLI::App* command, Action action) {
   command->callback([this, action = std::move(action)] { action_ = action; });
+}
+
+void Cli::AddStewardFlags(CLI::App* command) {
+  command->add_option("--reason", reason_, "Why, for the audit log");
+  command->add_option("--request-id", request_id_,
+                      "Your id for this request, for the audit log");
 }
 
 void Cli::AddListFlags(CLI::App* command) {
@@ -170,6 +181,7 @@ void Cli::AddProfiles() {
       "merge", "Merge two profiles; the older survives (steward)");
   merge->add_option("ID", name_, "profiles/{id} or {id}")->required();
   merge->add_option("OTHER_ID", other_, "profiles/{id} or {id}")->required();
+  AddStewardFlags(merge);
   OnRun(merge, [this](const auto& ctx) { return ProfilesMerge(ctx, name_, other_); });
 
   CLI::App* unmerge = group->add_subcommand(
@@ -178,6 +190,7 @@ void Cli::AddProfiles() {
   unmerge->add_option("--entry", entry_, "Ledger entry (SEQ in `profiles merges`)")
       ->required()
       ->check(CLI::PositiveNumber);
+  AddStewardFlags(unmerge);
   OnRun(unmerge,
         [this](const auto& ctx) { return ProfilesUnmerge(ctx, name_, entry_); });
 
@@ -191,6 +204,7 @@ void Cli::AddProfiles() {
       "do-not-link", "Keep two profiles apart: resolution will not merge them");
   apart->add_option("ID", name_, "profiles/{id} or {id}")->required();
   apart->add_option("OTHER_ID", other_, "profiles/{id} or {id}")->required();
+  AddStewardFlags(apart);
   OnRun(apart, [this](const auto& ctx) { return ProfilesDoNotLink(ctx, name_, other_); });
 }
 
@@ -241,10 +255,12 @@ void Cli::AddMerges() {
   });
   CLI::App* accept = group->add_subcommand("accept", "Merge the suggested pair");
   accept->add_option("ID", name_, "mergeSuggestions/{id} or {id}")->required();
+  AddStewardFlags(accept);
   OnRun(accept, [this](const auto& ctx) { return MergesDecide(ctx, name_, true); });
   CLI::App* reject = group->add_subcommand(
       "reject", "Keep the suggested pair apart (do-not-link)");
   reject->add_option("ID", name_, "mergeSuggestions/{id} or {id}")->required();
+  AddStewardFlags(reject);
   OnRun(reject, [this](const auto& ctx) { return MergesDecide(ctx, name_, false); });
 }
 
@@ -431,6 +447,20 @@ void Cli::AddHealth() {
   OnRun(health, [this](const auto& ctx) { return Health(ctx, service_); });
 }
 
+void Cli::AddAudit() {
+  CLI::App* group = app_.add_subcommand(
+      "audit", "The append-only, hash-chained audit log (admin, steward)");
+  CLI::App* list = group->add_subcommand("list", "List audit entries, oldest first");
+  AddListFlags(list);
+  OnRun(list, [this](const auto& ctx) { return AuditList(ctx, list_); });
+  CLI::App* verify = group->add_subcommand(
+      "verify", "Recompute the hash chain; exit 1 naming the first bad entry");
+  OnRun(verify, [](const auto& ctx) { return AuditVerify(ctx); });
+  CLI::App* export_ = group->add_subcommand(
+      "export", "Write every entry as one JSON object per line");
+  OnRun(export_, [](const auto& ctx) { return AuditExport(ctx); });
+}
+
 int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -453,6 +483,8 @@ int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {
   ctx.err_is_tty = env.err_is_tty;
   ctx.err_columns = env.err_columns;
   ctx.poll_interval = env.poll_interval;
+  ctx.reason = reason_;
+  ctx.request_id = request_id_;
   return action_(ctx);
 }
 

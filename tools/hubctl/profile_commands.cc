@@ -146,6 +146,8 @@ int ProfilesMerge(const CommandContext& ctx, std::string_view first,
   hub::v1::MergeProfilesRequest request;
   request.set_name(*name);
   request.set_other_name(*other);
+  request.set_reason(ctx.reason);
+  request.set_request_id(ctx.request_id);
   hub::v1::MergeProfilesResponse response;
   grpc::ClientContext context;
   PrepareCall(ctx, &context);
@@ -161,6 +163,8 @@ int ProfilesUnmerge(const CommandContext& ctx, std::string_view name_or_id,
   hub::v1::UnmergeProfileRequest request;
   request.set_name(*name);
   request.set_merge_entry(entry);
+  request.set_reason(ctx.reason);
+  request.set_request_id(ctx.request_id);
   hub::v1::UnmergeProfileResponse response;
   grpc::ClientContext context;
   PrepareCall(ctx, &context);
@@ -196,6 +200,8 @@ int ProfilesDoNotLink(const CommandContext& ctx, std::string_view first,
   hub::v1::AddDoNotLinkRequest request;
   request.set_name(*name);
   request.set_other_name(*other);
+  request.set_reason(ctx.reason);
+  request.set_request_id(ctx.request_id);
   hub::v1::DoNotLink response;
   grpc::ClientContext context;
   PrepareCall(ctx, &context);
@@ -236,6 +242,8 @@ int MergesDecide(const CommandContext& ctx, std::string_view name_or_id,
   if (!name.ok()) return ReportUsageError(ctx, name.status());
   hub::v1::DecideMergeSuggestionRequest request;
   request.set_name(*name);
+  request.set_reason(ctx.reason);
+  request.set_request_id(ctx.request_id);
   hub::v1::MergeSuggestion response;
   grpc::ClientContext context;
   PrepareCall(ctx, &context);
