@@ -11,9 +11,12 @@
 namespace hub {
 
 inline void PutFixed64(std::string* out, int64_t v) {
+  // One append of the encoded word (one capacity check, not eight).
+  char bytes[8];
   for (int i = 0; i < 8; ++i) {
-    out->push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
+    bytes[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
   }
+  out->append(bytes, sizeof(bytes));
 }
 
 // Reads 8 bytes at `p`; the caller has checked they are there.

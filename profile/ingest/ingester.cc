@@ -474,8 +474,10 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
     ++stats.read;
     const hub::v1::SourceRecord& r = item.record;
     if (!item.validated.ok()) {
-      QuarantineEntry entry{r, item.content_hash,
-                            std::string(item.validated.status().message())};
+      QuarantineEntry entry;
+      entry.record = r;
+      entry.content_hash = item.content_hash;
+      entry.reason = std::string(item.validated.status().message());
       SanitizeUtf8(&entry.record);
       SanitizeUtf8(&entry.reason);
       HUB_ASSIGN_OR_RETURN(bool added, tx->Quarantine(entry));

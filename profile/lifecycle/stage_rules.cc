@@ -277,6 +277,8 @@ bool PersonFacts::operator==(const PersonFacts& o) const {
 
 std::string PersonFacts::Serialize() const {
   std::string out(1, kFactsVersion);
+  out.reserve(1 + 8 * (3 + declared.size() + 3 + 2 * engagement.size() + 3 * sends.size() +
+                       days.size() * (2 + kDayCounts)));  // an upper bound: one allocation
   PutFixed64(&out, first_seen);
   PutFixed64(&out, identified);
   PutFixed64(&out, engaged);

@@ -364,14 +364,14 @@ class SqliteStore : public Store {
   }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
-      int limit) override {
+      int64_t after_seq, int limit) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
     HUB_ASSIGN_OR_RETURN(
         Statement * s,
-        lease.conn->Prepare("SELECT payload, content_hash, reason FROM "
-                            "quarantine ORDER BY seq LIMIT ?"));
+        lease.conn->Prepare("SELECT payload, content_hash, reason, seq, at_us FROM "
+                            "quarantine WHERE seq > ? ORDER BY seq LIMIT ?"));
     ScopedReset reset(s);
-    s->Bind(1, int64_t{limit});
+    s->Bind(1, after_seq).Bind(2, int64_t{limit});
     std::vector<QuarantineEntry> out;
     for (;;) {
       HUB_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -381,6 +381,8 @@ class SqliteStore : public Store {
                            Parse<hub::v1::SourceRecord>(s->Text(0), "record"));
       e.content_hash = static_cast<uint64_t>(s->Int(1));
       e.reason = s->Text(2);
+      e.seq = s->Int(3);
+      e.at_us = s->Int(4);
       out.push_back(std::move(e));
     }
     return out;

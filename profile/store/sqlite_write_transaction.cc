@@ -493,6 +493,30 @@ class SqliteWriteTransaction : public WriteTransaction {
     return sqlite_internal::AppendAudit(conn_, std::move(entry), now_us_);
   }
 
+  absl::StatusOr<QuarantineEntry> TakeQuarantined(int64_t seq) override {
+    QuarantineEntry e;
+    {
+      HUB_ASSIGN_OR_RETURN(
+          Statement * s,
+          conn_->Prepare("SELECT payload, content_hash, reason, at_us FROM quarantine "
+                         "WHERE seq=?"));
+      ScopedReset reset(s);
+      s->Bind(1, seq);
+      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return absl::NotFoundError(absl::StrCat("quarantine/", seq, " not found"));
+      HUB_ASSIGN_OR_RETURN(e.record, Parse<hub::v1::SourceRecord>(s->Text(0), "record"));
+      e.content_hash = static_cast<uint64_t>(s->Int(1));
+      e.reason = s->Text(2);
+      e.seq = seq;
+      e.at_us = s->Int(3);
+    }
+    HUB_ASSIGN_OR_RETURN(Statement * del, conn_->Prepare("DELETE FROM quarantine WHERE seq=?"));
+    ScopedReset reset(del);
+    del->Bind(1, seq);
+    HUB_RETURN_IF_ERROR(del->Run());
+    return e;
+  }
+
   absl::StatusOr<bool> Quarantine(const QuarantineEntry& entry) override {
     HUB_ASSIGN_OR_RETURN(
         Statement * s,

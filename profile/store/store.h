@@ -341,6 +341,8 @@ struct QuarantineEntry {
   hub::v1::SourceRecord record;
   uint64_t content_hash = 0;
   std::string reason;
+  int64_t seq = 0;    // assigned when stored: its name is "quarantine/{seq}"
+  int64_t at_us = 0;  // assigned when stored
 };
 
 // A persisted bearer token (only its SHA-256 is kept).
@@ -513,6 +515,9 @@ class WriteTransaction {
   // Stores an invalid record. Returns false if this exact revision (key and
   // content hash) is already quarantined.
   virtual absl::StatusOr<bool> Quarantine(const QuarantineEntry& entry) = 0;
+  // Removes quarantined record `seq` and returns it; NOT_FOUND
+  // ("quarantine/{seq} not found") if there is none.
+  virtual absl::StatusOr<QuarantineEntry> TakeQuarantined(int64_t seq) = 0;
   // Appends `entry` to the audit log (its seq, time and hash assigned) in
   // this transaction: the action and its audit entry commit together.
   virtual absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) = 0;
@@ -689,8 +694,9 @@ class Store {
                                                            int64_t to_day) = 0;
 
   // Returns the quarantined records with their reasons, oldest first.
+  // Quarantined records with seq > `after_seq`, oldest first.
   virtual absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
-      int limit) = 0;
+      int64_t after_seq, int limit) = 0;
 
   // Audit log entries with seq > `after_seq`, oldest first, at most `limit`.
   virtual absl::StatusOr<std::vector<AuditEntry>> ListAudit(int64_t after_seq,

@@ -133,7 +133,7 @@ TEST_F(IngesterTest, InvalidRecordsGoToQuarantineWithTheirReason) {
   });
   EXPECT_EQ(s.quarantined, 1);
   EXPECT_EQ(s.ingested, 1);
-  std::vector<QuarantineEntry> q = *store_->ListQuarantine(10);
+  std::vector<QuarantineEntry> q = *store_->ListQuarantine(0, 10);
   ASSERT_EQ(q.size(), 1u);
   EXPECT_EQ(q[0].record.external_id(), "003Z");
   EXPECT_EQ(q[0].reason, "identifiers[0]: invalid email \"ana.acme.example\": "
@@ -146,7 +146,7 @@ TEST_F(IngesterTest, InvalidUtf8IsQuarantinedAndStaysListable) {
   IngestStats s = Ingest({bad, SfContact("003A", "ana@acme.example", "2024-05-01T00:00:00Z", "CTO")});
   EXPECT_EQ(s.quarantined, 1);
   EXPECT_EQ(s.ingested, 1);
-  absl::StatusOr<std::vector<QuarantineEntry>> q = store_->ListQuarantine(10);
+  absl::StatusOr<std::vector<QuarantineEntry>> q = store_->ListQuarantine(0, 10);
   ASSERT_TRUE(q.ok()) << q.status();
   ASSERT_EQ(q->size(), 1u);
   EXPECT_EQ((*q)[0].reason, "attributes[title]: invalid UTF-8");
@@ -328,7 +328,7 @@ TEST_F(IngesterTest, ConfiguredLimitsAndBlockedPatternsApply) {
   EXPECT_EQ(s->profiles_created, 2);  // the shared noreply address links nobody
   EXPECT_EQ(s->merges, 0);
   EXPECT_EQ(s->quarantined, 1);
-  EXPECT_EQ((*store_->ListQuarantine(10))[0].reason,
+  EXPECT_EQ((*store_->ListQuarantine(0, 10))[0].reason,
             "identifiers: every identifier matches a blocked pattern");
   // A third phone for profile 1 would break the configured limit of one.
   s = strict.IngestBatch({MakeRecord("zendesk", hub::v1::CONTACT, "1", "2024-06-01T00:00:00Z",

@@ -167,16 +167,32 @@ TEST_P(StoreContractTest, RecordsUpsertByKey) {
 
 TEST_P(StoreContractTest, QuarantineIsIdempotentPerRevision) {
   auto tx = Begin();
-  QuarantineEntry e{MakeRecord("s", hub::v1::CONTACT, "", "2024-01-01T00:00:00Z", {}), 5,
-                    "external_id: required"};
+  QuarantineEntry e;
+  e.record = MakeRecord("s", hub::v1::CONTACT, "", "2024-01-01T00:00:00Z", {});
+  e.content_hash = 5;
+  e.reason = "external_id: required";
   EXPECT_TRUE(*tx->Quarantine(e));
   EXPECT_FALSE(*tx->Quarantine(e));
   e.content_hash = 6;
   EXPECT_TRUE(*tx->Quarantine(e));
   ASSERT_TRUE(tx->Commit().ok());
-  std::vector<QuarantineEntry> q = *store_->ListQuarantine(10);
+  std::vector<QuarantineEntry> q = *store_->ListQuarantine(0, 10);
   ASSERT_EQ(q.size(), 2u);
   EXPECT_EQ(q[0].reason, "external_id: required");
+  EXPECT_EQ(q[0].seq, 1);
+  EXPECT_EQ(q[1].seq, 2);
+  EXPECT_EQ(store_->ListQuarantine(1, 10)->size(), 1u);
+
+  // Taken: gone, once.
+  tx.reset();  // the writer is free again
+  tx = Begin();
+  absl::StatusOr<QuarantineEntry> taken = tx->TakeQuarantined(1);
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  EXPECT_EQ(taken->content_hash, 5u);
+  EXPECT_EQ(taken->record.source(), "s");
+  EXPECT_EQ(tx->TakeQuarantined(1).status().message(), "quarantine/1 not found");
+  ASSERT_TRUE(tx->Commit().ok());
+  EXPECT_EQ(store_->ListQuarantine(0, 10)->size(), 1u);
 }
 
 TEST_P(StoreContractTest, SourcesJobsAndCursors) {

@@ -179,6 +179,10 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AppendAudit(std::move(e));
   }
+  absl::StatusOr<QuarantineEntry> TakeQuarantined(int64_t seq) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->TakeQuarantined(seq);
+  }
   absl::StatusOr<bool> Quarantine(const QuarantineEntry& e) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->Quarantine(e);

@@ -105,8 +105,8 @@ class FailingStore : public Store {
                                                            int64_t f, int64_t t) override {
     return base_->SumFunnelCounts(s, g, f, t);
   }
-  absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(int l) override {
-    return base_->ListQuarantine(l);
+  absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(int64_t after, int l) override {
+    return base_->ListQuarantine(after, l);
   }
   absl::StatusOr<std::vector<AuditEntry>> ListAudit(int64_t after, int l) override {
     return base_->ListAudit(after, l);
