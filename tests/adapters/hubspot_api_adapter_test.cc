@@ -352,6 +352,40 @@ TEST_F(HubSpotApiAdapterTest, SearchSlidesPastTheResultCapWithoutDupOrSkip) {
   EXPECT_EQ(again.writes(), 0);
 }
 
+TEST_F(HubSpotApiAdapterTest, MoreThanTheCapAtOneTimeFailsThePrecondition) {
+  std::unique_ptr<SourceAdapter> adapter = Adapter();
+  const std::string cursor = FullPull(adapter.get());
+  for (int64_t contact = 5001; contact <= 5016; ++contact) {
+    server_->Upsert("contacts", contact,
+                    {{"lastmodifieddate", "2030-03-01T00:00:00.000Z"}});
+  }
+  CollectingSink sink;
+  absl::Status pulled = adapter->Pull(cursor, &sink);
+  EXPECT_EQ(pulled.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(pulled.message(),
+            "source hs: more than 15 contacts share the modification time "
+            "1898553600000 (epoch ms); HubSpot's search cannot page past "
+            "them");
+  // The 15 read before are committed.
+  EXPECT_EQ(sink.Records().size(), 15u);
+}
+
+TEST_F(HubSpotApiAdapterTest, SearchedDealMapsAsTheListedOne) {
+  std::unique_ptr<SourceAdapter> adapter = Adapter();
+  const std::string cursor = FullPull(adapter.get());
+  server_->Upsert("deals", 9001,
+                  {{"hs_lastmodifieddate", "2030-05-01T00:00:00.000Z"}});
+  hub::v1::SourceRecord listed;
+  for (const nlohmann::json& deal : server_->Objects("deals")) {
+    if (deal["id"] == "9001") listed = *MapHubSpotObject("hs", "deals", deal);
+  }
+  ASSERT_EQ(listed.links_size(), 2);  // its company and contact
+  CollectingSink sink;
+  ASSERT_TRUE(adapter->Pull(cursor, &sink).ok());
+  ASSERT_EQ(sink.Records().size(), 1u);
+  EXPECT_EQ(Texts(sink.Records()), Texts({listed}));
+}
+
 TEST_F(HubSpotApiAdapterTest, ArchivedObjectsBecomeDeletesOnce) {
   std::unique_ptr<SourceAdapter> adapter = Adapter();
   const std::string cursor = FullPull(adapter.get());
