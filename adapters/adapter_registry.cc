@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "adapters/ga4_adapter.h"
+#include "adapters/hubspot_api_adapter.h"
 #include "adapters/mailchimp_adapter.h"
 #include "adapters/mailchimp_api_adapter.h"
 #include "adapters/salesforce_api_adapter.h"
@@ -91,6 +92,10 @@ void RegisterBuiltinAdapters(AdapterRegistry* registry) {
       {"salesforce_api",
        [](const hub::v1::Source& source, const AdapterOptions& options) {
          return SalesforceApiAdapter::Create(source, options);
+       }},
+      {"hubspot_api",
+       [](const hub::v1::Source& source, const AdapterOptions& options) {
+         return HubSpotApiAdapter::Create(source, options);
        }},
   };
   for (const auto& [kind, factory] : builtins) {

@@ -64,7 +64,7 @@ std::string RecordSourceName(const hub::v1::Source& source);
 
 // Registers the adapters of docs/sources.md under their kinds: the file
 // adapters "salesforce", "mailchimp", "segment", "ga4", "zendesk" and the API
-// adapters "zendesk_api", "mailchimp_api", "salesforce_api". Kinds already present in
+// adapters "zendesk_api", "mailchimp_api", "salesforce_api", "hubspot_api". Kinds already present in
 // `registry` are left as they are.
 void RegisterBuiltinAdapters(AdapterRegistry* registry);
 

@@ -140,6 +140,20 @@ absl::StatusOr<HttpResponse> ApiClient::PostForm(absl::string_view path,
   return Send(std::move(request));
 }
 
+absl::StatusOr<HttpResponse> ApiClient::PostJson(absl::string_view path,
+                                                 std::string json) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = Url(path);
+  request.headers.emplace_back("Accept", "application/json");
+  request.headers.emplace_back("Content-Type", "application/json");
+  if (!auth_header_.empty()) {
+    request.headers.emplace_back("Authorization", auth_header_);
+  }
+  request.body = std::move(json);
+  return Send(std::move(request));
+}
+
 void ApiClient::SetBearerToken(absl::string_view token) {
   options_.auth = HttpAuth::Bearer(std::string(token));
   auth_header_ = absl::StrCat("Bearer ", token);
@@ -175,6 +189,16 @@ absl::StatusOr<HttpResponse> ApiClient::Send(HttpRequest request) {
                                   : absl::StatusCode::kUnavailable,
           absl::StrCat(method, " ", request.url, ": HTTP ", response->status));
       wait = RetryAfter(*response, clock->Now());
+      if (response->status == 429 && options_.retry.throttled) {
+        absl::StatusOr<absl::Duration> asked =
+            options_.retry.throttled(*response);
+        if (!asked.ok()) {
+          return absl::Status(asked.status().code(),
+                              absl::StrCat(failure.message(), ": ",
+                                           asked.status().message()));
+        }
+        wait = *asked;
+      }
     } else {
       return StatusForHttp(method, response->status, request.url,
                            response->body);

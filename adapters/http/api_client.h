@@ -52,6 +52,11 @@ struct RetryPolicy {
   // A Retry-After longer than this fails the request RESOURCE_EXHAUSTED
   // instead of sleeping.
   absl::Duration max_retry_after = absl::Minutes(15);
+  // For a vendor that says in a 429's body which limit was hit (HubSpot's
+  // policyName): returns the wait before the retry, or the error to fail
+  // the request with at once (a daily quota, which no retry within the run
+  // can clear). Null: Retry-After, else back-off.
+  std::function<absl::StatusOr<absl::Duration>(const HttpResponse&)> throttled;
 };
 
 // What an API adapter's run sets on its ApiClient beyond the source's
@@ -119,6 +124,7 @@ class ApiClient {
   //   RESOURCE_EXHAUSTED when 429s outlast max_attempts, a Retry-After
   //   exceeds max_retry_after, or the max_requests budget is spent (the
   //   message names "max_requests");
+  //   the error RetryPolicy::throttled returns for a 429, at once;
   //   DEADLINE_EXCEEDED when timeouts outlast max_attempts or the deadline
   //   passes (or would, during a back-off).
   absl::StatusOr<HttpResponse> Get(absl::string_view path_and_query);
@@ -130,6 +136,12 @@ class ApiClient {
   // (never the form).
   absl::StatusOr<HttpResponse> PostForm(absl::string_view path,
                                         std::string form);
+
+  // POSTs the JSON document `json` to base_url + `path` with the
+  // Authorization header (a search request); policy and errors as Get's,
+  // messages naming "POST <url>" (never the body).
+  absl::StatusOr<HttpResponse> PostJson(absl::string_view path,
+                                        std::string json);
 
   // Replaces the bearer token sent from now on (after an OAuth refresh).
   void SetBearerToken(absl::string_view token);

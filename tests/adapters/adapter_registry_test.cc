@@ -52,10 +52,10 @@ TEST(AdapterRegistryTest, BuiltinKindsAreSorted) {
   AdapterRegistry registry;
   RegisterBuiltinAdapters(&registry);
   EXPECT_THAT(registry.Kinds(),
-              ElementsAre("ga4", "mailchimp", "mailchimp_api", "salesforce", "salesforce_api",
-                          "segment", "zendesk", "zendesk_api"));
+              ElementsAre("ga4", "hubspot_api", "mailchimp", "mailchimp_api", "salesforce",
+                          "salesforce_api", "segment", "zendesk", "zendesk_api"));
   RegisterBuiltinAdapters(&registry);  // Idempotent.
-  EXPECT_EQ(registry.Kinds().size(), 8u);
+  EXPECT_EQ(registry.Kinds().size(), 9u);
 }
 
 TEST(AdapterRegistryTest, UnknownKindListsTheKnownOnes) {
@@ -64,7 +64,7 @@ TEST(AdapterRegistryTest, UnknownKindListsTheKnownOnes) {
   auto adapter = registry.Create(FileSource("hubspot", "/tmp"));
   EXPECT_EQ(adapter.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(adapter.status().message(),
-            "unknown source kind \"hubspot\"; known kinds: ga4, mailchimp, "
+            "unknown source kind \"hubspot\"; known kinds: ga4, hubspot_api, mailchimp, "
             "mailchimp_api, salesforce, salesforce_api, segment, zendesk, zendesk_api");
 }
 

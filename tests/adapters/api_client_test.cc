@@ -158,6 +158,47 @@ TEST_F(ApiClientTest, PostFormSendsTheFormWithoutAuthThenBearerIsReplaced) {
   EXPECT_EQ(client->requests(), 3);
 }
 
+TEST_F(ApiClientTest, PostJsonSendsTheDocumentWithAuth) {
+  std::string type, body, auth;
+  http_.server().Post(
+      "/search", [&](const httplib::Request& req, httplib::Response& res) {
+        type = req.get_header_value("Content-Type");
+        body = req.body;
+        auth = req.get_header_value("Authorization");
+        res.set_content("{\"results\":[]}", "application/json");
+      });
+  ASSERT_TRUE(http_.Start());
+  ApiClientOptions options;
+  options.auth = HttpAuth::Bearer("pat-1");
+  absl::StatusOr<HttpResponse> r =
+      Client(options)->PostJson("/search", "{\"limit\":100}");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->body, "{\"results\":[]}");
+  EXPECT_EQ(type, "application/json");
+  EXPECT_EQ(body, "{\"limit\":100}");
+  EXPECT_EQ(auth, "Bearer pat-1");
+}
+
+TEST_F(ApiClientTest, ThrottledHookChoosesTheWaitOrFailsAtOnce) {
+  // 429 "busy" twice, Retry-After 7, which the hook overrides.
+  ServeFailingThenOk(2, 429, "7");
+  ApiClientOptions options;
+  std::vector<std::string> bodies;
+  options.retry.throttled = [&bodies](const HttpResponse& response)
+      -> absl::StatusOr<absl::Duration> {
+    bodies.push_back(response.body);
+    if (bodies.size() == 1) return absl::Seconds(1);
+    return absl::ResourceExhaustedError("daily quota");
+  };
+  absl::StatusOr<HttpResponse> r = Client(options)->Get("/x");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(r.status().message(),
+            "GET " + http_.base_url() + "/x: HTTP 429: daily quota");
+  EXPECT_THAT(bodies, ElementsAre("busy", "busy"));
+  EXPECT_THAT(clock_.sleeps(), ElementsAre(absl::Seconds(1)));
+  EXPECT_EQ(hits_, 2);
+}
+
 TEST_F(ApiClientTest, ThrottledThenOkSleepsExactlyRetryAfterSeconds) {
   ServeFailingThenOk(1, 429, "7");
   std::unique_ptr<ApiClient> client = Client();

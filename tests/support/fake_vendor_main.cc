@@ -2,10 +2,12 @@
 // loopback, for trying an API source by hand:
 //   fake-vendor zendesk WORLD/zendesk [PAGE_SIZE]
 //   fake-vendor mailchimp WORLD/mailchimp [PAGE_SIZE]
+//   fake-vendor hubspot WORLD/salesforce [PAGE_SIZE]
 // prints the base_url, then serves until interrupted. Credentials: Zendesk
 // Basic "agent@hubsample.example/token:zd-test-token" or Bearer
 // "zd-test-token"; Mailchimp Basic with any user name and password
-// "mc-test-key-us21", or Bearer "mc-test-key-us21".
+// "mc-test-key-us21", or Bearer "mc-test-key-us21"; HubSpot Bearer
+// "hs-test-token".
 #include <pthread.h>
 #include <signal.h>
 
@@ -13,6 +15,7 @@
 #include <iostream>
 #include <string>
 
+#include "tests/support/fake_hubspot_server.h"
 #include "tests/support/fake_mailchimp_server.h"
 #include "tests/support/fake_zendesk_server.h"
 
@@ -47,14 +50,18 @@ int Serve(const char* dir, int page_size) {
 int main(int argc, char** argv) {
   using namespace hub::testing_support;
   const std::string vendor = argc >= 2 ? argv[1] : "";
-  if (argc < 3 || argc > 4 || (vendor != "zendesk" && vendor != "mailchimp")) {
-    std::cerr << "usage: fake-vendor zendesk|mailchimp DIR [PAGE_SIZE]\n";
+  if (argc < 3 || argc > 4 ||
+      (vendor != "zendesk" && vendor != "mailchimp" && vendor != "hubspot")) {
+    std::cerr << "usage: fake-vendor zendesk|mailchimp|hubspot DIR [PAGE_SIZE]\n";
     return 2;
   }
   const int page_size = argc == 4 ? std::atoi(argv[3]) : 0;
   if (argc == 4 && page_size < 1) {
     std::cerr << "PAGE_SIZE must be a positive number\n";
     return 2;
+  }
+  if (vendor == "hubspot") {
+    return Serve<FakeHubSpotServer, FakeHubSpotOptions>(argv[2], page_size);
   }
   return vendor == "zendesk" ? Serve<FakeZendeskServer, FakeZendeskOptions>(argv[2], page_size)
                              : Serve<FakeMailchimpServer, FakeMailchimpOptions>(argv[2], page_size);
