@@ -118,13 +118,29 @@ absl::Duration ApiClient::Backoff(int retry) {
   return std::min(ceiling, p.max_backoff) * options_.jitter();
 }
 
-absl::StatusOr<HttpResponse> ApiClient::Get(absl::string_view path_and_query) {
+absl::StatusOr<HttpResponse> ApiClient::Get(absl::string_view path_and_query,
+                                            absl::string_view accept) {
   HttpRequest request;
   request.url = Url(path_and_query);
-  request.headers.emplace_back("Accept", "application/json");
+  request.headers.emplace_back("Accept", std::string(accept));
   if (!auth_header_.empty()) {
     request.headers.emplace_back("Authorization", auth_header_);
   }
+  return Send(std::move(request));
+}
+
+absl::StatusOr<HttpResponse> ApiClient::Post(absl::string_view path,
+                                             absl::string_view content_type,
+                                             std::string body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = Url(path);
+  request.headers.emplace_back("Accept", "application/json");
+  request.headers.emplace_back("Content-Type", std::string(content_type));
+  if (!auth_header_.empty()) {
+    request.headers.emplace_back("Authorization", auth_header_);
+  }
+  request.body = std::move(body);
   return Send(std::move(request));
 }
 

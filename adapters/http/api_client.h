@@ -121,7 +121,18 @@ class ApiClient {
   //   message names "max_requests");
   //   DEADLINE_EXCEEDED when timeouts outlast max_attempts or the deadline
   //   passes (or would, during a back-off).
-  absl::StatusOr<HttpResponse> Get(absl::string_view path_and_query);
+  // `accept` is the Accept header (e.g. "text/csv" for a CSV resource).
+  absl::StatusOr<HttpResponse> Get(absl::string_view path_and_query,
+                                   absl::string_view accept = "application/json");
+
+  // POSTs `body` of `content_type` to base_url + `path` with the
+  // Authorization header (e.g. creating a vendor job), under Get's policy;
+  // errors as Get's, messages naming "POST <url>" (never the body). A retried
+  // POST may reach the vendor twice, so use it only where a duplicate is
+  // harmless.
+  absl::StatusOr<HttpResponse> Post(absl::string_view path,
+                                    absl::string_view content_type,
+                                    std::string body);
 
   // POSTs `form` (already application/x-www-form-urlencoded) to base_url +
   // `path` without the Authorization header (e.g. an OAuth token request,
