@@ -91,6 +91,27 @@ TEST_F(SalesforceApiSyncTest, ApiSyncIngestsWhatTheFileImportDoes) {
   testing_support::ExpectSameImport(&files, FileSource(), &api, ApiSource());
 }
 
+TEST_F(SalesforceApiSyncTest, BulkSyncIngestsWhatTheFileImportDoes) {
+  Hub files(dir_.File("files.db"), &clock_);
+  Hub api(dir_.File("api.db"), &clock_);
+  hub::v1::Source source = ApiSource();
+  source.set_export_mode("bulk");
+  testing_support::ExpectSameImport(&files, FileSource(), &api, source);
+  const std::vector<std::string> requests = server_->requests();
+  // Two runs of four jobs each, and no REST query.
+  EXPECT_EQ(std::count_if(requests.begin(), requests.end(),
+                          [](const std::string& r) {
+                            return r.rfind("POST /services/data/v58.0/jobs/query ",
+                                           0) == 0;
+                          }),
+            8);
+  EXPECT_EQ(std::count_if(requests.begin(), requests.end(),
+                          [](const std::string& r) {
+                            return r.find("/queryAll?") != std::string::npos;
+                          }),
+            0);
+}
+
 TEST_F(SalesforceApiSyncTest, RequestLimitFailsTheJobAtTheLastCommittedPage) {
   Hub reference(dir_.File("reference.db"), &clock_);
   const hub::v1::SyncJob clean = reference.Sync(ApiSource());
