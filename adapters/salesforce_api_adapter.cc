@@ -171,17 +171,6 @@ std::string Rfc3339(absl::Time time) {
   return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
 }
 
-// A Salesforce datetime ("...000+0000" or RFC 3339); nullopt if not one.
-std::optional<absl::Time> ParseSalesforceTime(const std::string& text) {
-  absl::Time time;
-  std::string error;
-  if (absl::ParseTime("%Y-%m-%dT%H:%M:%E*S%z", text, &time, &error) ||
-      absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
-    return time;
-  }
-  return std::nullopt;
-}
-
 // A record of a page, mapped, with what the position needs.
 struct PageRecord {
   std::string id;
@@ -612,64 +601,33 @@ absl::Status SalesforceApiAdapter::ReadDeleted(Run* run, size_t i) {
         "/services/data/", api_version_, "/sobjects/", object,
         "/deleted/?start=", IsoParam(start), "&end=", IsoParam(end));
     const std::string url = run->client->Url(path);
-    absl::StatusOr<HttpResponse> response = Get(run, path);
-    if (!response.ok() &&
-        absl::StrContains(response.status().message(),
-                          "INVALID_REPLICATION_DATE")) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "source ", source_, ": Salesforce cannot list the ", object,
-          " records deleted since ", Rfc3339(start),
-          " (the recycle bin no longer covers it); run with full_resync: ",
-          response.status().message()));
-    }
-    HUB_RETURN_IF_ERROR(response.status());
-    absl::StatusOr<Json> json = adapters_internal::ParseJson(response->body);
-    const Json* deleted =
-        json.ok() ? adapters_internal::Field(*json, "deletedRecords")
-                  : nullptr;
-    std::optional<absl::Time> earliest = ParseSalesforceTime(
-        json.ok() ? adapters_internal::TextAt(*json, "earliestDateAvailable")
-                  : "");
-    std::optional<absl::Time> covered = ParseSalesforceTime(
-        json.ok() ? adapters_internal::TextAt(*json, "latestDateCovered")
-                  : "");
-    if (deleted == nullptr || !deleted->is_array() || !covered.has_value()) {
-      return absl::DataLossError(absl::StrCat(
-          url, ": not a getDeleted result (needs deletedRecords and "
-               "latestDateCovered)"));
-    }
-    if (earliest.has_value() && start < *earliest) {
+    HUB_ASSIGN_OR_RETURN(HttpResponse response, Get(run, path));
+    absl::StatusOr<SalesforceDeletedPage> page =
+        ParseSalesforceDeletedPage(response.body);
+    if (page.ok() && start < page->earliest_available) {
       return absl::FailedPreconditionError(absl::StrCat(
           "source ", source_, ": Salesforce can list ", object,
-          " deletes only since ", Rfc3339(*earliest),
+          " deletes only since ", Rfc3339(page->earliest_available),
           " but this source needs them since ", Rfc3339(start),
           ", so deletes in between cannot be known; run with full_resync"));
     }
-    std::vector<std::vector<std::string>> rows;
-    for (const Json& entry : *deleted) {
-      std::optional<absl::Time> when = ParseSalesforceTime(
-          entry.is_object() ? adapters_internal::TextAt(entry, "deletedDate")
-                            : "");
-      rows.push_back({entry.is_object() ? adapters_internal::TextAt(entry, "id")
-                                        : "",
-                      when.has_value() ? SoqlTime(absl::ToUnixMicros(*when))
-                                       : "",
-                      "true"});
-    }
-    absl::StatusOr<std::vector<PageRecord>> records = MapPage(
-        source_, object, {"Id", "SystemModstamp", "IsDeleted"}, rows);
+    absl::StatusOr<std::vector<PageRecord>> records =
+        page.ok() ? MapPage(source_, object, SalesforceDeletedFields(),
+                            page->rows)
+                  : absl::StatusOr<std::vector<PageRecord>>(page.status());
     if (!records.ok()) {
       return absl::DataLossError(
           absl::StrCat(url, ": ", records.status().message()));
     }
     std::vector<hub::v1::SourceRecord> fresh =
         AddDeleted(*std::move(records), &p);
-    p.deleted_from = std::max(p.deleted_from, absl::ToUnixMicros(*covered));
+    p.deleted_from =
+        std::max(p.deleted_from, absl::ToUnixMicros(page->latest_covered));
     // A window that only moves is written with the next page, or at the end
     // of the run: one checkpoint, not one per object.
     if (!fresh.empty()) HUB_RETURN_IF_ERROR(run->Write(std::move(fresh)));
     // The vendor has not covered the window yet: the next run asks again.
-    if (*covered < end) return absl::OkStatus();
+    if (page->latest_covered < end) return absl::OkStatus();
   }
   return absl::OkStatus();
 }

@@ -510,6 +510,24 @@ TEST(SalesforceQueryPageTest, RecordedPagesParse) {
       "[{\"errorCode\":\"INVALID_FIELD\",\"message\":\"error_message\"}]");
 }
 
+TEST(SalesforceQueryPageTest, RecordedGetDeletedResultParses) {
+  auto page = ParseSalesforceDeletedPage(
+      ReadFixture("restforce_sobject_get_deleted_success_response.json"));
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->rows, ElementsAre(ElementsAre("a00D0000008pQRAIA2",
+                                                  "2013-05-07T22:07:19.000Z",
+                                                  "true")));
+  EXPECT_EQ(page->earliest_available, absl::FromUnixSeconds(1367596620));
+  EXPECT_EQ(page->latest_covered, absl::FromUnixSeconds(1368048000));
+
+  auto updated = ParseSalesforceDeletedPage(
+      ReadFixture("restforce_sobject_get_updated_success_response.json"));
+  EXPECT_EQ(updated.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(updated.status().message(),
+            "not a getDeleted result (needs deletedRecords and "
+            "latestDateCovered)");
+}
+
 TEST(SalesforceQueryPageTest, NumbersReadAsTheBulkCsvHasThem) {
   auto page = ParseSalesforceQueryPage(
       R"({"totalSize":1,"done":true,"records":[{"attributes":{"type":"Opportunity"},
@@ -526,7 +544,7 @@ TEST(SalesforceQueryPageTest, NumbersReadAsTheBulkCsvHasThem) {
 
 // The same fixture with the clock and the vendor at `kNow`, a month after
 // the world's last change, so that getDeleted windows are meaningful.
-class SalesforceBulkApiTest : public SalesforceApiAdapterTest {
+class SalesforceApiBulkTest : public SalesforceApiAdapterTest {
  protected:
   static constexpr absl::Duration kPoll = absl::Seconds(3);
 
@@ -612,7 +630,7 @@ class SalesforceBulkApiTest : public SalesforceApiAdapterTest {
   static inline const absl::Time kNow = absl::FromUnixSeconds(1769904000);
 };
 
-TEST_F(SalesforceBulkApiTest, BulkFullPullEqualsTheRestFullPull) {
+TEST_F(SalesforceApiBulkTest, BulkFullPullEqualsTheRestFullPull) {
   CollectingSink rest;
   ASSERT_TRUE(Adapter()->Pull("", &rest).ok());
   const size_t rest_requests = server_->requests().size();
@@ -651,14 +669,14 @@ TEST_F(SalesforceBulkApiTest, BulkFullPullEqualsTheRestFullPull) {
   EXPECT_EQ(clock_.sleeps().back(), kPoll);
 }
 
-TEST_F(SalesforceBulkApiTest, ResumesExactlyAfterEveryResultsPage) {
+TEST_F(SalesforceApiBulkTest, ResumesExactlyAfterEveryResultsPage) {
   std::unique_ptr<SourceAdapter> adapter = Bulk();
   const std::vector<hub::v1::SourceRecord> all =
       testing_support::PullAllCheckingResume(adapter.get(), kPageSize);
   EXPECT_EQ(Sorted(Texts(all)), FileImport());
 }
 
-TEST_F(SalesforceBulkApiTest, ResumeContinuesTheJobFromItsLocator) {
+TEST_F(SalesforceApiBulkTest, ResumeContinuesTheJobFromItsLocator) {
   CollectingSink full;
   ASSERT_TRUE(Bulk()->Pull("", &full).ok());
   CollectingSink crashed(2);
@@ -676,7 +694,7 @@ TEST_F(SalesforceBulkApiTest, ResumeContinuesTheJobFromItsLocator) {
   EXPECT_EQ(got, Texts(full.Records()));
 }
 
-TEST_F(SalesforceBulkApiTest, ExpiredJobRestartsFromTheMarkWithoutDupOrSkip) {
+TEST_F(SalesforceApiBulkTest, ExpiredJobRestartsFromTheMarkWithoutDupOrSkip) {
   CollectingSink full;
   ASSERT_TRUE(Bulk()->Pull("", &full).ok());
   CollectingSink crashed(2);
@@ -708,7 +726,7 @@ TEST_F(SalesforceBulkApiTest, ExpiredJobRestartsFromTheMarkWithoutDupOrSkip) {
               StartsWith("POST /services/data/v58.0/jobs/query "));
 }
 
-TEST_F(SalesforceBulkApiTest, CsvQuotesCommasNewlinesAndNullsReadExactly) {
+TEST_F(SalesforceApiBulkTest, CsvQuotesCommasNewlinesAndNullsReadExactly) {
   server_->Upsert("Contact",
                   {{"Id", "0035g000000CSVAAAA"},
                    {"AccountId", ""},
@@ -747,7 +765,7 @@ TEST_F(SalesforceBulkApiTest, CsvQuotesCommasNewlinesAndNullsReadExactly) {
   }
 }
 
-TEST_F(SalesforceBulkApiTest, FailedJobFailsTheRunWithItsErrorMessage) {
+TEST_F(SalesforceApiBulkTest, FailedJobFailsTheRunWithItsErrorMessage) {
   server_->FailNextJob("Failed",
                        "INVALID_FIELD: No such column 'Tier__c' on Account");
   CollectingSink sink;
@@ -759,7 +777,7 @@ TEST_F(SalesforceBulkApiTest, FailedJobFailsTheRunWithItsErrorMessage) {
   EXPECT_EQ(sink.writes(), 0);
 }
 
-TEST_F(SalesforceBulkApiTest, JobNotCompleteByTheDeadlineIsDeadlineExceeded) {
+TEST_F(SalesforceApiBulkTest, JobNotCompleteByTheDeadlineIsDeadlineExceeded) {
   SalesforceApiOptions options;
   options.clock = &clock_;
   options.bulk_poll_interval = kPoll;
@@ -776,7 +794,7 @@ TEST_F(SalesforceBulkApiTest, JobNotCompleteByTheDeadlineIsDeadlineExceeded) {
   EXPECT_EQ(sink.writes(), 0);
 }
 
-TEST_F(SalesforceBulkApiTest, BrokenCsvOrMissingLocatorIsDataLoss) {
+TEST_F(SalesforceApiBulkTest, BrokenCsvOrMissingLocatorIsDataLoss) {
   const std::string url = server_->base_url() +
                           "/services/data/v58.0/jobs/query/750FAKE1/"
                           "results?maxRecords=10&locator=MTA%3d";
@@ -796,15 +814,15 @@ TEST_F(SalesforceBulkApiTest, BrokenCsvOrMissingLocatorIsDataLoss) {
   EXPECT_EQ(rest.writes(), 0);
 }
 
-TEST_F(SalesforceBulkApiTest, GetDeletedEmitsPurgedDeletesOnceInBulkMode) {
+TEST_F(SalesforceApiBulkTest, GetDeletedEmitsPurgedDeletesOnceInBulkMode) {
   ExpectDeletesOnce(BulkSource());
 }
 
-TEST_F(SalesforceBulkApiTest, GetDeletedEmitsPurgedDeletesOnceInRestMode) {
+TEST_F(SalesforceApiBulkTest, GetDeletedEmitsPurgedDeletesOnceInRestMode) {
   ExpectDeletesOnce(ApiSource());
 }
 
-TEST_F(SalesforceBulkApiTest, GetDeletedAsksInWindowsOfThirtyDays) {
+TEST_F(SalesforceApiBulkTest, GetDeletedAsksInWindowsOfThirtyDays) {
   CollectingSink first;
   ASSERT_TRUE(Adapter(ApiSource())->Pull("", &first).ok());
   Advance(absl::Hours(24 * 45));
@@ -826,7 +844,7 @@ TEST_F(SalesforceBulkApiTest, GetDeletedAsksInWindowsOfThirtyDays) {
   EXPECT_TRUE(second.Records().empty());
 }
 
-TEST_F(SalesforceBulkApiTest,
+TEST_F(SalesforceApiBulkTest,
        DeletesOlderThanTheVendorKeepsAreFailedPreconditionAskingAResync) {
   CollectingSink first;
   ASSERT_TRUE(Bulk()->Pull("", &first).ok());
