@@ -726,6 +726,22 @@ TEST_F(SalesforceApiBulkTest, ExpiredJobRestartsFromTheMarkWithoutDupOrSkip) {
               StartsWith("POST /services/data/v58.0/jobs/query "));
 }
 
+TEST_F(SalesforceApiBulkTest, EitherModeResumesTheOthersCursor) {
+  CollectingSink full;
+  ASSERT_TRUE(Bulk()->Pull("", &full).ok());
+  for (const auto& [from, to] : {std::pair(BulkSource(), ApiSource()),
+                                 std::pair(ApiSource(), BulkSource())}) {
+    CollectingSink crashed(2);
+    ASSERT_FALSE(Bulk(from)->Pull("", &crashed).ok());
+    CollectingSink rest;
+    ASSERT_TRUE(Bulk(to)->Pull(crashed.last_cursor(), &rest).ok())
+        << crashed.last_cursor();
+    std::vector<std::string> got = Texts(crashed.Records());
+    for (std::string& t : Texts(rest.Records())) got.push_back(t);
+    EXPECT_EQ(got, Texts(full.Records())) << crashed.last_cursor();
+  }
+}
+
 TEST_F(SalesforceApiBulkTest, CsvQuotesCommasNewlinesAndNullsReadExactly) {
   server_->Upsert("Contact",
                   {{"Id", "0035g000000CSVAAAA"},
