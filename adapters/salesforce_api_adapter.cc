@@ -78,7 +78,8 @@ std::string EncodeCursor(const Positions& positions, bool jobs = true) {
 // Parses "<id>@<stamp>,..." into `*seen`; false if malformed.
 bool ParseSeen(absl::string_view value,
                std::set<std::pair<std::string, int64_t>>* seen) {
-  for (absl::string_view entry : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+  for (absl::string_view entry :
+       absl::StrSplit(value, ',', absl::SkipEmpty())) {
     const size_t at = entry.rfind('@');
     std::optional<std::string> id = UnescapeCursorToken(entry.substr(0, at));
     int64_t stamp;
@@ -96,8 +97,7 @@ bool ParseJob(absl::string_view value, Position* p) {
   std::pair<absl::string_view, absl::string_view> job_locator =
       absl::StrSplit(value, absl::MaxSplits('/', 1));
   std::optional<std::string> job = UnescapeCursorToken(job_locator.first);
-  std::optional<std::string> locator =
-      UnescapeCursorToken(job_locator.second);
+  std::optional<std::string> locator = UnescapeCursorToken(job_locator.second);
   if (value.find('/') == value.npos || !job.has_value() || job->empty() ||
       !locator.has_value()) {
     return false;
@@ -116,8 +116,8 @@ bool ParsePosition(absl::string_view value, Position* p) {
       !ParseSeen(fields[1], &p->seen)) {
     return false;
   }
-  if (fields.size() > 2 && (!absl::SimpleAtoi(fields[2], &p->deleted_from) ||
-                            p->deleted_from < 0)) {
+  if (fields.size() > 2 &&
+      (!absl::SimpleAtoi(fields[2], &p->deleted_from) || p->deleted_from < 0)) {
     return false;
   }
   if (fields.size() > 3 && !ParseJob(fields[3], p)) return false;
@@ -163,8 +163,8 @@ std::string Soql(absl::string_view object, const Position& p,
 
 // A getDeleted start or end (ISO 8601 with an offset, URL-escaped).
 std::string IsoParam(absl::Time time) {
-  return UrlEscape(absl::FormatTime("%Y-%m-%dT%H:%M:%S+00:00", time,
-                                    absl::UTCTimeZone()));
+  return UrlEscape(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%S+00:00", time, absl::UTCTimeZone()));
 }
 
 std::string Rfc3339(absl::Time time) {
@@ -212,8 +212,8 @@ absl::StatusOr<std::vector<PageRecord>> MapPage(
 
 // The header and rows of a Bulk API CSV results page (`url` names it in
 // errors); values that are not UTF-8 are repaired as the file adapter does.
-absl::StatusOr<std::pair<std::vector<std::string>,
-                         std::vector<std::vector<std::string>>>>
+absl::StatusOr<
+    std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>>>
 ParseCsvPage(const std::string& body, const std::string& url) {
   CsvReader reader(std::make_unique<std::istringstream>(body), url);
   std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>>
@@ -337,10 +337,10 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> SalesforceApiAdapter::Create(
                        adapters_internal::ReadApiToken(source, kKind));
   HUB_ASSIGN_OR_RETURN(OAuthRefresh refresh, ReadRefresh(source));
   HUB_ASSIGN_OR_RETURN(absl::Duration overlap, ReadOverlap(source));
-  HUB_ASSIGN_OR_RETURN(ApiClientOptions client,
-                       adapters_internal::ApiClientOptionsFor(
-                           source, options, api_options,
-                           HttpAuth::Bearer(std::move(token))));
+  HUB_ASSIGN_OR_RETURN(
+      ApiClientOptions client,
+      adapters_internal::ApiClientOptionsFor(
+          source, options, api_options, HttpAuth::Bearer(std::move(token))));
   if (client.clock == nullptr) client.clock = Clock::Real();
   return std::unique_ptr<SourceAdapter>(new SalesforceApiAdapter(
       RecordSourceName(source), std::move(client), source.ca_file(),
@@ -456,9 +456,8 @@ absl::StatusOr<HttpResponse> SalesforceApiAdapter::Get(
 
 absl::StatusOr<HttpResponse> SalesforceApiAdapter::Post(
     Run* run, const std::string& path, const std::string& body) {
-  return Checked(run, [&] {
-    return run->client->Post(path, "application/json", body);
-  });
+  return Checked(
+      run, [&] { return run->client->Post(path, "application/json", body); });
 }
 
 absl::Status SalesforceApiAdapter::ReadRest(Run* run, size_t i) {
@@ -469,8 +468,8 @@ absl::Status SalesforceApiAdapter::ReadRest(Run* run, size_t i) {
   p.job.clear();
   p.locator.clear();
   std::string path =
-      absl::StrCat("/services/data/", api_version_, "/queryAll?q=",
-                   UrlEscape(Soql(object, p, overlap_)));
+      absl::StrCat("/services/data/", api_version_,
+                   "/queryAll?q=", UrlEscape(Soql(object, p, overlap_)));
   for (;;) {
     const std::string url = run->client->Url(path);
     HUB_ASSIGN_OR_RETURN(HttpResponse response, Get(run, path));
@@ -495,18 +494,16 @@ absl::StatusOr<std::string> SalesforceApiAdapter::RunJob(Run* run, size_t i) {
   const absl::string_view object = kSalesforceObjects[i];
   const std::string jobs =
       absl::StrCat("/services/data/", api_version_, "/jobs/query");
-  const Json request = {
-      {"operation", "queryAll"},
-      {"query", Soql(object, run->positions[i], overlap_)}};
-  HUB_ASSIGN_OR_RETURN(HttpResponse created,
-                       Post(run, jobs, request.dump()));
+  const Json request = {{"operation", "queryAll"},
+                        {"query", Soql(object, run->positions[i], overlap_)}};
+  HUB_ASSIGN_OR_RETURN(HttpResponse created, Post(run, jobs, request.dump()));
   absl::StatusOr<Json> job = adapters_internal::ParseJson(created.body);
   const std::string id =
       job.ok() ? adapters_internal::TextAt(*job, "id") : std::string();
   if (id.empty()) {
     return absl::DataLossError(absl::StrCat(
-        run->client->Url(jobs), ": the job response has no id: ",
-        created.body.substr(0, 200)));
+        run->client->Url(jobs),
+        ": the job response has no id: ", created.body.substr(0, 200)));
   }
   Clock* clock = client_options_.clock;
   for (;;) {
@@ -517,15 +514,15 @@ absl::StatusOr<std::string> SalesforceApiAdapter::RunJob(Run* run, size_t i) {
         info.ok() ? adapters_internal::TextAt(*info, "state") : std::string();
     if (state == "JobComplete") return id;
     if (state == "Failed" || state == "Aborted") {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "source ", source_, ": the Salesforce bulk query job ", id, " for ",
-          object, " ended ", state, ": ",
-          adapters_internal::TextAt(*info, "errorMessage")));
+      return absl::FailedPreconditionError(
+          absl::StrCat("source ", source_, ": the Salesforce bulk query job ",
+                       id, " for ", object, " ended ", state, ": ",
+                       adapters_internal::TextAt(*info, "errorMessage")));
     }
     if (state.empty()) {
       return absl::DataLossError(
-          absl::StrCat(run->client->Url(path), ": the job has no state: ",
-                       polled.body.substr(0, 200)));
+          absl::StrCat(run->client->Url(path),
+                       ": the job has no state: ", polled.body.substr(0, 200)));
     }
     if (clock->Now() + poll_interval_ >= client_options_.deadline) {
       return absl::DeadlineExceededError(absl::StrCat(
@@ -612,9 +609,9 @@ absl::Status SalesforceApiAdapter::ReadDeleted(Run* run, size_t i) {
           ", so deletes in between cannot be known; run with full_resync"));
     }
     absl::StatusOr<std::vector<PageRecord>> records =
-        page.ok() ? MapPage(source_, object, SalesforceDeletedFields(),
-                            page->rows)
-                  : absl::StatusOr<std::vector<PageRecord>>(page.status());
+        page.ok()
+            ? MapPage(source_, object, SalesforceDeletedFields(), page->rows)
+            : absl::StatusOr<std::vector<PageRecord>>(page.status());
     if (!records.ok()) {
       return absl::DataLossError(
           absl::StrCat(url, ": ", records.status().message()));

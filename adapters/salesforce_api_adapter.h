@@ -122,9 +122,9 @@ class SalesforceApiAdapter : public SourceAdapter {
 
   // Get (and the bulk job POST) with the refresh-once rule and
   // REQUEST_LIMIT_EXCEEDED mapping.
-  absl::StatusOr<HttpResponse> Get(Run* run, const std::string& path,
-                                   absl::string_view accept =
-                                       "application/json");
+  absl::StatusOr<HttpResponse> Get(
+      Run* run, const std::string& path,
+      absl::string_view accept = "application/json");
   absl::StatusOr<HttpResponse> Post(Run* run, const std::string& path,
                                     const std::string& body);
   absl::StatusOr<HttpResponse> Checked(

@@ -122,8 +122,9 @@ class ApiClient {
   //   DEADLINE_EXCEEDED when timeouts outlast max_attempts or the deadline
   //   passes (or would, during a back-off).
   // `accept` is the Accept header (e.g. "text/csv" for a CSV resource).
-  absl::StatusOr<HttpResponse> Get(absl::string_view path_and_query,
-                                   absl::string_view accept = "application/json");
+  absl::StatusOr<HttpResponse> Get(
+      absl::string_view path_and_query,
+      absl::string_view accept = "application/json");
 
   // POSTs `body` of `content_type` to base_url + `path` with the
   // Authorization header (e.g. creating a vendor job), under Get's policy;

@@ -161,18 +161,18 @@ TEST_F(ApiClientTest, PostFormSendsTheFormWithoutAuthThenBearerIsReplaced) {
 TEST_F(ApiClientTest, PostSendsBodyWithAuthAndGetTakesAnAccept) {
   std::string type, body, post_auth, accept;
   int posts = 0;
-  http_.server().Post(
-      "/jobs", [&](const httplib::Request& req, httplib::Response& res) {
-        if (posts++ == 0) {
-          res.status = 503;
-          return;
-        }
-        type = req.get_header_value("Content-Type");
-        body = req.body;
-        post_auth = req.get_header_value("Authorization");
-        res.status = 201;
-        res.set_content("{\"id\":\"750\"}", "application/json");
-      });
+  http_.server().Post("/jobs",
+                      [&](const httplib::Request& req, httplib::Response& res) {
+                        if (posts++ == 0) {
+                          res.status = 503;
+                          return;
+                        }
+                        type = req.get_header_value("Content-Type");
+                        body = req.body;
+                        post_auth = req.get_header_value("Authorization");
+                        res.status = 201;
+                        res.set_content("{\"id\":\"750\"}", "application/json");
+                      });
   http_.server().Get("/results",
                      [&](const httplib::Request& req, httplib::Response& res) {
                        accept = req.get_header_value("Accept");

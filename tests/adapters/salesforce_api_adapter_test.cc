@@ -30,14 +30,14 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-using testing_support::HookSink;
-using testing_support::Sorted;
 using testing_support::CollectingSink;
 using testing_support::ExternalIds;
 using testing_support::FakeClock;
 using testing_support::FakeSalesforceOptions;
 using testing_support::FakeSalesforceServer;
+using testing_support::HookSink;
 using testing_support::Page;
+using testing_support::Sorted;
 using testing_support::TempFolder;
 using testing_support::Texts;
 
@@ -514,9 +514,9 @@ TEST(SalesforceQueryPageTest, RecordedGetDeletedResultParses) {
   auto page = ParseSalesforceDeletedPage(
       ReadFixture("restforce_sobject_get_deleted_success_response.json"));
   ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_THAT(page->rows, ElementsAre(ElementsAre("a00D0000008pQRAIA2",
-                                                  "2013-05-07T22:07:19.000Z",
-                                                  "true")));
+  EXPECT_THAT(page->rows,
+              ElementsAre(ElementsAre("a00D0000008pQRAIA2",
+                                      "2013-05-07T22:07:19.000Z", "true")));
   EXPECT_EQ(page->earliest_available, absl::FromUnixSeconds(1367596620));
   EXPECT_EQ(page->latest_covered, absl::FromUnixSeconds(1368048000));
 
@@ -643,21 +643,22 @@ TEST_F(SalesforceApiBulkTest, BulkFullPullEqualsTheRestFullPull) {
   // JobComplete poll, then the results pages.
   std::vector<std::string> requests = server_->requests();
   requests.erase(requests.begin(), requests.begin() + rest_requests);
-  EXPECT_EQ(requests[0],
-            "POST /services/data/v58.0/jobs/query "
-            "{\"operation\":\"queryAll\",\"query\":\"SELECT Id, Name, "
-            "Website, Industry, Type, BillingCountry, NumberOfEmployees, Phone, "
-            "Tier__c, Region__c, CreatedDate, SystemModstamp, IsDeleted FROM "
-            "Account ORDER BY SystemModstamp, Id\"}");
-  EXPECT_THAT(std::vector<std::string>(requests.begin() + 1,
-                                       requests.begin() + 6),
-              ElementsAre("GET /services/data/v58.0/jobs/query/750FAKE1",
-                          "GET /services/data/v58.0/jobs/query/750FAKE1",
-                          "GET /services/data/v58.0/jobs/query/750FAKE1",
-                          "GET /services/data/v58.0/jobs/query/750FAKE1/"
-                          "results?maxRecords=10",
-                          "GET /services/data/v58.0/jobs/query/750FAKE1/"
-                          "results?locator=MTA=&maxRecords=10"));
+  EXPECT_EQ(
+      requests[0],
+      "POST /services/data/v58.0/jobs/query "
+      "{\"operation\":\"queryAll\",\"query\":\"SELECT Id, Name, "
+      "Website, Industry, Type, BillingCountry, NumberOfEmployees, Phone, "
+      "Tier__c, Region__c, CreatedDate, SystemModstamp, IsDeleted FROM "
+      "Account ORDER BY SystemModstamp, Id\"}");
+  EXPECT_THAT(
+      std::vector<std::string>(requests.begin() + 1, requests.begin() + 6),
+      ElementsAre("GET /services/data/v58.0/jobs/query/750FAKE1",
+                  "GET /services/data/v58.0/jobs/query/750FAKE1",
+                  "GET /services/data/v58.0/jobs/query/750FAKE1",
+                  "GET /services/data/v58.0/jobs/query/750FAKE1/"
+                  "results?maxRecords=10",
+                  "GET /services/data/v58.0/jobs/query/750FAKE1/"
+                  "results?locator=MTA=&maxRecords=10"));
   size_t pages = 0;
   for (absl::string_view object : kSalesforceObjects) {
     pages += (server_->Count(std::string(object)) + kPageSize - 1) / kPageSize;
@@ -715,13 +716,13 @@ TEST_F(SalesforceApiBulkTest, ExpiredJobRestartsFromTheMarkWithoutDupOrSkip) {
   for (const hub::v1::SourceRecord& r : crashed.Records()) {
     mark = std::max<int64_t>(mark, r.updated_at().seconds());
   }
-  EXPECT_THAT(requests[before + 1],
-              HasSubstr(absl::StrCat(
-                  " FROM Account WHERE SystemModstamp >= ",
-                  absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
-                                   absl::FromUnixSeconds(mark - 300),
-                                   absl::UTCTimeZone()),
-                  " ORDER BY SystemModstamp, Id\"}")));
+  EXPECT_THAT(
+      requests[before + 1],
+      HasSubstr(absl::StrCat(" FROM Account WHERE SystemModstamp >= ",
+                             absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
+                                              absl::FromUnixSeconds(mark - 300),
+                                              absl::UTCTimeZone()),
+                             " ORDER BY SystemModstamp, Id\"}")));
   EXPECT_THAT(requests[before + 1],
               StartsWith("POST /services/data/v58.0/jobs/query "));
 }
@@ -818,7 +819,8 @@ TEST_F(SalesforceApiBulkTest, BrokenCsvOrMissingLocatorIsDataLoss) {
   CollectingSink sink;
   absl::Status pulled = Bulk()->Pull("", &sink);
   EXPECT_EQ(pulled.code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(std::string(pulled.message()), url + ":2: unterminated quoted field");
+  EXPECT_EQ(std::string(pulled.message()),
+            url + ":2: unterminated quoted field");
   EXPECT_EQ(sink.writes(), 1);
 
   server_->MalformPage(

@@ -146,11 +146,10 @@ void FakeSalesforceServer::Purge(const std::string& object,
   Delete(object, id, when);
   absl::MutexLock lock(&mu_);
   std::vector<Fields>& records = records_[object];
-  records.erase(std::remove_if(records.begin(), records.end(),
-                               [&id](const Fields& r) {
-                                 return Value(r, "Id") == id;
-                               }),
-                records.end());
+  records.erase(
+      std::remove_if(records.begin(), records.end(),
+                     [&id](const Fields& r) { return Value(r, "Id") == id; }),
+      records.end());
 }
 
 void FakeSalesforceServer::SetNow(absl::Time now) {
@@ -372,10 +371,9 @@ void FakeSalesforceServer::HandleJob(const std::string& id, bool results,
     }
     absl::StrAppend(&csv, absl::StrJoin(values, ","), "\n");
   }
-  res.set_header("Sforce-Locator",
-                 end < job.rows.size()
-                     ? absl::Base64Escape(std::to_string(end))
-                     : std::string("null"));
+  res.set_header("Sforce-Locator", end < job.rows.size()
+                                       ? absl::Base64Escape(std::to_string(end))
+                                       : std::string("null"));
   res.set_header("Sforce-NumberOfRecords",
                  std::to_string(end - std::min(offset, end)));
   res.set_content(csv, "text/csv");
@@ -386,8 +384,8 @@ void FakeSalesforceServer::HandleDeleted(const std::string& object,
                                          httplib::Response& res) {
   absl::Time start, end;
   std::string error;
-  if (!absl::ParseTime(absl::RFC3339_sec, req.get_param_value("start"),
-                       &start, &error) ||
+  if (!absl::ParseTime(absl::RFC3339_sec, req.get_param_value("start"), &start,
+                       &error) ||
       !absl::ParseTime(absl::RFC3339_sec, req.get_param_value("end"), &end,
                        &error) ||
       end < start || end - start > absl::Hours(24 * 30)) {
@@ -396,8 +394,8 @@ void FakeSalesforceServer::HandleDeleted(const std::string& object,
     return;
   }
   // Covered up to the vendor's now, in whole minutes.
-  const absl::Time covered = absl::FromUnixSeconds(
-      absl::ToUnixSeconds(std::min(end, now_)) / 60 * 60);
+  const absl::Time covered =
+      absl::FromUnixSeconds(absl::ToUnixSeconds(std::min(end, now_)) / 60 * 60);
   json deleted = json::array();
   for (const Deletion& d : deletions_[object]) {
     if (d.when >= start && d.when <= covered) {
@@ -479,13 +477,11 @@ bool FakeSalesforceServer::Select(const std::string& soql, bool all, Job* job,
     if (!from.empty() && Value(record, "SystemModstamp") < from) continue;
     job->rows.push_back(record);
   }
-  std::stable_sort(job->rows.begin(), job->rows.end(),
-                   [](const Fields& a, const Fields& b) {
-                     return std::make_pair(Value(a, "SystemModstamp"),
-                                           Value(a, "Id")) <
-                            std::make_pair(Value(b, "SystemModstamp"),
-                                           Value(b, "Id"));
-                   });
+  std::stable_sort(
+      job->rows.begin(), job->rows.end(), [](const Fields& a, const Fields& b) {
+        return std::make_pair(Value(a, "SystemModstamp"), Value(a, "Id")) <
+               std::make_pair(Value(b, "SystemModstamp"), Value(b, "Id"));
+      });
   return true;
 }
 
@@ -495,10 +491,11 @@ bool FakeSalesforceServer::Query(const std::string& soql, bool all,
   if (!Select(soql, all, &job, res)) return false;
   std::vector<json> rows;
   for (const Fields& record : job.rows) {
-    json row = {{"attributes",
-                 {{"type", job.object},
-                  {"url", absl::StrCat("/services/data/v58.0/sobjects/",
-                                       job.object, "/", Value(record, "Id"))}}}};
+    json row = {
+        {"attributes",
+         {{"type", job.object},
+          {"url", absl::StrCat("/services/data/v58.0/sobjects/", job.object,
+                               "/", Value(record, "Id"))}}}};
     for (const std::string& field : job.fields) {
       row[field] = Typed(field, Value(record, field));
     }

@@ -105,8 +105,7 @@ class FakeSalesforceServer {
               absl::Time when);
   // As Delete, then the record is purged from the recycle bin: queries no
   // longer return it; getDeleted still lists it.
-  void Purge(const std::string& object, const std::string& id,
-             absl::Time when);
+  void Purge(const std::string& object, const std::string& id, absl::Time when);
   // Sets the vendor's now and getDeleted's earliestDateAvailable.
   void SetNow(absl::Time now);
   void SetEarliestDeleted(absl::Time earliest);
