@@ -81,9 +81,10 @@ struct SalesforceApiOptions : ApiRunOptions {
 // request limit is hit (403) — pages written before stay written;
 // FAILED_PRECONDITION naming the job and its errorMessage for a bulk job
 // that ends Failed or Aborted; DATA_LOSS naming the page URL for a page
-// that is not a query result (not JSON or CSV, no records array, no
-// nextRecordsUrl while not done, no Sforce-Locator header, a record without
-// Id or a valid SystemModstamp) — nothing of that page is written.
+// that is not a query or getDeleted result (not JSON or CSV, no records
+// array, no nextRecordsUrl while not done, no Sforce-Locator header, no
+// deletedRecords or latestDateCovered, a record without Id or a valid
+// SystemModstamp) — nothing of that page is written.
 //
 // Not thread-safe; one Pull at a time.
 class SalesforceApiAdapter : public SourceAdapter {
