@@ -6,6 +6,7 @@
 #include <iterator>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -16,8 +17,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "adapters/adapter_registry.h"
-#include "adapters/mapper_internal.h"
 #include "adapters/api_internal.h"
+#include "adapters/csv_reader.h"
+#include "adapters/mapper_internal.h"
 #include "adapters/pull_internal.h"
 #include "adapters/salesforce_mapper.h"
 #include "profile/base/status_macros.h"
@@ -32,39 +34,52 @@ using adapters_internal::UrlEscape;
 constexpr char kKind[] = "salesforce_api";
 constexpr size_t kObjects = kSalesforceObjects.size();
 
+using adapters_internal::Json;
+
 // Where an object stands: the highest SystemModstamp read (unix micros, 0:
-// nothing read yet) and the (Id, SystemModstamp) pairs read at or after
-// mark - overlap, which the next query returns again.
+// nothing read yet), the (Id, SystemModstamp) pairs read at or after
+// mark - overlap, which the next query returns again, the start of the next
+// getDeleted window (unix micros, 0: the object was never read), and in
+// bulk mode the job being read with the locator of its next results page
+// ("" for the first).
 struct Position {
   int64_t mark = 0;
   std::set<std::pair<std::string, int64_t>> seen;
+  int64_t deleted_from = 0;
+  std::string job;
+  std::string locator;
 };
 using Positions = std::array<Position, kObjects>;
 
-std::string EncodeCursor(const Positions& positions) {
+// The cursor; without `jobs`, what tells whether a page read anything new.
+std::string EncodeCursor(const Positions& positions, bool jobs = true) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < kObjects; ++i) {
     const Position& p = positions[i];
-    if (p.mark == 0) continue;
+    if (p.mark == 0 && p.deleted_from == 0 && p.job.empty()) continue;
     std::vector<std::string> seen;
     for (const auto& [id, stamp] : p.seen) {
       seen.push_back(absl::StrCat(EscapeCursorToken(id), "@", stamp));
     }
-    parts.push_back(absl::StrCat(kSalesforceObjects[i], "=", p.mark, ":",
-                                 absl::StrJoin(seen, ",")));
+    std::string part = absl::StrCat(kSalesforceObjects[i], "=", p.mark, ":",
+                                    absl::StrJoin(seen, ","));
+    if (p.deleted_from != 0 || (jobs && !p.job.empty())) {
+      absl::StrAppend(&part, ":", p.deleted_from);
+    }
+    if (jobs && !p.job.empty()) {
+      absl::StrAppend(&part, ":", EscapeCursorToken(p.job), "/",
+                      EscapeCursorToken(p.locator));
+    }
+    parts.push_back(std::move(part));
   }
   return absl::StrJoin(parts, ";");
 }
 
-// Parses "<mark>:<id>@<stamp>,..." into `*p`; false if malformed.
-bool ParsePosition(absl::string_view value, Position* p) {
-  std::pair<absl::string_view, absl::string_view> mark_seen =
-      absl::StrSplit(value, absl::MaxSplits(':', 1));
-  if (!absl::SimpleAtoi(mark_seen.first, &p->mark) || p->mark <= 0) {
-    return false;
-  }
+// Parses "<id>@<stamp>,..." into `*seen`; false if malformed.
+bool ParseSeen(absl::string_view value,
+               std::set<std::pair<std::string, int64_t>>* seen) {
   for (absl::string_view entry :
-       absl::StrSplit(mark_seen.second, ',', absl::SkipEmpty())) {
+       absl::StrSplit(value, ',', absl::SkipEmpty())) {
     const size_t at = entry.rfind('@');
     std::optional<std::string> id = UnescapeCursorToken(entry.substr(0, at));
     int64_t stamp;
@@ -72,20 +87,53 @@ bool ParsePosition(absl::string_view value, Position* p) {
         !absl::SimpleAtoi(entry.substr(at + 1), &stamp)) {
       return false;
     }
-    p->seen.emplace(*std::move(id), stamp);
+    seen->emplace(*std::move(id), stamp);
   }
   return true;
+}
+
+// Parses "<job>/<locator>" into `*p`; false if malformed.
+bool ParseJob(absl::string_view value, Position* p) {
+  std::pair<absl::string_view, absl::string_view> job_locator =
+      absl::StrSplit(value, absl::MaxSplits('/', 1));
+  std::optional<std::string> job = UnescapeCursorToken(job_locator.first);
+  std::optional<std::string> locator = UnescapeCursorToken(job_locator.second);
+  if (value.find('/') == value.npos || !job.has_value() || job->empty() ||
+      !locator.has_value()) {
+    return false;
+  }
+  p->job = *std::move(job);
+  p->locator = *std::move(locator);
+  return true;
+}
+
+// Parses "<mark>:<seen>[:<deleted from>[:<job>/<locator>]]" into `*p`;
+// false if malformed.
+bool ParsePosition(absl::string_view value, Position* p) {
+  std::vector<absl::string_view> fields = absl::StrSplit(value, ':');
+  if (fields.size() < 2 || fields.size() > 4 ||
+      !absl::SimpleAtoi(fields[0], &p->mark) || p->mark < 0 ||
+      !ParseSeen(fields[1], &p->seen)) {
+    return false;
+  }
+  if (fields.size() > 2 &&
+      (!absl::SimpleAtoi(fields[2], &p->deleted_from) || p->deleted_from < 0)) {
+    return false;
+  }
+  if (fields.size() > 3 && !ParseJob(fields[3], p)) return false;
+  return p->mark > 0 || p->deleted_from > 0;
 }
 
 absl::StatusOr<Positions> ParseCursor(const std::string& cursor) {
   Positions positions;
   if (cursor.empty()) return positions;
+  std::set<size_t> parsed;
   for (absl::string_view part : absl::StrSplit(cursor, ';')) {
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(part, absl::MaxSplits('=', 1));
     size_t i = 0;
     while (i < kObjects && kSalesforceObjects[i] != kv.first) ++i;
-    if (i == kObjects || positions[i].mark != 0 ||
+    if (i == kObjects || !parsed.insert(i).second ||
         !ParsePosition(kv.second, &positions[i])) {
       return adapters_internal::InvalidCursor(
           kKind, cursor, absl::StrCat("bad entry \"", part, "\""));
@@ -100,8 +148,8 @@ std::string SoqlTime(int64_t micros) {
                           absl::UTCTimeZone());
 }
 
-std::string QueryPath(const std::string& version, absl::string_view object,
-                      const Position& p, absl::Duration overlap) {
+std::string Soql(absl::string_view object, const Position& p,
+                 absl::Duration overlap) {
   std::string soql = absl::StrCat(
       "SELECT ", absl::StrJoin(SalesforceMappedFields(object), ", "), " FROM ",
       object);
@@ -110,8 +158,17 @@ std::string QueryPath(const std::string& version, absl::string_view object,
                     SoqlTime(p.mark - absl::ToInt64Microseconds(overlap)));
   }
   absl::StrAppend(&soql, " ORDER BY SystemModstamp, Id");
-  return absl::StrCat("/services/data/", version,
-                      "/queryAll?q=", UrlEscape(soql));
+  return soql;
+}
+
+// A getDeleted start or end (ISO 8601 with an offset, URL-escaped).
+std::string IsoParam(absl::Time time) {
+  return UrlEscape(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%S+00:00", time, absl::UTCTimeZone()));
+}
+
+std::string Rfc3339(absl::Time time) {
+  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
 }
 
 // A record of a page, mapped, with what the position needs.
@@ -121,30 +178,55 @@ struct PageRecord {
   hub::v1::SourceRecord record;
 };
 
-// Parses and maps a whole page before anything of it is used.
+// Parses and maps a whole page, whose columns `header` names, before
+// anything of it is used.
 absl::StatusOr<std::vector<PageRecord>> MapPage(
     const std::string& source, absl::string_view object,
-    const SalesforceQueryPage& page) {
-  const std::vector<std::string>& fields = SalesforceMappedFields(object);
-  const size_t stamp_column =
-      std::find(fields.begin(), fields.end(), "SystemModstamp") -
-      fields.begin();
+    const std::vector<std::string>& header,
+    const std::vector<std::vector<std::string>>& rows) {
+  auto column = [&header](absl::string_view name) {
+    return static_cast<size_t>(std::find(header.begin(), header.end(), name) -
+                               header.begin());
+  };
+  const size_t id_column = column("Id");
+  const size_t stamp_column = column("SystemModstamp");
   std::vector<PageRecord> records;
-  for (const std::vector<std::string>& row : page.rows) {
+  for (const std::vector<std::string>& row : rows) {
+    HUB_ASSIGN_OR_RETURN(hub::v1::SourceRecord record,
+                         MapSalesforceRow(source, object, header, row));
     absl::Time stamp;
     std::string error;
-    if (row[0].empty() || !absl::ParseTime(absl::RFC3339_full,
-                                           row[stamp_column], &stamp, &error)) {
-      return absl::DataLossError(
-          absl::StrCat(object, " record \"", row[0],
-                       "\" lacks an Id or a valid SystemModstamp"));
+    if (id_column >= row.size() || row[id_column].empty() ||
+        stamp_column >= row.size() ||
+        !absl::ParseTime(absl::RFC3339_full, row[stamp_column], &stamp,
+                         &error)) {
+      return absl::DataLossError(absl::StrCat(
+          object, " record \"", id_column < row.size() ? row[id_column] : "",
+          "\" lacks an Id or a valid SystemModstamp"));
     }
-    HUB_ASSIGN_OR_RETURN(hub::v1::SourceRecord record,
-                         MapSalesforceRow(source, object, fields, row));
-    records.push_back(
-        PageRecord{row[0], absl::ToUnixMicros(stamp), std::move(record)});
+    records.push_back(PageRecord{row[id_column], absl::ToUnixMicros(stamp),
+                                 std::move(record)});
   }
   return records;
+}
+
+// The header and rows of a Bulk API CSV results page (`url` names it in
+// errors); values that are not UTF-8 are repaired as the file adapter does.
+absl::StatusOr<
+    std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>>>
+ParseCsvPage(const std::string& body, const std::string& url) {
+  CsvReader reader(std::make_unique<std::istringstream>(body), url);
+  std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>>
+      page;
+  HUB_ASSIGN_OR_RETURN(bool more, reader.ReadRow(&page.first));
+  while (more) {
+    std::vector<std::string> row;
+    HUB_ASSIGN_OR_RETURN(more, reader.ReadRow(&row));
+    if (!more) break;
+    for (std::string& value : row) adapters_internal::RepairUtf8(&value);
+    page.second.push_back(std::move(row));
+  }
+  return page;
 }
 
 // Moves `*p` past `records`, keeping only the records not read before.
@@ -160,6 +242,19 @@ std::vector<hub::v1::SourceRecord> Advance(std::vector<PageRecord> records,
   const int64_t floor = p->mark - absl::ToInt64Microseconds(overlap);
   for (auto it = p->seen.begin(); it != p->seen.end();) {
     it = it->second < floor ? p->seen.erase(it) : std::next(it);
+  }
+  return fresh;
+}
+
+// Keeps the getDeleted entries `records` not read before, remembering them
+// without moving the mark (the query has not necessarily reached them).
+std::vector<hub::v1::SourceRecord> AddDeleted(std::vector<PageRecord> records,
+                                              Position* p) {
+  std::vector<hub::v1::SourceRecord> fresh;
+  for (PageRecord& r : records) {
+    if (p->seen.emplace(r.id, r.stamp).second) {
+      fresh.push_back(std::move(r.record));
+    }
   }
   return fresh;
 }
@@ -215,10 +310,10 @@ absl::Status CheckUnused(const hub::v1::Source& source) {
     return absl::InvalidArgumentError(
         "auth_email: not used by salesforce_api (the token is a bearer token)");
   }
-  if (!source.export_mode().empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("export_mode: \"", source.export_mode(),
-                     "\" is not supported by salesforce_api (leave it empty)"));
+  if (!source.export_mode().empty() && source.export_mode() != "bulk") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "export_mode: \"", source.export_mode(),
+        "\" is neither \"\" (REST query) nor \"bulk\" (Bulk API 2.0)"));
   }
   return absl::OkStatus();
 }
@@ -242,25 +337,56 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> SalesforceApiAdapter::Create(
                        adapters_internal::ReadApiToken(source, kKind));
   HUB_ASSIGN_OR_RETURN(OAuthRefresh refresh, ReadRefresh(source));
   HUB_ASSIGN_OR_RETURN(absl::Duration overlap, ReadOverlap(source));
-  const std::string api_version = api_options.api_version;
-  HUB_ASSIGN_OR_RETURN(ApiClientOptions client,
-                       adapters_internal::ApiClientOptionsFor(
-                           source, options, std::move(api_options),
-                           HttpAuth::Bearer(std::move(token))));
+  HUB_ASSIGN_OR_RETURN(
+      ApiClientOptions client,
+      adapters_internal::ApiClientOptionsFor(
+          source, options, api_options, HttpAuth::Bearer(std::move(token))));
+  if (client.clock == nullptr) client.clock = Clock::Real();
   return std::unique_ptr<SourceAdapter>(new SalesforceApiAdapter(
       RecordSourceName(source), std::move(client), source.ca_file(),
-      std::move(refresh), overlap, api_version));
+      std::move(refresh), overlap, std::move(api_options),
+      source.export_mode() == "bulk", options.page_size));
 }
 
 SalesforceApiAdapter::SalesforceApiAdapter(
     std::string source, ApiClientOptions client_options, std::string ca_file,
-    OAuthRefresh refresh, absl::Duration overlap, std::string api_version)
+    OAuthRefresh refresh, absl::Duration overlap, SalesforceApiOptions api,
+    bool bulk, int page_size)
     : source_(std::move(source)),
       client_options_(std::move(client_options)),
       ca_file_(std::move(ca_file)),
       refresh_(std::move(refresh)),
       overlap_(overlap),
-      api_version_(std::move(api_version)) {}
+      api_version_(std::move(api.api_version)),
+      poll_interval_(api.bulk_poll_interval),
+      bulk_(bulk),
+      page_size_(page_size) {}
+
+struct SalesforceApiAdapter::Run {
+  ApiClient* client;
+  RecordSink* sink;
+  Positions positions;
+  // The cursor last written (at first, the one given).
+  std::string written;
+  // Whether this Pull has refreshed the access token.
+  bool refreshed = false;
+
+  absl::Status Write(std::vector<hub::v1::SourceRecord> records) {
+    written = EncodeCursor(positions);
+    return sink->Write(std::move(records), written);
+  }
+  // Writes the records of `records` that `*p` has not read (advancing it),
+  // unless the page read nothing new and moved no position since `before`.
+  absl::Status Commit(std::vector<PageRecord> records, absl::Duration overlap,
+                      Position* p, const std::string& before) {
+    std::vector<hub::v1::SourceRecord> fresh =
+        Advance(std::move(records), overlap, p);
+    if (fresh.empty() && EncodeCursor(positions, false) == before) {
+      return absl::OkStatus();
+    }
+    return Write(std::move(fresh));
+  }
+};
 
 absl::Status SalesforceApiAdapter::Refresh(ApiClient* client) {
   const std::string form = absl::StrCat(
@@ -281,9 +407,8 @@ absl::Status SalesforceApiAdapter::Refresh(ApiClient* client) {
     return absl::UnauthenticatedError(
         absl::StrCat(failed, response.status().message()));
   }
-  absl::StatusOr<adapters_internal::Json> json =
-      adapters_internal::ParseJson(response->body);
-  const adapters_internal::Json* token =
+  absl::StatusOr<Json> json = adapters_internal::ParseJson(response->body);
+  const Json* token =
       json.ok() ? adapters_internal::Field(*json, "access_token") : nullptr;
   if (token == nullptr || !token->is_string() ||
       token->get<std::string>().empty()) {
@@ -295,19 +420,18 @@ absl::Status SalesforceApiAdapter::Refresh(ApiClient* client) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<HttpResponse> SalesforceApiAdapter::Get(ApiClient* client,
-                                                       const std::string& path,
-                                                       bool* refreshed) {
-  absl::StatusOr<HttpResponse> response = client->Get(path);
+absl::StatusOr<HttpResponse> SalesforceApiAdapter::Checked(
+    Run* run, const std::function<absl::StatusOr<HttpResponse>()>& send) {
+  absl::StatusOr<HttpResponse> response = send();
   auto names = [&response](absl::string_view code) {
     return absl::StrContains(response.status().message(), code);
   };
   if (absl::IsUnauthenticated(response.status()) &&
-      names("INVALID_SESSION_ID") && !*refreshed &&
+      names("INVALID_SESSION_ID") && !run->refreshed &&
       !refresh_.refresh_token.empty()) {
-    *refreshed = true;
-    HUB_RETURN_IF_ERROR(Refresh(client));
-    response = client->Get(path);
+    run->refreshed = true;
+    HUB_RETURN_IF_ERROR(Refresh(run->client));
+    response = send();
   }
   if (absl::IsUnauthenticated(response.status())) {
     return absl::UnauthenticatedError(
@@ -325,6 +449,186 @@ absl::StatusOr<HttpResponse> SalesforceApiAdapter::Get(ApiClient* client,
   return response;
 }
 
+absl::StatusOr<HttpResponse> SalesforceApiAdapter::Get(
+    Run* run, const std::string& path, absl::string_view accept) {
+  return Checked(run, [&] { return run->client->Get(path, accept); });
+}
+
+absl::StatusOr<HttpResponse> SalesforceApiAdapter::Post(
+    Run* run, const std::string& path, const std::string& body) {
+  return Checked(
+      run, [&] { return run->client->Post(path, "application/json", body); });
+}
+
+absl::Status SalesforceApiAdapter::ReadRest(Run* run, size_t i) {
+  const absl::string_view object = kSalesforceObjects[i];
+  Position& p = run->positions[i];
+  // A bulk job left by a run in bulk mode is not needed: the query starts
+  // from the mark as a restarted job would.
+  p.job.clear();
+  p.locator.clear();
+  std::string path =
+      absl::StrCat("/services/data/", api_version_,
+                   "/queryAll?q=", UrlEscape(Soql(object, p, overlap_)));
+  for (;;) {
+    const std::string url = run->client->Url(path);
+    HUB_ASSIGN_OR_RETURN(HttpResponse response, Get(run, path));
+    const std::vector<std::string>& fields = SalesforceMappedFields(object);
+    absl::StatusOr<SalesforceQueryPage> page =
+        ParseSalesforceQueryPage(response.body, fields);
+    absl::StatusOr<std::vector<PageRecord>> records =
+        page.ok() ? MapPage(source_, object, fields, page->rows)
+                  : absl::StatusOr<std::vector<PageRecord>>(page.status());
+    if (!records.ok()) {
+      return absl::DataLossError(
+          absl::StrCat(url, ": ", records.status().message()));
+    }
+    HUB_RETURN_IF_ERROR(run->Commit(*std::move(records), overlap_, &p,
+                                    EncodeCursor(run->positions, false)));
+    if (page->done) return absl::OkStatus();
+    path = page->next_records_url;
+  }
+}
+
+absl::StatusOr<std::string> SalesforceApiAdapter::RunJob(Run* run, size_t i) {
+  const absl::string_view object = kSalesforceObjects[i];
+  const std::string jobs =
+      absl::StrCat("/services/data/", api_version_, "/jobs/query");
+  const Json request = {{"operation", "queryAll"},
+                        {"query", Soql(object, run->positions[i], overlap_)}};
+  HUB_ASSIGN_OR_RETURN(HttpResponse created, Post(run, jobs, request.dump()));
+  absl::StatusOr<Json> job = adapters_internal::ParseJson(created.body);
+  const std::string id =
+      job.ok() ? adapters_internal::TextAt(*job, "id") : std::string();
+  if (id.empty()) {
+    return absl::DataLossError(absl::StrCat(
+        run->client->Url(jobs),
+        ": the job response has no id: ", created.body.substr(0, 200)));
+  }
+  Clock* clock = client_options_.clock;
+  for (;;) {
+    const std::string path = absl::StrCat(jobs, "/", id);
+    HUB_ASSIGN_OR_RETURN(HttpResponse polled, Get(run, path));
+    absl::StatusOr<Json> info = adapters_internal::ParseJson(polled.body);
+    const std::string state =
+        info.ok() ? adapters_internal::TextAt(*info, "state") : std::string();
+    if (state == "JobComplete") return id;
+    if (state == "Failed" || state == "Aborted") {
+      return absl::FailedPreconditionError(
+          absl::StrCat("source ", source_, ": the Salesforce bulk query job ",
+                       id, " for ", object, " ended ", state, ": ",
+                       adapters_internal::TextAt(*info, "errorMessage")));
+    }
+    if (state.empty()) {
+      return absl::DataLossError(
+          absl::StrCat(run->client->Url(path),
+                       ": the job has no state: ", polled.body.substr(0, 200)));
+    }
+    if (clock->Now() + poll_interval_ >= client_options_.deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "source ", source_, ": the Salesforce bulk query job ", id, " for ",
+          object, " is still ", state, " at the run's deadline"));
+    }
+    clock->SleepFor(poll_interval_);
+  }
+}
+
+absl::Status SalesforceApiAdapter::ReadBulk(Run* run, size_t i) {
+  const absl::string_view object = kSalesforceObjects[i];
+  Position& p = run->positions[i];
+  // A job from the cursor may have expired; one made here may not.
+  bool resumed = !p.job.empty();
+  if (!resumed) {
+    HUB_ASSIGN_OR_RETURN(p.job, RunJob(run, i));
+    p.locator.clear();
+  }
+  for (;;) {
+    std::string path =
+        absl::StrCat("/services/data/", api_version_, "/jobs/query/", p.job,
+                     "/results?maxRecords=", page_size_);
+    if (!p.locator.empty()) {
+      absl::StrAppend(&path, "&locator=", UrlEscape(p.locator));
+    }
+    const std::string url = run->client->Url(path);
+    absl::StatusOr<HttpResponse> response = Get(run, path, "text/csv");
+    if (resumed && absl::IsNotFound(response.status())) {
+      resumed = false;
+      HUB_ASSIGN_OR_RETURN(p.job, RunJob(run, i));
+      p.locator.clear();
+      continue;
+    }
+    HUB_RETURN_IF_ERROR(response.status());
+    resumed = false;
+    std::optional<std::string> next = response->Header("Sforce-Locator");
+    auto page = ParseCsvPage(response->body, url);
+    absl::StatusOr<std::vector<PageRecord>> records =
+        page.ok() ? MapPage(source_, object, page->first, page->second)
+                  : absl::StatusOr<std::vector<PageRecord>>(page.status());
+    if (records.ok() && !next.has_value()) {
+      records = absl::DataLossError("no Sforce-Locator header");
+    }
+    if (!records.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          absl::StartsWith(records.status().message(), url) ? "" : url + ": ",
+          records.status().message()));
+    }
+    const std::string before = EncodeCursor(run->positions, false);
+    const bool done = next->empty() || *next == "null";
+    if (done) {
+      p.job.clear();
+      p.locator.clear();
+    } else {
+      p.locator = *next;
+    }
+    HUB_RETURN_IF_ERROR(run->Commit(*std::move(records), overlap_, &p, before));
+    if (done) return absl::OkStatus();
+  }
+}
+
+absl::Status SalesforceApiAdapter::ReadDeleted(Run* run, size_t i) {
+  const absl::string_view object = kSalesforceObjects[i];
+  Position& p = run->positions[i];
+  const absl::Time now = client_options_.clock->Now();
+  // The vendor answers windows of at most 30 days.
+  constexpr absl::Duration kMaxWindow = absl::Hours(24 * 30);
+  while (absl::FromUnixMicros(p.deleted_from) < now) {
+    const absl::Time start = absl::FromUnixMicros(p.deleted_from);
+    const absl::Time end = std::min(now, start + kMaxWindow);
+    const std::string path = absl::StrCat(
+        "/services/data/", api_version_, "/sobjects/", object,
+        "/deleted/?start=", IsoParam(start), "&end=", IsoParam(end));
+    const std::string url = run->client->Url(path);
+    HUB_ASSIGN_OR_RETURN(HttpResponse response, Get(run, path));
+    absl::StatusOr<SalesforceDeletedPage> page =
+        ParseSalesforceDeletedPage(response.body);
+    if (page.ok() && start < page->earliest_available) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "source ", source_, ": Salesforce can list ", object,
+          " deletes only since ", Rfc3339(page->earliest_available),
+          " but this source needs them since ", Rfc3339(start),
+          ", so deletes in between cannot be known; run with full_resync"));
+    }
+    absl::StatusOr<std::vector<PageRecord>> records =
+        page.ok()
+            ? MapPage(source_, object, SalesforceDeletedFields(), page->rows)
+            : absl::StatusOr<std::vector<PageRecord>>(page.status());
+    if (!records.ok()) {
+      return absl::DataLossError(
+          absl::StrCat(url, ": ", records.status().message()));
+    }
+    std::vector<hub::v1::SourceRecord> fresh =
+        AddDeleted(*std::move(records), &p);
+    p.deleted_from =
+        std::max(p.deleted_from, absl::ToUnixMicros(page->latest_covered));
+    // A window that only moves is written with the next page, or at the end
+    // of the run: one checkpoint, not one per object.
+    if (!fresh.empty()) HUB_RETURN_IF_ERROR(run->Write(std::move(fresh)));
+    // The vendor has not covered the window yet: the next run asks again.
+    if (page->latest_covered < end) return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SalesforceApiAdapter::Pull(const std::string& cursor,
                                         RecordSink* sink) {
   HUB_ASSIGN_OR_RETURN(Positions positions, ParseCursor(cursor));
@@ -335,35 +639,24 @@ absl::Status SalesforceApiAdapter::Pull(const std::string& cursor,
   // A client per Pull: the request budget is per run.
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<ApiClient> client,
                        ApiClient::Create(std::move(http), client_options_));
-  bool refreshed = false;
-  for (size_t i = 0; i < kObjects; ++i) {
-    const absl::string_view object = kSalesforceObjects[i];
-    Position& p = positions[i];
-    std::string path = QueryPath(api_version_, object, p, overlap_);
-    for (;;) {
-      const std::string url = client->Url(path);
-      HUB_ASSIGN_OR_RETURN(HttpResponse response,
-                           Get(client.get(), path, &refreshed));
-      absl::StatusOr<SalesforceQueryPage> page = ParseSalesforceQueryPage(
-          response.body, SalesforceMappedFields(object));
-      absl::StatusOr<std::vector<PageRecord>> records =
-          page.ok() ? MapPage(source_, object, *page)
-                    : absl::StatusOr<std::vector<PageRecord>>(page.status());
-      if (!records.ok()) {
-        return absl::DataLossError(
-            absl::StrCat(url, ": ", records.status().message()));
-      }
-      const std::string before = EncodeCursor(positions);
-      std::vector<hub::v1::SourceRecord> fresh =
-          Advance(*std::move(records), overlap_, &p);
-      const std::string after = EncodeCursor(positions);
-      if (after != before || !fresh.empty()) {
-        HUB_RETURN_IF_ERROR(sink->Write(std::move(fresh), after));
-      }
-      if (page->done) break;
-      path = page->next_records_url;
-    }
+  const std::string given = EncodeCursor(positions);
+  Run run{client.get(), sink, std::move(positions), given};
+  // Deletes from before an object's first read need no getDeleted: its
+  // query shows what exists (and what the recycle bin still holds). All
+  // objects of a first run, resumed or not, start their windows when it
+  // started.
+  int64_t first_run = absl::ToUnixMicros(client_options_.clock->Now());
+  for (const Position& p : run.positions) {
+    if (p.deleted_from != 0) first_run = std::min(first_run, p.deleted_from);
   }
+  for (size_t i = 0; i < kObjects; ++i) {
+    Position& p = run.positions[i];
+    const bool read_before = p.deleted_from != 0;
+    if (!read_before) p.deleted_from = first_run;
+    HUB_RETURN_IF_ERROR(bulk_ ? ReadBulk(&run, i) : ReadRest(&run, i));
+    if (read_before) HUB_RETURN_IF_ERROR(ReadDeleted(&run, i));
+  }
+  if (EncodeCursor(run.positions) != run.written) return run.Write({});
   return absl::OkStatus();
 }
 

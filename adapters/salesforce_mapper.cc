@@ -218,6 +218,50 @@ absl::StatusOr<SalesforceQueryPage> ParseSalesforceQueryPage(
   return page;
 }
 
+const std::vector<std::string>& SalesforceDeletedFields() {
+  static const auto* const kFields =
+      new std::vector<std::string>{"Id", "SystemModstamp", "IsDeleted"};
+  return *kFields;
+}
+
+absl::StatusOr<SalesforceDeletedPage> ParseSalesforceDeletedPage(
+    absl::string_view body) {
+  using adapters_internal::Json;
+  absl::StatusOr<Json> json = adapters_internal::ParseJson(body);
+  if (!json.ok()) return json.status();
+  if (json->is_array()) {
+    return absl::DataLossError(
+        absl::StrCat("Salesforce error response: ", json->dump()));
+  }
+  auto time = [&json](absl::string_view key, absl::Time* out) {
+    std::string error;
+    return json->is_object() &&
+           absl::ParseTime("%Y-%m-%dT%H:%M:%E*S%z",
+                           adapters_internal::TextAt(*json, key), out, &error);
+  };
+  SalesforceDeletedPage page;
+  const Json* deleted = json->is_object()
+                            ? adapters_internal::Field(*json, "deletedRecords")
+                            : nullptr;
+  if (deleted == nullptr || !deleted->is_array() ||
+      !time("latestDateCovered", &page.latest_covered)) {
+    return absl::DataLossError(
+        "not a getDeleted result (needs deletedRecords and "
+        "latestDateCovered)");
+  }
+  if (!time("earliestDateAvailable", &page.earliest_available)) {
+    page.earliest_available = absl::InfinitePast();
+  }
+  for (const Json& entry : *deleted) {
+    if (!entry.is_object()) {
+      return absl::DataLossError("a deletedRecords entry is not an object");
+    }
+    page.rows.push_back({adapters_internal::TextAt(entry, "id"),
+                         CsvValue(entry.value("deletedDate", Json())), "true"});
+  }
+  return page;
+}
+
 absl::StatusOr<SourceRecord> MapSalesforceRow(
     absl::string_view source, absl::string_view object,
     const std::vector<std::string>& header,

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "hub/v1/records.pb.h"
 
 namespace hub {
@@ -67,6 +68,26 @@ struct SalesforceQueryPage {
 // is missing while not done.
 absl::StatusOr<SalesforceQueryPage> ParseSalesforceQueryPage(
     absl::string_view body, const std::vector<std::string>& fields);
+
+// One getDeleted result (vendor-formats.md §1, "Deletes" (b)).
+struct SalesforceDeletedPage {
+  // One row per deletedRecords entry, in the columns of
+  // SalesforceDeletedFields(): its id, its deletedDate in Bulk CSV form
+  // ("...000Z"), and "true" — what MapSalesforceRow makes a delete of.
+  std::vector<std::vector<std::string>> rows;
+  // earliestDateAvailable (InfinitePast if absent) and latestDateCovered.
+  absl::Time earliest_available;
+  absl::Time latest_covered;
+};
+
+// Id, SystemModstamp, IsDeleted.
+const std::vector<std::string>& SalesforceDeletedFields();
+
+// Parses `{deletedRecords:[{id, deletedDate}], earliestDateAvailable,
+// latestDateCovered}`. DATA_LOSS if `body` is not JSON, is an error array,
+// or lacks deletedRecords or a valid latestDateCovered.
+absl::StatusOr<SalesforceDeletedPage> ParseSalesforceDeletedPage(
+    absl::string_view body);
 
 }  // namespace hub
 

@@ -118,13 +118,29 @@ absl::Duration ApiClient::Backoff(int retry) {
   return std::min(ceiling, p.max_backoff) * options_.jitter();
 }
 
-absl::StatusOr<HttpResponse> ApiClient::Get(absl::string_view path_and_query) {
+absl::StatusOr<HttpResponse> ApiClient::Get(absl::string_view path_and_query,
+                                            absl::string_view accept) {
   HttpRequest request;
   request.url = Url(path_and_query);
-  request.headers.emplace_back("Accept", "application/json");
+  request.headers.emplace_back("Accept", std::string(accept));
   if (!auth_header_.empty()) {
     request.headers.emplace_back("Authorization", auth_header_);
   }
+  return Send(std::move(request));
+}
+
+absl::StatusOr<HttpResponse> ApiClient::Post(absl::string_view path,
+                                             absl::string_view content_type,
+                                             std::string body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = Url(path);
+  request.headers.emplace_back("Accept", "application/json");
+  request.headers.emplace_back("Content-Type", std::string(content_type));
+  if (!auth_header_.empty()) {
+    request.headers.emplace_back("Authorization", auth_header_);
+  }
+  request.body = std::move(body);
   return Send(std::move(request));
 }
 
@@ -142,16 +158,7 @@ absl::StatusOr<HttpResponse> ApiClient::PostForm(absl::string_view path,
 
 absl::StatusOr<HttpResponse> ApiClient::PostJson(absl::string_view path,
                                                  std::string json) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = Url(path);
-  request.headers.emplace_back("Accept", "application/json");
-  request.headers.emplace_back("Content-Type", "application/json");
-  if (!auth_header_.empty()) {
-    request.headers.emplace_back("Authorization", auth_header_);
-  }
-  request.body = std::move(json);
-  return Send(std::move(request));
+  return Post(path, "application/json", std::move(json));
 }
 
 void ApiClient::SetBearerToken(absl::string_view token) {

@@ -127,7 +127,19 @@ class ApiClient {
   //   the error RetryPolicy::throttled returns for a 429, at once;
   //   DEADLINE_EXCEEDED when timeouts outlast max_attempts or the deadline
   //   passes (or would, during a back-off).
-  absl::StatusOr<HttpResponse> Get(absl::string_view path_and_query);
+  // `accept` is the Accept header (e.g. "text/csv" for a CSV resource).
+  absl::StatusOr<HttpResponse> Get(
+      absl::string_view path_and_query,
+      absl::string_view accept = "application/json");
+
+  // POSTs `body` of `content_type` to base_url + `path` with the
+  // Authorization header (e.g. creating a vendor job), under Get's policy;
+  // errors as Get's, messages naming "POST <url>" (never the body). A retried
+  // POST may reach the vendor twice, so use it only where a duplicate is
+  // harmless.
+  absl::StatusOr<HttpResponse> Post(absl::string_view path,
+                                    absl::string_view content_type,
+                                    std::string body);
 
   // POSTs `form` (already application/x-www-form-urlencoded) to base_url +
   // `path` without the Authorization header (e.g. an OAuth token request,
@@ -137,9 +149,7 @@ class ApiClient {
   absl::StatusOr<HttpResponse> PostForm(absl::string_view path,
                                         std::string form);
 
-  // POSTs the JSON document `json` to base_url + `path` with the
-  // Authorization header (a search request); policy and errors as Get's,
-  // messages naming "POST <url>" (never the body).
+  // Post(path, "application/json", json): a search request.
   absl::StatusOr<HttpResponse> PostJson(absl::string_view path,
                                         std::string json);
 

@@ -199,6 +199,48 @@ TEST_F(ApiClientTest, ThrottledHookChoosesTheWaitOrFailsAtOnce) {
   EXPECT_EQ(hits_, 2);
 }
 
+TEST_F(ApiClientTest, PostSendsBodyWithAuthAndGetTakesAnAccept) {
+  std::string type, body, post_auth, accept;
+  int posts = 0;
+  http_.server().Post("/jobs",
+                      [&](const httplib::Request& req, httplib::Response& res) {
+                        if (posts++ == 0) {
+                          res.status = 503;
+                          return;
+                        }
+                        type = req.get_header_value("Content-Type");
+                        body = req.body;
+                        post_auth = req.get_header_value("Authorization");
+                        res.status = 201;
+                        res.set_content("{\"id\":\"750\"}", "application/json");
+                      });
+  http_.server().Get("/results",
+                     [&](const httplib::Request& req, httplib::Response& res) {
+                       accept = req.get_header_value("Accept");
+                       res.set_header("Sforce-Locator", "MTAw");
+                       res.set_content("\"Id\"\n\"a\"\n", "text/csv");
+                     });
+  ASSERT_TRUE(http_.Start());
+  ApiClientOptions options;
+  options.auth = HttpAuth::Bearer("t1");
+  std::unique_ptr<ApiClient> client = Client(options);
+  absl::StatusOr<HttpResponse> r =
+      client->Post("/jobs", "application/json", "{\"operation\":\"query\"}");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 201);
+  EXPECT_EQ(r->body, "{\"id\":\"750\"}");
+  EXPECT_EQ(type, "application/json");
+  EXPECT_EQ(body, "{\"operation\":\"query\"}");
+  EXPECT_EQ(post_auth, "Bearer t1");
+  EXPECT_THAT(clock_.sleeps(), ElementsAre(absl::Milliseconds(500)));
+  absl::StatusOr<HttpResponse> csv = client->Get("/results", "text/csv");
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  EXPECT_EQ(accept, "text/csv");
+  EXPECT_EQ(csv->Header("sforce-locator"), "MTAw");
+  EXPECT_EQ(csv->body, "\"Id\"\n\"a\"\n");
+  EXPECT_EQ(client->requests(), 3);
+}
+
 TEST_F(ApiClientTest, ThrottledThenOkSleepsExactlyRetryAfterSeconds) {
   ServeFailingThenOk(1, 429, "7");
   std::unique_ptr<ApiClient> client = Client();

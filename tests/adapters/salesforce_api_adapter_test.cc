@@ -30,14 +30,14 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-using testing_support::HookSink;
-using testing_support::Sorted;
 using testing_support::CollectingSink;
 using testing_support::ExternalIds;
 using testing_support::FakeClock;
 using testing_support::FakeSalesforceOptions;
 using testing_support::FakeSalesforceServer;
+using testing_support::HookSink;
 using testing_support::Page;
+using testing_support::Sorted;
 using testing_support::TempFolder;
 using testing_support::Texts;
 
@@ -454,7 +454,7 @@ TEST_F(SalesforceApiAdapterTest, CreateRejectsBadConfigurationNamingTheField) {
   source.mutable_query_overlap()->set_seconds(-1);
   rejects(source, "query_overlap");
   source = ApiSource();
-  source.set_export_mode("bulk");
+  source.set_export_mode("time");
   rejects(source, "export_mode");
   source = ApiSource();
   source.set_auth_email("a@b.example");
@@ -510,6 +510,24 @@ TEST(SalesforceQueryPageTest, RecordedPagesParse) {
       "[{\"errorCode\":\"INVALID_FIELD\",\"message\":\"error_message\"}]");
 }
 
+TEST(SalesforceQueryPageTest, RecordedGetDeletedResultParses) {
+  auto page = ParseSalesforceDeletedPage(
+      ReadFixture("restforce_sobject_get_deleted_success_response.json"));
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->rows,
+              ElementsAre(ElementsAre("a00D0000008pQRAIA2",
+                                      "2013-05-07T22:07:19.000Z", "true")));
+  EXPECT_EQ(page->earliest_available, absl::FromUnixSeconds(1367596620));
+  EXPECT_EQ(page->latest_covered, absl::FromUnixSeconds(1368048000));
+
+  auto updated = ParseSalesforceDeletedPage(
+      ReadFixture("restforce_sobject_get_updated_success_response.json"));
+  EXPECT_EQ(updated.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(updated.status().message(),
+            "not a getDeleted result (needs deletedRecords and "
+            "latestDateCovered)");
+}
+
 TEST(SalesforceQueryPageTest, NumbersReadAsTheBulkCsvHasThem) {
   auto page = ParseSalesforceQueryPage(
       R"({"totalSize":1,"done":true,"records":[{"attributes":{"type":"Opportunity"},
@@ -522,6 +540,344 @@ TEST(SalesforceQueryPageTest, NumbersReadAsTheBulkCsvHasThem) {
   auto not_done = ParseSalesforceQueryPage(
       R"({"totalSize":3,"done":false,"records":[]})", {"Id"});
   EXPECT_EQ(not_done.status().code(), absl::StatusCode::kDataLoss);
+}
+
+// The same fixture with the clock and the vendor at `kNow`, a month after
+// the world's last change, so that getDeleted windows are meaningful.
+class SalesforceApiBulkTest : public SalesforceApiAdapterTest {
+ protected:
+  static constexpr absl::Duration kPoll = absl::Seconds(3);
+
+  void SetUp() override {
+    SalesforceApiAdapterTest::SetUp();
+    clock_.SleepFor(kNow - clock_.Now());
+    server_->SetNow(kNow);
+  }
+
+  hub::v1::Source BulkSource() const {
+    hub::v1::Source source = ApiSource();
+    source.set_export_mode("bulk");
+    return source;
+  }
+  // An adapter of `source` (bulk by default) reading kPageSize-record pages.
+  std::unique_ptr<SourceAdapter> Bulk(hub::v1::Source source) {
+    SalesforceApiOptions options;
+    options.clock = &clock_;
+    options.jitter = [] { return 0.5; };
+    options.bulk_poll_interval = kPoll;
+    AdapterOptions adapter_options;
+    adapter_options.page_size = kPageSize;
+    auto adapter =
+        SalesforceApiAdapter::Create(source, adapter_options, options);
+    EXPECT_TRUE(adapter.ok()) << adapter.status();
+    return adapter.ok() ? *std::move(adapter) : nullptr;
+  }
+  std::unique_ptr<SourceAdapter> Bulk() { return Bulk(BulkSource()); }
+
+  // Moves the clock and the vendor's now on by `d`.
+  void Advance(absl::Duration d) {
+    clock_.SleepFor(d);
+    server_->SetNow(clock_.Now());
+  }
+
+  // The Id of the first record of `entity` in `records`.
+  static std::string FirstId(const std::vector<hub::v1::SourceRecord>& records,
+                             hub::v1::EntityType entity, int skip = 0) {
+    for (const hub::v1::SourceRecord& r : records) {
+      if (r.entity() == entity && !r.deleted() && skip-- == 0) {
+        return r.external_id();
+      }
+    }
+    return "";
+  }
+
+  // A purged Contact and a Contact still in the recycle bin, deleted after a
+  // full pull with `source`, come as deletes once each.
+  void ExpectDeletesOnce(const hub::v1::Source& source) {
+    std::unique_ptr<SourceAdapter> adapter = Bulk(source);
+    CollectingSink first;
+    ASSERT_TRUE(adapter->Pull("", &first).ok());
+    const std::string purged = FirstId(first.Records(), hub::v1::CONTACT);
+    const std::string binned = FirstId(first.Records(), hub::v1::CONTACT, 1);
+    // Queries never show the purged one again; queryAll shows the other as
+    // IsDeleted, and getDeleted lists both.
+    server_->Purge("Contact", purged, kNow + absl::Minutes(40));
+    server_->Delete("Contact", binned, kNow + absl::Minutes(50));
+    Advance(absl::Hours(1));
+    CollectingSink second;
+    ASSERT_TRUE(adapter->Pull(first.last_cursor(), &second).ok());
+    ASSERT_EQ(second.Records().size(), 2u);
+    EXPECT_EQ(second.Records()[0].external_id(), binned);
+    EXPECT_TRUE(second.Records()[0].deleted());
+    EXPECT_EQ(second.Records()[0].updated_at().seconds(),
+              absl::ToUnixSeconds(kNow) + 3000);
+    EXPECT_EQ(Texts({second.Records()[1]}),
+              std::vector<std::string>{absl::StrCat(
+                  "source: \"sf\" entity: CONTACT external_id: \"", purged,
+                  "\" updated_at { seconds: ", absl::ToUnixSeconds(kNow) + 2400,
+                  " } deleted: true identifiers { type: "
+                  "\"salesforce.contact_id\" value: \"",
+                  purged, "\" }")});
+    Advance(absl::Hours(1));
+    CollectingSink third;
+    ASSERT_TRUE(adapter->Pull(second.last_cursor(), &third).ok());
+    EXPECT_TRUE(third.Records().empty());
+    CollectingSink fourth;
+    ASSERT_TRUE(adapter->Pull(third.last_cursor(), &fourth).ok());
+    EXPECT_EQ(fourth.writes(), 0);
+  }
+
+  static inline const absl::Time kNow = absl::FromUnixSeconds(1769904000);
+};
+
+TEST_F(SalesforceApiBulkTest, BulkFullPullEqualsTheRestFullPull) {
+  CollectingSink rest;
+  ASSERT_TRUE(Adapter()->Pull("", &rest).ok());
+  const size_t rest_requests = server_->requests().size();
+  CollectingSink bulk;
+  ASSERT_TRUE(Bulk()->Pull("", &bulk).ok());
+  EXPECT_EQ(Texts(bulk.Records()), Texts(rest.Records()));
+  EXPECT_EQ(Sorted(Texts(bulk.Records())), FileImport());
+
+  // Per object: a job, two InProgress polls (each followed by a sleep), the
+  // JobComplete poll, then the results pages.
+  std::vector<std::string> requests = server_->requests();
+  requests.erase(requests.begin(), requests.begin() + rest_requests);
+  EXPECT_EQ(
+      requests[0],
+      "POST /services/data/v58.0/jobs/query "
+      "{\"operation\":\"queryAll\",\"query\":\"SELECT Id, Name, "
+      "Website, Industry, Type, BillingCountry, NumberOfEmployees, Phone, "
+      "Tier__c, Region__c, CreatedDate, SystemModstamp, IsDeleted FROM "
+      "Account ORDER BY SystemModstamp, Id\"}");
+  EXPECT_THAT(
+      std::vector<std::string>(requests.begin() + 1, requests.begin() + 6),
+      ElementsAre("GET /services/data/v58.0/jobs/query/750FAKE1",
+                  "GET /services/data/v58.0/jobs/query/750FAKE1",
+                  "GET /services/data/v58.0/jobs/query/750FAKE1",
+                  "GET /services/data/v58.0/jobs/query/750FAKE1/"
+                  "results?maxRecords=10",
+                  "GET /services/data/v58.0/jobs/query/750FAKE1/"
+                  "results?locator=MTA=&maxRecords=10"));
+  size_t pages = 0;
+  for (absl::string_view object : kSalesforceObjects) {
+    pages += (server_->Count(std::string(object)) + kPageSize - 1) / kPageSize;
+  }
+  EXPECT_EQ(CountIf(requests, "POST /services/data/v58.0/jobs/query "), 4u);
+  EXPECT_EQ(requests.size(), 4 * 4 + pages);
+  EXPECT_EQ(static_cast<size_t>(bulk.writes()), pages);
+  EXPECT_EQ(clock_.sleeps().size(), 8u + 1);  // the fixture's own first
+  EXPECT_EQ(clock_.sleeps().back(), kPoll);
+}
+
+TEST_F(SalesforceApiBulkTest, ResumesExactlyAfterEveryResultsPage) {
+  std::unique_ptr<SourceAdapter> adapter = Bulk();
+  const std::vector<hub::v1::SourceRecord> all =
+      testing_support::PullAllCheckingResume(adapter.get(), kPageSize);
+  EXPECT_EQ(Sorted(Texts(all)), FileImport());
+}
+
+TEST_F(SalesforceApiBulkTest, ResumeContinuesTheJobFromItsLocator) {
+  CollectingSink full;
+  ASSERT_TRUE(Bulk()->Pull("", &full).ok());
+  CollectingSink crashed(2);
+  ASSERT_FALSE(Bulk()->Pull("", &crashed).ok());
+  ASSERT_EQ(crashed.pages().size(), 2u);
+  EXPECT_THAT(crashed.last_cursor(), HasSubstr(":750FAKE5/MjA%3D"));
+  const size_t before = server_->requests().size();
+  CollectingSink rest;
+  ASSERT_TRUE(Bulk()->Pull(crashed.last_cursor(), &rest).ok());
+  EXPECT_EQ(server_->requests()[before],
+            "GET /services/data/v58.0/jobs/query/750FAKE5/"
+            "results?locator=MjA=&maxRecords=10");
+  std::vector<std::string> got = Texts(crashed.Records());
+  for (std::string& t : Texts(rest.Records())) got.push_back(t);
+  EXPECT_EQ(got, Texts(full.Records()));
+}
+
+TEST_F(SalesforceApiBulkTest, ExpiredJobRestartsFromTheMarkWithoutDupOrSkip) {
+  CollectingSink full;
+  ASSERT_TRUE(Bulk()->Pull("", &full).ok());
+  CollectingSink crashed(2);
+  ASSERT_FALSE(Bulk()->Pull("", &crashed).ok());
+  server_->ExpireJobs();
+  const size_t before = server_->requests().size();
+  CollectingSink rest;
+  ASSERT_TRUE(Bulk()->Pull(crashed.last_cursor(), &rest).ok());
+  std::vector<std::string> got = Texts(crashed.Records());
+  for (std::string& t : Texts(rest.Records())) got.push_back(t);
+  EXPECT_EQ(got, Texts(full.Records()));
+  // The 404, then a job from the committed mark minus the overlap.
+  const std::vector<std::string> requests = server_->requests();
+  EXPECT_EQ(requests[before],
+            "GET /services/data/v58.0/jobs/query/750FAKE5/"
+            "results?locator=MjA=&maxRecords=10");
+  int64_t mark = 0;
+  for (const hub::v1::SourceRecord& r : crashed.Records()) {
+    mark = std::max<int64_t>(mark, r.updated_at().seconds());
+  }
+  EXPECT_THAT(
+      requests[before + 1],
+      HasSubstr(absl::StrCat(" FROM Account WHERE SystemModstamp >= ",
+                             absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
+                                              absl::FromUnixSeconds(mark - 300),
+                                              absl::UTCTimeZone()),
+                             " ORDER BY SystemModstamp, Id\"}")));
+  EXPECT_THAT(requests[before + 1],
+              StartsWith("POST /services/data/v58.0/jobs/query "));
+}
+
+TEST_F(SalesforceApiBulkTest, EitherModeResumesTheOthersCursor) {
+  CollectingSink full;
+  ASSERT_TRUE(Bulk()->Pull("", &full).ok());
+  for (const auto& [from, to] : {std::pair(BulkSource(), ApiSource()),
+                                 std::pair(ApiSource(), BulkSource())}) {
+    CollectingSink crashed(2);
+    ASSERT_FALSE(Bulk(from)->Pull("", &crashed).ok());
+    CollectingSink rest;
+    ASSERT_TRUE(Bulk(to)->Pull(crashed.last_cursor(), &rest).ok())
+        << crashed.last_cursor();
+    std::vector<std::string> got = Texts(crashed.Records());
+    for (std::string& t : Texts(rest.Records())) got.push_back(t);
+    EXPECT_EQ(got, Texts(full.Records())) << crashed.last_cursor();
+  }
+}
+
+TEST_F(SalesforceApiBulkTest, CsvQuotesCommasNewlinesAndNullsReadExactly) {
+  server_->Upsert("Contact",
+                  {{"Id", "0035g000000CSVAAAA"},
+                   {"AccountId", ""},
+                   {"FirstName", "Ana \"Nan\", Jr."},
+                   {"LastName", "O\"Neil"},
+                   {"Email", ""},
+                   {"Phone", "+1 415 555 0101"},
+                   {"Title", "Head of\nGrowth, \"EMEA\"\r\nand APAC"},
+                   {"LeadSource", ","},
+                   {"CreatedDate", "2025-12-01T10:00:00.000Z"},
+                   {"SystemModstamp", "2026-01-15T09:15:00.000Z"},
+                   {"IsDeleted", "false"}});
+  const char* want = R"pb(
+    source: "sf"
+    entity: CONTACT
+    external_id: "0035g000000CSVAAAA"
+    updated_at { seconds: 1768468500 }
+    identifiers { type: "salesforce.contact_id" value: "0035g000000CSVAAAA" }
+    identifiers { type: "phone" value: "+1 415 555 0101" }
+    attributes { key: "first_name" value: "Ana \"Nan\", Jr." }
+    attributes { key: "last_name" value: "O\"Neil" }
+    attributes { key: "title" value: "Head of\nGrowth, \"EMEA\"\r\nand APAC" }
+    attributes { key: "lead_source" value: "," }
+    attributes { key: "created_date" value: "2025-12-01T10:00:00.000Z" }
+  )pb";
+  for (const hub::v1::Source& source : {BulkSource(), ApiSource()}) {
+    CollectingSink sink;
+    ASSERT_TRUE(Bulk(source)->Pull("", &sink).ok());
+    std::vector<hub::v1::SourceRecord> records = sink.Records();
+    auto it = std::find_if(records.begin(), records.end(), [](const auto& r) {
+      return r.external_id() == "0035g000000CSVAAAA";
+    });
+    ASSERT_NE(it, records.end()) << source.export_mode();
+    EXPECT_THAT(*it, testing_support::EqualsRecord(want))
+        << source.export_mode();
+  }
+}
+
+TEST_F(SalesforceApiBulkTest, FailedJobFailsTheRunWithItsErrorMessage) {
+  server_->FailNextJob("Failed",
+                       "INVALID_FIELD: No such column 'Tier__c' on Account");
+  CollectingSink sink;
+  absl::Status pulled = Bulk()->Pull("", &sink);
+  EXPECT_EQ(pulled.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(pulled.message(),
+            "source sf: the Salesforce bulk query job 750FAKE1 for Account "
+            "ended Failed: INVALID_FIELD: No such column 'Tier__c' on Account");
+  EXPECT_EQ(sink.writes(), 0);
+}
+
+TEST_F(SalesforceApiBulkTest, JobNotCompleteByTheDeadlineIsDeadlineExceeded) {
+  SalesforceApiOptions options;
+  options.clock = &clock_;
+  options.bulk_poll_interval = kPoll;
+  options.deadline = clock_.Now() + absl::Seconds(5);
+  auto adapter =
+      SalesforceApiAdapter::Create(BulkSource(), AdapterOptions(), options);
+  ASSERT_TRUE(adapter.ok()) << adapter.status();
+  CollectingSink sink;
+  absl::Status pulled = (*adapter)->Pull("", &sink);
+  EXPECT_EQ(pulled.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(pulled.message(),
+            "source sf: the Salesforce bulk query job 750FAKE1 for Account is "
+            "still InProgress at the run's deadline");
+  EXPECT_EQ(sink.writes(), 0);
+}
+
+TEST_F(SalesforceApiBulkTest, BrokenCsvOrMissingLocatorIsDataLoss) {
+  const std::string url = server_->base_url() +
+                          "/services/data/v58.0/jobs/query/750FAKE1/"
+                          "results?maxRecords=10&locator=MTA%3d";
+  server_->MalformPage(2, "\"Id\",\"SystemModstamp\"\n\"001\",\"2026");
+  CollectingSink sink;
+  absl::Status pulled = Bulk()->Pull("", &sink);
+  EXPECT_EQ(pulled.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(std::string(pulled.message()),
+            url + ":2: unterminated quoted field");
+  EXPECT_EQ(sink.writes(), 1);
+
+  server_->MalformPage(
+      1, "\"Id\",\"SystemModstamp\"\n\"001\",\"2026-01-20T00:00:00.000Z\"\n");
+  CollectingSink rest;
+  pulled = Bulk()->Pull(sink.last_cursor(), &rest);
+  EXPECT_EQ(pulled.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(std::string(pulled.message()), url + ": no Sforce-Locator header");
+  EXPECT_EQ(rest.writes(), 0);
+}
+
+TEST_F(SalesforceApiBulkTest, GetDeletedEmitsPurgedDeletesOnceInBulkMode) {
+  ExpectDeletesOnce(BulkSource());
+}
+
+TEST_F(SalesforceApiBulkTest, GetDeletedEmitsPurgedDeletesOnceInRestMode) {
+  ExpectDeletesOnce(ApiSource());
+}
+
+TEST_F(SalesforceApiBulkTest, GetDeletedAsksInWindowsOfThirtyDays) {
+  CollectingSink first;
+  ASSERT_TRUE(Adapter(ApiSource())->Pull("", &first).ok());
+  Advance(absl::Hours(24 * 45));
+  const size_t before = server_->requests().size();
+  CollectingSink second;
+  ASSERT_TRUE(Adapter(ApiSource())->Pull(first.last_cursor(), &second).ok());
+  std::vector<std::string> requests = server_->requests();
+  requests.erase(requests.begin(), requests.begin() + before);
+  EXPECT_THAT(requests,
+              ::testing::IsSupersetOf(
+                  {"GET /services/data/v58.0/sobjects/Account/deleted/"
+                   "?end=2026-03-03T00:00:00+00:00&start=2026-02-01T00:00:00+"
+                   "00:00",
+                   "GET /services/data/v58.0/sobjects/Account/deleted/"
+                   "?end=2026-03-18T00:00:00+00:00&start=2026-03-03T00:00:00+"
+                   "00:00"}));
+  EXPECT_EQ(CountIf(requests, "GET /services/data/v58.0/sobjects/"), 8u);
+  EXPECT_EQ(second.writes(), 1);
+  EXPECT_TRUE(second.Records().empty());
+}
+
+TEST_F(SalesforceApiBulkTest,
+       DeletesOlderThanTheVendorKeepsAreFailedPreconditionAskingAResync) {
+  CollectingSink first;
+  ASSERT_TRUE(Bulk()->Pull("", &first).ok());
+  const std::string cursor = first.last_cursor();
+  Advance(absl::Hours(24 * 20));
+  server_->SetEarliestDeleted(kNow + absl::Hours(24 * 5));
+  CollectingSink second;
+  absl::Status pulled = Bulk()->Pull(cursor, &second);
+  EXPECT_EQ(pulled.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(pulled.message(),
+            "source sf: Salesforce can list Account deletes only since "
+            "2026-02-06T00:00:00+00:00 but this source needs them since "
+            "2026-02-01T00:00:00+00:00, so deletes in between cannot be "
+            "known; run with full_resync");
+  EXPECT_EQ(second.writes(), 0);
 }
 
 }  // namespace

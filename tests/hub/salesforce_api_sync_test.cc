@@ -35,7 +35,8 @@ constexpr char kTokenEnv[] = "HUB_TEST_SF_SYNC_TOKEN";
 struct Hub : testing_support::SyncHarness {
   Hub(const std::string& db, Clock* clock)
       : SyncHarness(db, "sf", "salesforce_api",
-                    [clock](const hub::v1::Source& source, const AdapterOptions& options) {
+                    [clock](const hub::v1::Source& source,
+                            const AdapterOptions& options) {
                       SalesforceApiOptions api;
                       api.clock = clock;
                       api.jitter = [] { return 0.5; };
@@ -89,6 +90,28 @@ TEST_F(SalesforceApiSyncTest, ApiSyncIngestsWhatTheFileImportDoes) {
   Hub files(dir_.File("files.db"), &clock_);
   Hub api(dir_.File("api.db"), &clock_);
   testing_support::ExpectSameImport(&files, FileSource(), &api, ApiSource());
+}
+
+TEST_F(SalesforceApiSyncTest, BulkSyncIngestsWhatTheFileImportDoes) {
+  Hub files(dir_.File("files.db"), &clock_);
+  Hub api(dir_.File("api.db"), &clock_);
+  hub::v1::Source source = ApiSource();
+  source.set_export_mode("bulk");
+  testing_support::ExpectSameImport(&files, FileSource(), &api, source);
+  const std::vector<std::string> requests = server_->requests();
+  // Two runs of four jobs each, and no REST query.
+  EXPECT_EQ(std::count_if(requests.begin(), requests.end(),
+                          [](const std::string& r) {
+                            return r.rfind(
+                                       "POST /services/data/v58.0/jobs/query ",
+                                       0) == 0;
+                          }),
+            8);
+  EXPECT_EQ(std::count_if(requests.begin(), requests.end(),
+                          [](const std::string& r) {
+                            return r.find("/queryAll?") != std::string::npos;
+                          }),
+            0);
 }
 
 TEST_F(SalesforceApiSyncTest, RequestLimitFailsTheJobAtTheLastCommittedPage) {

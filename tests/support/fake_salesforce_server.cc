@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "adapters/csv_reader.h"
@@ -37,23 +42,27 @@ json Typed(const std::string& field, const std::string& text) {
   return text;
 }
 
-// A record's SystemModstamp as the SOQL literal is written ("...Z").
-std::string Stamp(const json& record) {
-  auto it = record.find("SystemModstamp");
-  std::string stamp = it != record.end() && it->is_string()
-                          ? it->get<std::string>()
-                          : std::string();
-  if (absl::EndsWith(stamp, "+0000")) {
-    stamp.resize(stamp.size() - 5);
-    stamp.push_back('Z');
-  }
-  return stamp;
+// A datetime as the API writes it in JSON ("...000+0000").
+std::string ApiTime(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3S+0000", time,
+                          absl::UTCTimeZone());
 }
 
-json Record(const std::map<std::string, std::string>& fields) {
-  json record = json::object();
-  for (const auto& [field, text] : fields) record[field] = Typed(field, text);
-  return record;
+// A datetime as CSV and SOQL literals write it ("...000Z").
+std::string CsvTime(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+}
+
+std::string Value(const std::map<std::string, std::string>& fields,
+                  const std::string& field) {
+  auto it = fields.find(field);
+  return it == fields.end() ? std::string() : it->second;
+}
+
+// A CSV field as the Bulk API writes it: quoted unless empty (null).
+std::string CsvField(const std::string& text) {
+  if (text.empty()) return text;
+  return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
 }
 
 void SetError(httplib::Response& res, int status, const std::string& message,
@@ -94,7 +103,7 @@ FakeSalesforceServer::Start(const std::string& salesforce_dir,
       });
   server->http_.server().Post(
       ".*", [self](const httplib::Request& req, httplib::Response& res) {
-        self->HandleToken(req, res);
+        self->HandlePost(req, res);
       });
   if (!server->http_.Start()) {
     return absl::UnavailableError("cannot bind 127.0.0.1");
@@ -102,24 +111,67 @@ FakeSalesforceServer::Start(const std::string& salesforce_dir,
   return server;
 }
 
-void FakeSalesforceServer::Upsert(
-    const std::string& object,
-    const std::map<std::string, std::string>& fields) {
+void FakeSalesforceServer::Upsert(const std::string& object,
+                                  const Fields& fields) {
   absl::MutexLock lock(&mu_);
-  std::vector<json>& records = records_[object];
-  json record = Record(fields);
-  for (json& r : records) {
-    if (r["Id"] == record["Id"]) {
-      r = std::move(record);
+  std::vector<Fields>& records = records_[object];
+  for (Fields& r : records) {
+    if (Value(r, "Id") == Value(fields, "Id")) {
+      r = fields;
       return;
     }
   }
-  records.push_back(std::move(record));
+  records.push_back(fields);
 }
 
 size_t FakeSalesforceServer::Count(const std::string& object) {
   absl::MutexLock lock(&mu_);
   return records_[object].size();
+}
+
+void FakeSalesforceServer::Delete(const std::string& object,
+                                  const std::string& id, absl::Time when) {
+  absl::MutexLock lock(&mu_);
+  for (Fields& r : records_[object]) {
+    if (Value(r, "Id") == id) {
+      r["IsDeleted"] = "true";
+      r["SystemModstamp"] = CsvTime(when);
+    }
+  }
+  deletions_[object].push_back(Deletion{id, when});
+}
+
+void FakeSalesforceServer::Purge(const std::string& object,
+                                 const std::string& id, absl::Time when) {
+  Delete(object, id, when);
+  absl::MutexLock lock(&mu_);
+  std::vector<Fields>& records = records_[object];
+  records.erase(
+      std::remove_if(records.begin(), records.end(),
+                     [&id](const Fields& r) { return Value(r, "Id") == id; }),
+      records.end());
+}
+
+void FakeSalesforceServer::SetNow(absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  now_ = now;
+}
+
+void FakeSalesforceServer::SetEarliestDeleted(absl::Time earliest) {
+  absl::MutexLock lock(&mu_);
+  earliest_deleted_ = earliest;
+}
+
+void FakeSalesforceServer::ExpireJobs() {
+  absl::MutexLock lock(&mu_);
+  jobs_.clear();
+}
+
+void FakeSalesforceServer::FailNextJob(std::string state,
+                                       std::string error_message) {
+  absl::MutexLock lock(&mu_);
+  fail_state_ = std::move(state);
+  fail_message_ = std::move(error_message);
 }
 
 void FakeSalesforceServer::ExpireSession() {
@@ -155,8 +207,22 @@ std::vector<std::string> FakeSalesforceServer::requests() {
 
 bool FakeSalesforceServer::Intercept(const httplib::Request& req,
                                      httplib::Response& res) {
+  std::string entry = absl::StrCat(req.method, " ", req.path);
+  if (req.has_param("q")) {
+    absl::StrAppend(&entry, "?q=", req.get_param_value("q"));
+  } else if (req.method == "GET" && !req.params.empty()) {
+    std::vector<std::string> params;
+    for (const auto& [name, value] : req.params) {
+      params.push_back(absl::StrCat(name, "=", value));
+    }
+    absl::StrAppend(&entry, "?", absl::StrJoin(params, "&"));
+  }
+  if (absl::EndsWith(req.path, "/jobs/query")) {
+    absl::StrAppend(&entry, " ", req.body);
+  }
+  log_.push_back(entry);
   if (faults_.Answer(res)) return true;
-  if (req.method != "GET") return false;
+  if (req.path == "/services/oauth2/token") return false;
   if (limit_after_ == 0) {
     SetError(res, 403, "TotalRequests Limit exceeded.",
              "REQUEST_LIMIT_EXCEEDED");
@@ -172,21 +238,28 @@ bool FakeSalesforceServer::Intercept(const httplib::Request& req,
   return false;
 }
 
+void FakeSalesforceServer::HandlePost(const httplib::Request& req,
+                                      httplib::Response& res) {
+  absl::MutexLock lock(&mu_);
+  if (Intercept(req, res)) return;
+  static const std::regex kJobs(R"(^/services/data/v\d+\.\d/jobs/query$)");
+  if (std::regex_match(req.path, kJobs)) {
+    HandleJobCreate(req, res);
+  } else if (req.path == "/services/oauth2/token") {
+    HandleToken(req, res);
+  } else {
+    res.status = 404;
+  }
+}
+
 void FakeSalesforceServer::HandleToken(const httplib::Request& req,
                                        httplib::Response& res) {
-  absl::MutexLock lock(&mu_);
-  log_.push_back(absl::StrCat(req.method, " ", req.path));
-  if (Intercept(req, res)) return;
   httplib::Params form;
   httplib::detail::parse_query_text(req.body, form);
   auto param = [&form](const std::string& name) {
     auto it = form.find(name);
     return it == form.end() ? std::string() : it->second;
   };
-  if (req.path != "/services/oauth2/token") {
-    res.status = 404;
-    return;
-  }
   if (param("grant_type") != "refresh_token" ||
       param("client_id") != options_.client_id ||
       param("client_secret") != options_.client_secret ||
@@ -208,17 +281,153 @@ void FakeSalesforceServer::HandleToken(const httplib::Request& req,
                   "application/json; charset=utf-8");
 }
 
+void FakeSalesforceServer::HandleJobCreate(const httplib::Request& req,
+                                           httplib::Response& res) {
+  json body = json::parse(req.body, nullptr, false);
+  const std::string operation =
+      body.is_object() ? body.value("operation", "") : "";
+  const std::string query = body.is_object() ? body.value("query", "") : "";
+  if (operation != "query" && operation != "queryAll") {
+    SetError(res, 400, "invalid operation: " + operation, "INVALIDJOB");
+    return;
+  }
+  Job job;
+  if (!Select(query, operation == "queryAll", &job, res)) return;
+  job.polls_left = options_.bulk_polls;
+  if (!fail_state_.empty()) {
+    job.final_state = std::exchange(fail_state_, "");
+    job.error_message = std::exchange(fail_message_, "");
+  }
+  const std::string id = absl::StrCat("750FAKE", ++jobs_created_);
+  res.set_content(json{{"id", id},
+                       {"operation", operation},
+                       {"object", job.object},
+                       {"createdById", "005FAKE"},
+                       {"state", "UploadComplete"},
+                       {"concurrencyMode", "Parallel"},
+                       {"contentType", "CSV"},
+                       {"apiVersion", 58.0},
+                       {"lineEnding", "LF"},
+                       {"columnDelimiter", "COMMA"}}
+                      .dump(),
+                  "application/json; charset=utf-8");
+  jobs_[id] = std::move(job);
+}
+
+void FakeSalesforceServer::HandleJob(const std::string& id, bool results,
+                                     const httplib::Request& req,
+                                     httplib::Response& res) {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) {
+    SetError(res, 404, "The requested resource does not exist", "NOT_FOUND");
+    return;
+  }
+  Job& job = it->second;
+  if (!results) {
+    std::string state = job.final_state;
+    if (job.polls_left > 0) {
+      --job.polls_left;
+      state = "InProgress";
+    }
+    json info = {{"id", id},
+                 {"operation", "queryAll"},
+                 {"object", job.object},
+                 {"state", state},
+                 {"numberRecordsProcessed", job.rows.size()}};
+    if (state == job.final_state && !job.error_message.empty()) {
+      info["errorMessage"] = job.error_message;
+    }
+    res.set_content(info.dump(), "application/json; charset=utf-8");
+    return;
+  }
+  if (job.polls_left > 0 || job.final_state != "JobComplete") {
+    SetError(res, 400, "job is not complete", "INVALIDJOBSTATE");
+    return;
+  }
+  size_t offset = 0, max_records = 0;
+  std::string decoded;
+  if (req.has_param("locator") &&
+      (!absl::Base64Unescape(req.get_param_value("locator"), &decoded) ||
+       !absl::SimpleAtoi(decoded, &offset))) {
+    SetError(res, 400, "invalid locator", "INVALID_LOCATOR");
+    return;
+  }
+  if (!absl::SimpleAtoi(req.get_param_value("maxRecords"), &max_records) ||
+      max_records == 0) {
+    max_records = 50000;
+  }
+  if (malformed_in_ > 0 && --malformed_in_ == 0) {
+    res.set_content(malformed_body_, "text/csv");
+    return;
+  }
+  std::vector<std::string> header;
+  for (const std::string& field : job.fields) header.push_back(CsvField(field));
+  std::string csv = absl::StrCat(absl::StrJoin(header, ","), "\n");
+  const size_t end = std::min(job.rows.size(), offset + max_records);
+  for (size_t i = std::min(offset, end); i < end; ++i) {
+    std::vector<std::string> values;
+    for (const std::string& field : job.fields) {
+      values.push_back(CsvField(Value(job.rows[i], field)));
+    }
+    absl::StrAppend(&csv, absl::StrJoin(values, ","), "\n");
+  }
+  res.set_header("Sforce-Locator", end < job.rows.size()
+                                       ? absl::Base64Escape(std::to_string(end))
+                                       : std::string("null"));
+  res.set_header("Sforce-NumberOfRecords",
+                 std::to_string(end - std::min(offset, end)));
+  res.set_content(csv, "text/csv");
+}
+
+void FakeSalesforceServer::HandleDeleted(const std::string& object,
+                                         const httplib::Request& req,
+                                         httplib::Response& res) {
+  absl::Time start, end;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_sec, req.get_param_value("start"), &start,
+                       &error) ||
+      !absl::ParseTime(absl::RFC3339_sec, req.get_param_value("end"), &end,
+                       &error) ||
+      end < start || end - start > absl::Hours(24 * 30)) {
+    SetError(res, 400, "start and end must be dates at most 30 days apart",
+             "INVALID_DATE_RANGE");
+    return;
+  }
+  // Covered up to the vendor's now, in whole minutes.
+  const absl::Time covered =
+      absl::FromUnixSeconds(absl::ToUnixSeconds(std::min(end, now_)) / 60 * 60);
+  json deleted = json::array();
+  for (const Deletion& d : deletions_[object]) {
+    if (d.when >= start && d.when <= covered) {
+      deleted.push_back({{"id", d.id}, {"deletedDate", ApiTime(d.when)}});
+    }
+  }
+  res.set_content(json{{"deletedRecords", std::move(deleted)},
+                       {"earliestDateAvailable", ApiTime(earliest_deleted_)},
+                       {"latestDateCovered", ApiTime(covered)}}
+                      .dump(),
+                  "application/json; charset=utf-8");
+}
+
 void FakeSalesforceServer::HandleGet(const httplib::Request& req,
                                      httplib::Response& res) {
   absl::MutexLock lock(&mu_);
-  std::string entry = absl::StrCat(req.method, " ", req.path);
-  if (req.has_param("q"))
-    absl::StrAppend(&entry, "?q=", req.get_param_value("q"));
-  log_.push_back(entry);
   if (Intercept(req, res)) return;
+  static const std::regex kJob(
+      R"(^/services/data/v\d+\.\d/jobs/query/([A-Za-z0-9]+)(/results)?$)");
+  static const std::regex kDeleted(
+      R"(^/services/data/v\d+\.\d/sobjects/(\w+)/deleted/?$)");
   static const std::regex kPath(
       R"(^/services/data/(v\d+\.\d)/(query|queryAll)(?:/([A-Za-z0-9]+)-(\d+))?$)");
   std::smatch m;
+  if (std::regex_match(req.path, m, kJob)) {
+    HandleJob(m[1].str(), m[2].matched, req, res);
+    return;
+  }
+  if (std::regex_match(req.path, m, kDeleted)) {
+    HandleDeleted(m[1].str(), req, res);
+    return;
+  }
   if (!std::regex_match(req.path, m, kPath)) {
     SetError(res, 404, "The requested resource does not exist", "NOT_FOUND");
     return;
@@ -240,11 +449,12 @@ void FakeSalesforceServer::HandleGet(const httplib::Request& req,
     res.set_content(malformed_body_, "application/json; charset=utf-8");
     return;
   }
-  res.set_content(Page(m[1].str(), locator, offset).dump(), "application/json; charset=utf-8");
+  res.set_content(Page(m[1].str(), locator, offset).dump(),
+                  "application/json; charset=utf-8");
 }
 
-bool FakeSalesforceServer::Query(const std::string& soql, bool all,
-                                 std::string* locator, httplib::Response& res) {
+bool FakeSalesforceServer::Select(const std::string& soql, bool all, Job* job,
+                                  httplib::Response& res) {
   static const std::regex kSoql(
       R"(^SELECT (.+) FROM (\w+)(?: WHERE SystemModstamp >= (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z))? ORDER BY SystemModstamp, Id$)");
   std::smatch m;
@@ -252,40 +462,49 @@ bool FakeSalesforceServer::Query(const std::string& soql, bool all,
     SetError(res, 400, "unexpected token: " + soql, "MALFORMED_QUERY");
     return false;
   }
-  const std::string object = m[2].str();
+  job->object = m[2].str();
   const std::string from = m[3].str();
-  std::vector<std::string> fields = absl::StrSplit(m[1].str(), ", ");
-  const std::vector<std::string>& known = SalesforceMappedFields(object);
-  for (const std::string& field : fields) {
+  job->fields = absl::StrSplit(m[1].str(), ", ");
+  const std::vector<std::string>& known = SalesforceMappedFields(job->object);
+  for (const std::string& field : job->fields) {
     if (std::find(known.begin(), known.end(), field) == known.end()) {
       SetError(res, 400, "No such column '" + field + "'", "INVALID_FIELD");
       return false;
     }
   }
+  for (const Fields& record : records_[job->object]) {
+    if (!all && Value(record, "IsDeleted") == "true") continue;
+    if (!from.empty() && Value(record, "SystemModstamp") < from) continue;
+    job->rows.push_back(record);
+  }
+  std::stable_sort(
+      job->rows.begin(), job->rows.end(), [](const Fields& a, const Fields& b) {
+        return std::make_pair(Value(a, "SystemModstamp"), Value(a, "Id")) <
+               std::make_pair(Value(b, "SystemModstamp"), Value(b, "Id"));
+      });
+  return true;
+}
+
+bool FakeSalesforceServer::Query(const std::string& soql, bool all,
+                                 std::string* locator, httplib::Response& res) {
+  Job job;
+  if (!Select(soql, all, &job, res)) return false;
   std::vector<json> rows;
-  for (const json& record : records_[object]) {
-    if (!all && record.contains("IsDeleted") && record["IsDeleted"] == true) {
-      continue;
-    }
-    if (!from.empty() && Stamp(record) < from) continue;
-    json row = {{"attributes",
-                 {{"type", object},
-                  {"url", absl::StrCat("/services/data/v58.0/sobjects/", object,
-                                       "/", record.value("Id", ""))}}}};
-    for (const std::string& field : fields) {
-      row[field] = record.contains(field) ? record[field] : json(nullptr);
+  for (const Fields& record : job.rows) {
+    json row = {
+        {"attributes",
+         {{"type", job.object},
+          {"url", absl::StrCat("/services/data/v58.0/sobjects/", job.object,
+                               "/", Value(record, "Id"))}}}};
+    for (const std::string& field : job.fields) {
+      row[field] = Typed(field, Value(record, field));
     }
     rows.push_back(std::move(row));
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
-    return std::make_pair(Stamp(a), a.value("Id", "")) <
-           std::make_pair(Stamp(b), b.value("Id", ""));
-  });
   *locator = absl::StrCat("01gFAKE", locators_.size() + 1);
   locators_[*locator] = std::move(rows);
   return true;
 }
-
 json FakeSalesforceServer::Page(const std::string& version,
                                 const std::string& locator, size_t offset) {
   const std::vector<json>& rows = locators_[locator];
