@@ -5,6 +5,7 @@
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
+#include "profile/ingest/quarantine.h"
 
 namespace hub {
 namespace {
@@ -12,6 +13,64 @@ namespace {
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 constexpr absl::string_view kAuditTag = "audit";
+constexpr absl::string_view kQuarantineTag = "quarantine";
+
+hub::v1::QuarantinedRecord ToProto(QuarantineEntry e) {
+  hub::v1::QuarantinedRecord out;
+  out.set_name(absl::StrCat("quarantine/", e.seq));
+  *out.mutable_record() = std::move(e.record);
+  out.set_reason(std::move(e.reason));
+  *out.mutable_quarantine_time() = ToProtoTime(absl::FromUnixMicros(e.at_us));
+  return out;
+}
+
+absl::Status ListQuarantined(Store* store, const hub::v1::ListQuarantineRequest& req,
+                             hub::v1::ListQuarantineResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(int size, PageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
+  int64_t after = 0;
+  if (!req.page_token().empty()) {
+    HUB_ASSIGN_OR_RETURN(std::vector<int64_t> v,
+                         DecodePageToken(req.page_token(), kQuarantineTag, 1));
+    after = v[0];
+  }
+  HUB_ASSIGN_OR_RETURN(std::vector<QuarantineEntry> rows, store->ListQuarantine(after, size + 1));
+  const bool more = static_cast<int>(rows.size()) > size;
+  if (more) rows.pop_back();
+  const int64_t last = rows.empty() ? 0 : rows.back().seq;
+  for (QuarantineEntry& e : rows) *resp->add_records() = ToProto(std::move(e));
+  if (more) resp->set_next_page_token(EncodePageToken(kQuarantineTag, {last}));
+  return absl::OkStatus();
+}
+
+absl::Status Release(Ingester* ingester, Store* store, const Principal& who,
+                     const hub::v1::ReleaseQuarantineRequest& req,
+                     hub::v1::ReleaseQuarantineResponse* resp) {
+  HUB_ASSIGN_OR_RETURN(int64_t seq, ParseIdName(req.name(), "quarantine", "name"));
+  std::optional<hub::v1::SourceRecord> corrected;
+  if (req.has_record()) corrected = req.record();
+  HUB_ASSIGN_OR_RETURN(
+      IngestStats stats,
+      ReleaseQuarantined(ingester, store, seq, corrected,
+                         Actor{who.name, who.role, req.reason(), req.request_id()}));
+  resp->set_ingested(stats.ingested > 0);
+  return absl::OkStatus();
+}
+
+absl::Status Discard(Store* store, const Principal& who,
+                     const hub::v1::DiscardQuarantineRequest& req,
+                     hub::v1::QuarantinedRecord* resp) {
+  HUB_ASSIGN_OR_RETURN(int64_t seq, ParseIdName(req.name(), "quarantine", "name"));
+  if (req.validate_only()) {
+    HUB_ASSIGN_OR_RETURN(QuarantineEntry e, GetQuarantined(store, seq));
+    *resp = ToProto(std::move(e));
+    return absl::OkStatus();
+  }
+  HUB_ASSIGN_OR_RETURN(
+      QuarantineEntry e,
+      DiscardQuarantined(store, seq, Actor{who.name, who.role, req.reason(), req.request_id()}));
+  *resp = ToProto(std::move(e));
+  return absl::OkStatus();
+}
 
 hub::v1::AuditEntry ToProto(const AuditEntry& e) {
   hub::v1::AuditEntry out;
@@ -45,11 +104,13 @@ absl::Status ListEntries(Store* store, const hub::v1::ListAuditEntriesRequest& r
   return absl::OkStatus();
 }
 
-// Who may read the audit log.
-absl::Status Authorize(const Authenticator& auth, const grpc::ServerContext& context,
-                       absl::string_view action) {
+// The caller, if an admin or steward.
+absl::StatusOr<Principal> Authorize(const Authenticator& auth,
+                                    const grpc::ServerContext& context,
+                                    absl::string_view action) {
   HUB_ASSIGN_OR_RETURN(Principal who, auth.Authenticate(context));
-  return RequireRole(who, action, {"admin", "steward"});
+  HUB_RETURN_IF_ERROR(RequireRole(who, action, {"admin", "steward"}));
+  return who;
 }
 
 }  // namespace
@@ -57,16 +118,16 @@ absl::Status Authorize(const Authenticator& auth, const grpc::ServerContext& con
 grpc::Status GovernanceServiceImpl::ListAuditEntries(
     grpc::ServerContext* context, const hub::v1::ListAuditEntriesRequest* request,
     hub::v1::ListAuditEntriesResponse* response) {
-  absl::Status allowed = Authorize(*auth_, *context, "read the audit log");
-  if (!allowed.ok()) return ToGrpcStatus(allowed);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "read the audit log");
+  if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListEntries(store_, *request, response));
 }
 
 grpc::Status GovernanceServiceImpl::VerifyAuditLog(
     grpc::ServerContext* context, const hub::v1::VerifyAuditLogRequest* /*request*/,
     hub::v1::VerifyAuditLogResponse* response) {
-  absl::Status allowed = Authorize(*auth_, *context, "verify the audit log");
-  if (!allowed.ok()) return ToGrpcStatus(allowed);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "verify the audit log");
+  if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<AuditCheck> check = store_->VerifyAudit();
   if (!check.ok()) return ToGrpcStatus(check.status());
   response->set_intact(check->first_bad_seq == 0);
@@ -75,6 +136,30 @@ grpc::Status GovernanceServiceImpl::VerifyAuditLog(
   response->set_problem(check->problem);
   response->set_head_hash(check->head_hash);
   return grpc::Status::OK;
+}
+
+grpc::Status GovernanceServiceImpl::ListQuarantine(
+    grpc::ServerContext* context, const hub::v1::ListQuarantineRequest* request,
+    hub::v1::ListQuarantineResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "read the quarantine");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(ListQuarantined(store_, *request, response));
+}
+
+grpc::Status GovernanceServiceImpl::ReleaseQuarantine(
+    grpc::ServerContext* context, const hub::v1::ReleaseQuarantineRequest* request,
+    hub::v1::ReleaseQuarantineResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "release quarantined records");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(Release(ingester_, store_, *who, *request, response));
+}
+
+grpc::Status GovernanceServiceImpl::DiscardQuarantine(
+    grpc::ServerContext* context, const hub::v1::DiscardQuarantineRequest* request,
+    hub::v1::QuarantinedRecord* response) {
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "discard quarantined records");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(Discard(store_, *who, *request, response));
 }
 
 }  // namespace hub

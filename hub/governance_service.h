@@ -1,19 +1,22 @@
-// The gRPC GovernanceService: the audit log (profile/store/audit_chain.h).
+// The gRPC GovernanceService: the audit log (profile/store/audit_chain.h)
+// and the quarantine (profile/ingest/quarantine.h).
 #ifndef HUB_HUB_GOVERNANCE_SERVICE_H_
 #define HUB_HUB_GOVERNANCE_SERVICE_H_
 
 #include "hub/auth.h"
 #include "hub/v1/governance_service.grpc.pb.h"
+#include "profile/ingest/ingester.h"
 #include "profile/store/store.h"
 
 namespace hub {
 
-// Thread-safe; the store and authenticator must outlive the service. Only
-// admins and stewards may read the audit log.
+// Thread-safe; the store, ingester (which releases quarantined records) and
+// authenticator must outlive the service. Only admins and stewards may call
+// it.
 class GovernanceServiceImpl final : public hub::v1::GovernanceService::Service {
  public:
-  GovernanceServiceImpl(Store* store, const Authenticator* auth)
-      : store_(store), auth_(auth) {}
+  GovernanceServiceImpl(Store* store, Ingester* ingester, const Authenticator* auth)
+      : store_(store), ingester_(ingester), auth_(auth) {}
 
   grpc::Status ListAuditEntries(grpc::ServerContext* context,
                                 const hub::v1::ListAuditEntriesRequest* request,
@@ -21,9 +24,19 @@ class GovernanceServiceImpl final : public hub::v1::GovernanceService::Service {
   grpc::Status VerifyAuditLog(grpc::ServerContext* context,
                               const hub::v1::VerifyAuditLogRequest* request,
                               hub::v1::VerifyAuditLogResponse* response) override;
+  grpc::Status ListQuarantine(grpc::ServerContext* context,
+                              const hub::v1::ListQuarantineRequest* request,
+                              hub::v1::ListQuarantineResponse* response) override;
+  grpc::Status ReleaseQuarantine(grpc::ServerContext* context,
+                                 const hub::v1::ReleaseQuarantineRequest* request,
+                                 hub::v1::ReleaseQuarantineResponse* response) override;
+  grpc::Status DiscardQuarantine(grpc::ServerContext* context,
+                                 const hub::v1::DiscardQuarantineRequest* request,
+                                 hub::v1::QuarantinedRecord* response) override;
 
  private:
   Store* store_;
+  Ingester* ingester_;
   const Authenticator* auth_;
 };
 

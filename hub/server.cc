@@ -86,7 +86,8 @@ class ServerImpl : public Server {
                                                scheduler_.get());
     metrics_ = std::make_unique<MetricsServiceImpl>(
         store_.get(), auth_.get(), [this] { return ingester_->FlushStages(); });
-    governance_ = std::make_unique<GovernanceServiceImpl>(store_.get(), auth_.get());
+    governance_ =
+        std::make_unique<GovernanceServiceImpl>(store_.get(), ingester_.get(), auth_.get());
     return Listen(config.listen_address());
   }
 

@@ -59,7 +59,7 @@ struct PreparedBatch {
 
 // hubd's stage window (HubConfig.lifecycle.stage_window unset): the stage
 // notes batches may leave pending (Ingester::set_stage_window).
-inline constexpr int64_t kDefaultStageWindow = 50000;
+inline constexpr int64_t kDefaultStageWindow = 200000;
 
 // Applies batches to a Store. Thread-safe (the store serialises writers).
 class Ingester {

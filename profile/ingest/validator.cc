@@ -109,7 +109,9 @@ absl::Status CheckHeader(const hub::v1::SourceRecord& r, absl::Time now,
   }
   if (!r.has_updated_at()) return Reason("updated_at", "required");
   if (absl::Status s = CheckTime(r.updated_at(), "updated_at", now, limits); !s.ok()) return s;
-  if (IsActivity(r.entity()) || r.entity() == hub::v1::OPPORTUNITY) {
+  // A tombstone says only that the record is gone: vendors' delete feeds
+  // (Salesforce getDeleted, HubSpot archived objects) carry no event time.
+  if ((IsActivity(r.entity()) || r.entity() == hub::v1::OPPORTUNITY) && !r.deleted()) {
     auto bad_occurred = r.attributes().find("_invalid_occurred_at");
     if (bad_occurred != r.attributes().end()) {
       return Reason("occurred_at", absl::StrCat("invalid timestamp \"",

@@ -117,7 +117,9 @@ class SqliteWriteTransaction : public WriteTransaction {
     s->Bind(5, absl::ToUnixMicros(FromProtoTime(r.updated_at())));
     s->Bind(6, int64_t{r.deleted()}).Bind(7, int64_t{event});
     if (event) {
-      s->Bind(8, absl::ToUnixMicros(FromProtoTime(r.occurred_at())));
+      // A tombstone without an event time is dated at its deletion.
+      s->Bind(8, absl::ToUnixMicros(FromProtoTime(r.has_occurred_at() ? r.occurred_at()
+                                                                      : r.updated_at())));
     } else {
       s->BindNull(8);
     }

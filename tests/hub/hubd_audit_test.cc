@@ -1,11 +1,14 @@
 // The audit log against the real hubd: steward actions over gRPC and hubctl
 // are logged with their reason, `hubctl audit list|export|verify` read it,
 // and a row edited with the sqlite3 shell in the stopped hub's database is
-// found by `hubctl audit verify` after a restart.
+// found by `hubctl audit verify` after a restart; quarantined records
+// released (corrected) and discarded with hubctl.
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <fstream>
+
+#include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -135,6 +138,100 @@ TEST(HubdAuditTest, StewardActionsAreLoggedAndATamperedRowIsFound) {
   EXPECT_EQ(RunShell(absl::StrCat(ctl2, " audit verify 2>&1 >/dev/null"), &out), 1);
   EXPECT_EQ(out.find("hubctl: the audit log was tampered with: entry 1: "), 0u) << out;
   status = (*hubd)->Stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
+}
+
+TEST(HubdAuditTest, QuarantinedRecordsAreReleasedCorrectedOrDiscarded) {
+  TempDir dir;
+  // Two identify calls with a typo'd email each: both quarantined.
+  ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir.File("segment")).c_str()), 0);
+  std::ofstream(dir.File("segment/2024-05-01.jsonl"))
+      << R"({"type":"identify","messageId":"m1","userId":"u1","timestamp":"2024-05-01T00:00:00Z","traits":{"email":"zed.acme.example"}})"
+      << "\n"
+      << R"({"type":"identify","messageId":"m2","userId":"u2","timestamp":"2024-05-01T00:00:00Z","traits":{"email":"test@"}})"
+      << "\n";
+  const std::string config = dir.File("hub.textproto");
+  std::ofstream(config) << "db_path: \"" << dir.File("hub.db") << "\"\n"
+                        << "tokens { principal: \"steward-ana\" role: \"admin\" sha256: \""
+                        << Sha256Hex(kToken) << "\" }\n";
+  auto hubd = HubdProcess::Start(HUBD_BIN, {"--config", config}, dir.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient client((*hubd)->address(), kToken);
+  ASSERT_TRUE(client.CreateSource("web", "segment", dir.File("segment")).ok());
+  hub::v1::SyncJob job = client.SyncAndWait("web");
+  ASSERT_EQ(job.state(), hub::v1::SyncJob::SUCCEEDED) << job.error();
+  const std::string ctl = absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN, " --server ",
+                                       (*hubd)->address());
+
+  auto governance = hub::v1::GovernanceService::NewStub(client.channel());
+  hub::v1::ListQuarantineResponse quarantined;
+  ASSERT_TRUE(governance
+                  ->ListQuarantine(client.Ctx().get(), hub::v1::ListQuarantineRequest(),
+                                   &quarantined)
+                  .ok());
+  ASSERT_EQ(quarantined.records_size(), 2);
+  EXPECT_EQ(quarantined.records(0).name(), "quarantine/1");
+  EXPECT_EQ(quarantined.records(0).record().external_id(), "u1");
+  EXPECT_EQ(quarantined.records(0).reason().find("identifiers["), 0u)
+      << quarantined.records(0).reason();
+
+  // As is, it is still invalid: refused, naming why.
+  std::string out;
+  EXPECT_EQ(RunShell(absl::StrCat(ctl, " quarantine release 1 2>&1"), &out), 4) << out;
+  EXPECT_NE(out.find("FAILED_PRECONDITION: quarantine/1 is still invalid: "), std::string::npos)
+      << out;
+  // Corrected: the steward fixes the email in the record's JSON.
+  hub::v1::SourceRecord fixed = quarantined.records(0).record();
+  for (auto& id : *fixed.mutable_identifiers()) {
+    if (id.value() == "zed.acme.example") id.set_value("zed@acme.example");
+  }
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(fixed, &json).ok());
+  std::ofstream(dir.File("fixed.json")) << json;
+  out.clear();
+  EXPECT_EQ(RunShell(absl::StrCat(ctl, " quarantine release quarantine/1 --record ",
+                                  dir.File("fixed.json"), " --reason 'typo in the email' 2>&1"),
+                     &out),
+            0)
+      << out;
+  EXPECT_EQ(out, "released quarantine/1: ingested\n");
+  hub::v1::LookupProfileRequest lookup;
+  lookup.set_identifier_type("email");
+  lookup.set_identifier_value("zed@acme.example");
+  hub::v1::Profile zed;
+  EXPECT_TRUE(client.profiles()->LookupProfile(client.Ctx().get(), lookup, &zed).ok());
+
+  // Discard previews without --yes, then removes.
+  out.clear();
+  EXPECT_EQ(RunShell(absl::StrCat(ctl, " quarantine discard 2 2>&1"), &out), 2) << out;
+  EXPECT_NE(out.find("--reason is required"), std::string::npos) << out;
+  out.clear();
+  EXPECT_EQ(RunShell(absl::StrCat(ctl, " quarantine discard 2 --reason 'test data' 2>&1"), &out),
+            0);
+  EXPECT_EQ(out.find("would discard quarantine/2: web CONTACT u2 ("), 0u) << out;
+  out.clear();
+  EXPECT_EQ(RunShell(absl::StrCat(ctl, " quarantine list 2>&1"), &out), 0);
+  EXPECT_NE(out.find("quarantine/2"), std::string::npos) << out;
+  out.clear();
+  EXPECT_EQ(RunShell(absl::StrCat(ctl, " quarantine discard 2 --reason 'test data' --yes 2>&1"),
+                     &out),
+            0);
+  EXPECT_EQ(out.find("discarded quarantine/2: web CONTACT u2 ("), 0u) << out;
+  out.clear();
+  EXPECT_EQ(RunShell(absl::StrCat(ctl, " quarantine list 2>&1"), &out), 0);
+  EXPECT_EQ(out.find("quarantine/2"), std::string::npos) << out;
+
+  hub::v1::ListAuditEntriesResponse log;
+  ASSERT_TRUE(governance
+                  ->ListAuditEntries(client.Ctx().get(), hub::v1::ListAuditEntriesRequest(), &log)
+                  .ok());
+  ASSERT_EQ(log.entries_size(), 2);
+  EXPECT_EQ(log.entries(0).action(), "ReleaseQuarantine");
+  EXPECT_EQ(log.entries(0).target(), "quarantine/1");
+  EXPECT_EQ(log.entries(0).reason(), "typo in the email");
+  EXPECT_EQ(log.entries(1).action(), "DiscardQuarantine");
+  EXPECT_EQ(log.entries(1).reason(), "test data");
+  int status = (*hubd)->Stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
 }
 

@@ -129,5 +129,14 @@ TEST(ValidatorTest, ActivitiesNeedOccurredAtAndAPerson) {
   EXPECT_EQ(Reason(a), "identifiers: no usable identifier to resolve a person");
 }
 
+TEST(ValidatorTest, ATombstoneNeedsNoEventTime) {
+  // Salesforce getDeleted names a deleted opportunity by id and date only.
+  hub::v1::SourceRecord gone = MakeRecord("salesforce", hub::v1::OPPORTUNITY, "006A",
+                                          "2024-05-02T09:15:00Z", {});
+  EXPECT_EQ(Reason(gone), "occurred_at: required for activities");
+  gone.set_deleted(true);
+  EXPECT_EQ(Reason(gone), "OK");
+}
+
 }  // namespace
 }  // namespace hub

@@ -60,6 +60,7 @@ class Cli {
   void AddPeriodFlags(CLI::App* command, std::string* from, std::string* to);
   void AddHealth();
   void AddAudit();
+  void AddQuarantine();
   void AddListFlags(CLI::App* command);
   void AddStewardFlags(CLI::App* command);
   void OnRun(CLI::App* command, Action action);
@@ -89,6 +90,8 @@ class Cli {
   CustomerValueFlags value_;
   double margin_ = 0;  // copied into value_ only when --margin is given
   std::string reason_, request_id_;
+  std::string record_file_;
+  bool yes_ = false;
 };
 
 Cli::Cli() {
@@ -111,6 +114,7 @@ Cli::Cli() {
   AddMetrics();
   AddHealth();
   AddAudit();
+  AddQuarantine();
   app_.footer(std::string("Environment: HUB_SERVER (--server), HUB_TOKEN "
                           "(--token).\n\n") +
               ExitCodeHelp());
@@ -459,6 +463,29 @@ void Cli::AddAudit() {
   CLI::App* export_ = group->add_subcommand(
       "export", "Write every entry as one JSON object per line");
   OnRun(export_, [](const auto& ctx) { return AuditExport(ctx); });
+}
+
+void Cli::AddQuarantine() {
+  CLI::App* group = app_.add_subcommand(
+      "quarantine", "Records validation refused, with the reason (admin, steward)");
+  CLI::App* list = group->add_subcommand("list", "List quarantined records, oldest first");
+  AddListFlags(list);
+  OnRun(list, [this](const auto& ctx) { return QuarantineList(ctx, list_); });
+  CLI::App* release = group->add_subcommand(
+      "release", "Ingest a quarantined record again (after a rule change, or corrected)");
+  release->add_option("NAME_OR_ID", name_, "quarantine/{id} or {id}")->required();
+  release->add_option("--record", record_file_,
+                      "The corrected record: a JSON file (hub.v1.SourceRecord)");
+  AddStewardFlags(release);
+  OnRun(release,
+        [this](const auto& ctx) { return QuarantineRelease(ctx, name_, record_file_); });
+  CLI::App* discard = group->add_subcommand(
+      "discard", "Remove a quarantined record for good (previews unless --yes)");
+  discard->add_option("NAME_OR_ID", name_, "quarantine/{id} or {id}")->required();
+  discard->add_flag("--yes", yes_, "Remove it; without this, only show what would go");
+  AddStewardFlags(discard);
+  discard->get_option("--reason")->required();
+  OnRun(discard, [this](const auto& ctx) { return QuarantineDiscard(ctx, name_, yes_); });
 }
 
 int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {

@@ -2,10 +2,15 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "hub/v1/governance_service.grpc.pb.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/format.h"
@@ -31,7 +36,103 @@ void PrintAuditList(const hub::v1::ListAuditEntriesResponse& response, std::ostr
   table.Print(out);
 }
 
+// "quarantine/{id}" from "quarantine/12" or "12".
+absl::StatusOr<std::string> QuarantineName(std::string_view name_or_id) {
+  const absl::string_view given(name_or_id.data(), name_or_id.size());
+  absl::string_view id = absl::StripPrefix(given, "quarantine/");
+  int64_t n = 0;
+  if (!absl::SimpleAtoi(id, &n) || n <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected quarantine/{id} or {id} (a positive number), got \"", given, "\""));
+  }
+  return absl::StrCat("quarantine/", n);
+}
+
+void PrintQuarantine(const hub::v1::ListQuarantineResponse& response, std::ostream& out) {
+  Table table({"NAME", "SINCE", "RECORD", "UPDATED", "REASON"});
+  for (const hub::v1::QuarantinedRecord& q : response.records()) {
+    const hub::v1::SourceRecord& r = q.record();
+    table.AddRow({q.name(), FormatTimestamp(q.quarantine_time()),
+                  absl::StrCat(r.source(), " ", hub::v1::EntityType_Name(r.entity()), " ",
+                               OrDash(r.external_id())),
+                  FormatTimestamp(r.updated_at()), q.reason()});
+  }
+  table.Print(out);
+}
+
 }  // namespace
+
+int QuarantineList(const CommandContext& ctx, const ListOptions& options) {
+  auto stub = NewStub(ctx);
+  hub::v1::ListQuarantineResponse response;
+  grpc::Status status =
+      FetchPages(ctx, options, hub::v1::ListQuarantineRequest(), &response,
+                 [&](grpc::ClientContext* c, const auto& req, auto* resp) {
+                   return stub->ListQuarantine(c, req, resp);
+                 });
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  const int rc = Emit(ctx, response, [&](std::ostream& o) { PrintQuarantine(response, o); });
+  if (rc == kExitOk && ctx.output == OutputFormat::kTable &&
+      !response.next_page_token().empty()) {
+    *ctx.err << "hubctl: more results: --page-token " << response.next_page_token()
+             << " (or --all)\n";
+  }
+  return rc;
+}
+
+int QuarantineRelease(const CommandContext& ctx, std::string_view name_or_id,
+                      const std::string& record_file) {
+  absl::StatusOr<std::string> name = QuarantineName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  hub::v1::ReleaseQuarantineRequest request;
+  request.set_name(*name);
+  request.set_reason(ctx.reason);
+  request.set_request_id(ctx.request_id);
+  if (!record_file.empty()) {
+    std::ifstream in(record_file);
+    std::stringstream json;
+    json << in.rdbuf();
+    if (!in || !google::protobuf::util::JsonStringToMessage(json.str(), request.mutable_record())
+                    .ok()) {
+      return ReportUsageError(
+          ctx, absl::InvalidArgumentError(absl::StrCat(
+                   "--record: cannot read ", record_file,
+                   " as a hub.v1.SourceRecord in JSON")));
+    }
+  }
+  hub::v1::ReleaseQuarantineResponse response;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->ReleaseQuarantine(&context, request, &response);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, response, [&](std::ostream& o) {
+    o << "released " << *name << ": "
+      << (response.ingested() ? "ingested" : "unchanged (the hub holds this revision or a newer one)")
+      << "\n";
+  });
+}
+
+int QuarantineDiscard(const CommandContext& ctx, std::string_view name_or_id, bool yes) {
+  absl::StatusOr<std::string> name = QuarantineName(name_or_id);
+  if (!name.ok()) return ReportUsageError(ctx, name.status());
+  hub::v1::DiscardQuarantineRequest request;
+  request.set_name(*name);
+  request.set_reason(ctx.reason);
+  request.set_request_id(ctx.request_id);
+  request.set_validate_only(!yes);
+  hub::v1::QuarantinedRecord response;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->DiscardQuarantine(&context, request, &response);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, response, [&](std::ostream& o) {
+    const hub::v1::SourceRecord& r = response.record();
+    o << (yes ? "discarded " : "would discard ") << response.name() << ": " << r.source() << " "
+      << hub::v1::EntityType_Name(r.entity()) << " " << r.external_id() << " ("
+      << response.reason() << ")\n";
+    if (!yes) o << "nothing removed: run again with --yes to discard it for good\n";
+  });
+}
 
 int AuditList(const CommandContext& ctx, const ListOptions& options) {
   auto stub = NewStub(ctx);

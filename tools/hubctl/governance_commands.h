@@ -1,8 +1,12 @@
-// The `audit` commands: the hub's append-only, hash-chained audit log.
+// The `audit` and `quarantine` commands: the hub's append-only, hash-chained
+// audit log, and the records validation refused.
 // Each makes its RPCs on ctx.channel, writes to ctx.out in ctx.output format
 // and errors to ctx.err, and returns the process exit code (exit_codes.h).
 #ifndef HUB_TOOLS_HUBCTL_GOVERNANCE_COMMANDS_H_
 #define HUB_TOOLS_HUBCTL_GOVERNANCE_COMMANDS_H_
+
+#include <string>
+#include <string_view>
 
 #include "tools/hubctl/command_context.h"
 #include "tools/hubctl/paging.h"
@@ -20,6 +24,20 @@ int AuditVerify(const CommandContext& ctx);
 // `audit export`: every entry, one JSON object per line (the proto3 JSON
 // mapping of hub.v1.AuditEntry), oldest first, whatever --output says.
 int AuditExport(const CommandContext& ctx);
+
+// `quarantine list`: ListQuarantine, oldest first.
+int QuarantineList(const CommandContext& ctx, const ListOptions& options);
+
+// `quarantine release NAME_OR_ID [--record FILE]`: ReleaseQuarantine, with
+// the corrected record read from FILE (proto3 JSON of hub.v1.SourceRecord)
+// if given. A malformed name or file is a usage error.
+int QuarantineRelease(const CommandContext& ctx, std::string_view name_or_id,
+                      const std::string& record_file);
+
+// `quarantine discard NAME_OR_ID --reason R [--yes]`: without `yes`, shows
+// what would be removed (DiscardQuarantine with validate_only) and removes
+// nothing; with it, removes the record for good.
+int QuarantineDiscard(const CommandContext& ctx, std::string_view name_or_id, bool yes);
 
 }  // namespace hubctl
 
