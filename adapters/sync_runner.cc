@@ -25,6 +25,7 @@ void CopyStats(const IngestStats& s, int64_t pages, hub::v1::SyncJob* job) {
   job->set_records_ingested(s.ingested);
   job->set_records_unchanged(s.unchanged);
   job->set_records_quarantined(s.quarantined);
+  job->set_records_suppressed(s.suppressed);
   job->set_profiles_created(s.profiles_created);
   job->set_accounts_created(s.accounts_created);
   job->set_merges(s.merges);

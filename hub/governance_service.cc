@@ -5,6 +5,7 @@
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
+#include "profile/ingest/erasure.h"
 #include "profile/ingest/quarantine.h"
 
 namespace hub {
@@ -104,6 +105,40 @@ absl::Status ListEntries(Store* store, const hub::v1::ListAuditEntriesRequest& r
   return absl::OkStatus();
 }
 
+absl::Status Erase(Ingester* ingester, Store* store, const Principal& who,
+                   const hub::v1::EraseSubjectRequest& req, hub::v1::ErasureReceipt* resp) {
+  if (req.identifier_type().empty()) {
+    return absl::InvalidArgumentError("identifier_type: required");
+  }
+  if (req.identifier_value().empty()) {
+    return absl::InvalidArgumentError("identifier_value: required");
+  }
+  if (!req.validate_only() && req.reason().empty()) {
+    return absl::InvalidArgumentError("reason: required to erase (e.g. the request's ticket)");
+  }
+  // Pending stage notes may name the subject's records: applied first.
+  HUB_RETURN_IF_ERROR(ingester->FlushStages());
+  HUB_ASSIGN_OR_RETURN(
+      ErasureReceipt receipt,
+      EraseSubject(store, ingester->stage_rules(), req.identifier_type(), req.identifier_value(),
+                   Actor{who.name, who.role, req.reason(), req.request_id()},
+                   req.validate_only()));
+  const ErasedProfile& e = receipt.erased;
+  for (int64_t id : e.profiles) resp->add_profiles(absl::StrCat("profiles/", id));
+  for (const auto& [type, value] : e.identifiers) {
+    resp->add_identifiers(absl::StrCat(type, ":", value));
+  }
+  resp->set_records(e.records);
+  resp->set_events(e.events);
+  resp->set_traits(e.traits);
+  resp->set_quarantined(e.quarantined);
+  resp->set_ledger_entries(e.ledger_entries);
+  resp->set_other(e.other);
+  resp->set_audit_sequence(receipt.audit_seq);
+  resp->set_validate_only(req.validate_only());
+  return absl::OkStatus();
+}
+
 // The caller, if an admin or steward.
 absl::StatusOr<Principal> Authorize(const Authenticator& auth,
                                     const grpc::ServerContext& context,
@@ -160,6 +195,14 @@ grpc::Status GovernanceServiceImpl::DiscardQuarantine(
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "discard quarantined records");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Discard(store_, *who, *request, response));
+}
+
+grpc::Status GovernanceServiceImpl::EraseSubject(grpc::ServerContext* context,
+                                                 const hub::v1::EraseSubjectRequest* request,
+                                                 hub::v1::ErasureReceipt* response) {
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "erase subjects");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(Erase(ingester_, store_, *who, *request, response));
 }
 
 }  // namespace hub

@@ -33,6 +33,9 @@ class GovernanceServiceImpl final : public hub::v1::GovernanceService::Service {
   grpc::Status DiscardQuarantine(grpc::ServerContext* context,
                                  const hub::v1::DiscardQuarantineRequest* request,
                                  hub::v1::QuarantinedRecord* response) override;
+  grpc::Status EraseSubject(grpc::ServerContext* context,
+                            const hub::v1::EraseSubjectRequest* request,
+                            hub::v1::ErasureReceipt* response) override;
 
  private:
   Store* store_;

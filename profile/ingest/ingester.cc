@@ -395,6 +395,7 @@ IngestStats& IngestStats::operator+=(const IngestStats& o) {
   ingested += o.ingested;
   unchanged += o.unchanged;
   quarantined += o.quarantined;
+  suppressed += o.suppressed;
   profiles_created += o.profiles_created;
   accounts_created += o.accounts_created;
   merges += o.merges;
@@ -456,6 +457,24 @@ PreparedBatch Ingester::Prepare(
   return batch;
 }
 
+namespace {
+
+// True if `r` describes (or is the activity of) a person whose identifier an
+// erasure put on the suppression list: the record is dropped, so the
+// erased subject never comes back. Account records and opportunities are
+// not a person's; a link of theirs to an erased person finds no one.
+absl::StatusOr<bool> Suppressed(WriteTransaction* tx, const hub::v1::SourceRecord& r,
+                                const ValidatedRecord& v) {
+  if (RoleOf(r.entity()) != RecordRole::kPerson) return false;
+  for (const Key& id : v.identifiers) {
+    HUB_ASSIGN_OR_RETURN(bool suppressed, tx->IsSuppressed(id.type, id.value));
+    if (suppressed) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
                                             const std::string& source_id,
                                             const std::string& cursor,
@@ -482,6 +501,11 @@ absl::StatusOr<IngestStats> Ingester::Apply(PreparedBatch batch,
       SanitizeUtf8(&entry.reason);
       HUB_ASSIGN_OR_RETURN(bool added, tx->Quarantine(entry));
       ++(added ? stats.quarantined : stats.unchanged);
+      continue;
+    }
+    HUB_ASSIGN_OR_RETURN(bool suppressed, Suppressed(tx.get(), r, *item.validated));
+    if (suppressed) {
+      ++stats.suppressed;
       continue;
     }
     HUB_ASSIGN_OR_RETURN(std::optional<RecordInfo> previous, tx->FindRecord(KeyOf(r)));

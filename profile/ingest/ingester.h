@@ -28,6 +28,7 @@ struct IngestStats {
   int64_t ingested = 0;     // new records or new revisions applied
   int64_t unchanged = 0;    // identical or older revisions, already-quarantined
   int64_t quarantined = 0;  // newly quarantined
+  int64_t suppressed = 0;   // dropped: a person an erasure suppressed
   int64_t profiles_created = 0;
   int64_t accounts_created = 0;
   int64_t merges = 0;
@@ -98,6 +99,8 @@ class Ingester {
   // (histories and funnel counters are then not maintained: for measuring
   // its cost). Not thread-safe: call before ingesting.
   void set_stage_rules(std::optional<StageRules> rules) { stage_rules_ = std::move(rules); }
+  // The stage rules in force; null when stage tracking is off.
+  const StageRules* stage_rules() const { return stage_rules_ ? &*stage_rules_ : nullptr; }
 
   // Coalesces stage work: a batch stores its stage notes instead of applying
   // them while fewer than `notes` are pending (with its own), and the batch

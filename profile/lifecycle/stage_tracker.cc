@@ -450,15 +450,21 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
   // Persons: fold or rebuild their facts; note whose changed.
   absl::btree_map<int64_t, std::vector<const hub::v1::SourceRecord*>> folds;
   absl::btree_set<int64_t> rebuild;
+  // A person erased since its notes were written (EraseSubject) is gone
+  // with its records: nothing of it to fold.
   for (const auto& [id, records] : folds_) {
-    HUB_ASSIGN_OR_RETURN(int64_t live, tx->ResolveId(Side::kPerson, id));
-    auto& into = folds[live];
+    absl::StatusOr<int64_t> live = tx->ResolveId(Side::kPerson, id);
+    if (absl::IsNotFound(live.status())) continue;
+    HUB_RETURN_IF_ERROR(live.status());
+    auto& into = folds[*live];
     into.insert(into.end(), records.begin(), records.end());
   }
   for (int64_t id : rebuild_) {
-    HUB_ASSIGN_OR_RETURN(int64_t live, tx->ResolveId(Side::kPerson, id));
-    rebuild.insert(live);
-    folds[live];
+    absl::StatusOr<int64_t> live = tx->ResolveId(Side::kPerson, id);
+    if (absl::IsNotFound(live.status())) continue;
+    HUB_RETURN_IF_ERROR(live.status());
+    rebuild.insert(*live);
+    folds[*live];
   }
   // Merged-away persons' stored facts, by the live person absorbing them.
   absl::btree_map<int64_t, std::vector<const PersonFacts*>> absorbed;

@@ -255,6 +255,16 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql",
+      // 8: erasure. Identifiers of erased subjects, as keyed hashes, which
+      // ingest refuses; the key is one of the store's secrets.
+      R"sql(
+CREATE TABLE suppressed(
+  hash TEXT PRIMARY KEY,            -- hex HMAC-SHA256(key, type "\x1f" value)
+  at_us INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE secrets(
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL) WITHOUT ROWID;
+)sql",
   };
   return *kMigrations;
 }

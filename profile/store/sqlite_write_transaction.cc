@@ -13,6 +13,7 @@
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
 #include "profile/store/sqlite_audit.h"
+#include "profile/store/sqlite_erasure.h"
 #include "profile/store/sqlite_internal.h"
 #include "profile/store/sqlite_ledger.h"
 #include "profile/store/sqlite_lifecycle.h"
@@ -27,10 +28,10 @@ using sqlite::ScopedReset;
 using sqlite::Statement;
 
 // The change-log kinds, weakest first: a stronger change wins in a batch.
-constexpr const char* kChanges[] = {"updated", "deleted", "merged", "created"};
+constexpr const char* kChanges[] = {"updated", "deleted", "merged", "created", "erased"};
 
 int ChangeRank(absl::string_view change) {
-  for (int i = 3; i > 0; --i) {
+  for (int i = 4; i > 0; --i) {
     if (change == kChanges[i]) return i;
   }
   return 0;
@@ -491,6 +492,34 @@ class SqliteWriteTransaction : public WriteTransaction {
   }
 
 
+  absl::StatusOr<ErasedProfile> EraseProfile(int64_t live) override {
+    HUB_ASSIGN_OR_RETURN(ErasedProfile erased, sqlite_internal::EraseProfile(conn_, live));
+    identity_cache_.clear();  // it may name the erased identities
+    HUB_RETURN_IF_ERROR(NoteChange(Side::kPerson, live, "erased"));
+    return erased;
+  }
+
+  absl::Status Suppress(const std::string& type, const std::string& value) override {
+    if (suppression_key_.empty()) {
+      HUB_ASSIGN_OR_RETURN(suppression_key_, sqlite_internal::SuppressionKey(conn_));
+    }
+    any_suppressed_ = true;
+    return sqlite_internal::AddSuppressed(
+        conn_, sqlite_internal::SuppressionHash(suppression_key_, type, value), now_us_);
+  }
+
+  absl::StatusOr<bool> IsSuppressed(const std::string& type, const std::string& value) override {
+    if (!any_suppressed_.has_value()) {
+      HUB_ASSIGN_OR_RETURN(any_suppressed_, sqlite_internal::AnySuppressed(conn_));
+    }
+    if (!*any_suppressed_) return false;
+    if (suppression_key_.empty()) {
+      HUB_ASSIGN_OR_RETURN(suppression_key_, sqlite_internal::SuppressionKey(conn_));
+    }
+    return sqlite_internal::HasSuppressed(
+        conn_, sqlite_internal::SuppressionHash(suppression_key_, type, value));
+  }
+
   absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) override {
     return sqlite_internal::AppendAudit(conn_, std::move(entry), now_us_);
   }
@@ -735,6 +764,10 @@ class SqliteWriteTransaction : public WriteTransaction {
   // key.
   std::optional<bool> any_hot_;
   absl::flat_hash_map<std::string, bool> hot_cache_;
+  // The suppression list: its key once read, and whether it holds anything
+  // (asked once per transaction, so a hub that never erased pays nothing).
+  std::string suppression_key_;
+  std::optional<bool> any_suppressed_;
   // Merges made in this transaction: loser -> winner.
   absl::flat_hash_map<int64_t, int64_t> forwarded_;
   // Record keys the filter could not rule out that FindRecord then found

@@ -262,6 +262,20 @@ struct AuditEntry {
   std::string hash;     // assigned on append: lower-case hex SHA-256
 };
 
+// What WriteTransaction::EraseProfile removed of one person.
+struct ErasedProfile {
+  std::vector<int64_t> profiles;  // the live id and every id merged into it
+  // Its identifiers (type, normalised value): what the suppression list
+  // takes, so that no later record brings the person back.
+  std::vector<std::pair<std::string, std::string>> identifiers;
+  int64_t records = 0;      // source records, raw payloads with them
+  int64_t events = 0;       // of which activities
+  int64_t traits = 0;
+  int64_t quarantined = 0;  // quarantined revisions of its records or with its identifiers
+  int64_t ledger_entries = 0;  // merge ledger entries whose record reference was cleared
+  int64_t other = 0;        // refusals, suggestions, match keys, do-not-link pairs
+};
+
 // The result of recomputing the audit chain.
 struct AuditCheck {
   int64_t entries = 0;          // entries read
@@ -518,6 +532,24 @@ class WriteTransaction {
   // Removes quarantined record `seq` and returns it; NOT_FOUND
   // ("quarantine/{seq} not found") if there is none.
   virtual absl::StatusOr<QuarantineEntry> TakeQuarantined(int64_t seq) = 0;
+  // Erases person `live` (a live id) and every profile merged into it: their
+  // source records (payloads included), identities, traits, quarantined
+  // copies (same record key, or holding one of its identifier values),
+  // refusals, match keys, suggestions, do-not-link pairs and domain waits;
+  // detaches (keeps) the account's opportunities that named it;
+  // clears the record references of its merge ledger entries; removes the
+  // profile rows (its names then answer NOT_FOUND) and notes "erased" in the
+  // change log. Stage state is left to StageTracker::Retire. NOT_FOUND if
+  // `live` is not a live person.
+  virtual absl::StatusOr<ErasedProfile> EraseProfile(int64_t live) = 0;
+  // Adds an identifier to the suppression list (idempotent). Only a keyed
+  // hash (HMAC-SHA256 with a secret kept in the store) is stored.
+  virtual absl::Status Suppress(const std::string& type, const std::string& value) = 0;
+  // True if the identifier is on the suppression list. O(log n); one query
+  // per transaction while the list is empty.
+  virtual absl::StatusOr<bool> IsSuppressed(const std::string& type,
+                                            const std::string& value) = 0;
+
   // Appends `entry` to the audit log (its seq, time and hash assigned) in
   // this transaction: the action and its audit entry commit together.
   virtual absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) = 0;

@@ -155,6 +155,7 @@ TEST(SyncViewTest, ShowsEveryCounterAndTheError) {
             "  records ingested      1100\n"
             "  records unchanged     90\n"
             "  records quarantined   10\n"
+            "  records suppressed    7\n"
             "  profiles created      800\n"
             "  accounts created      50\n"
             "  merges                12\n"
@@ -214,6 +215,7 @@ TEST(JsonTest, SyncJobUsesProto3JsonMappingWithEveryField) {
             " \"probabilisticMerges\": \"4\",\n"
             " \"mergeSuggestions\": \"1\",\n"
             " \"cursor\": \"Contact.csv:1200\",\n"
+            " \"recordsSuppressed\": \"7\",\n"
             " \"createTime\": \"2024-05-02T09:15:00Z\",\n"
             " \"endTime\": \"2024-05-02T09:16:30.250Z\"\n"
             "}\n");

@@ -115,6 +115,7 @@ hub::v1::SyncJob CrmJob(hub::v1::SyncJob::State state) {
   job.set_records_ingested(1100);
   job.set_records_unchanged(90);
   job.set_records_quarantined(10);
+  job.set_records_suppressed(7);
   job.set_profiles_created(800);
   job.set_accounts_created(50);
   job.set_merges(12);

@@ -175,6 +175,18 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->SetAccount(p, a, us, origin);
   }
+  absl::StatusOr<ErasedProfile> EraseProfile(int64_t live) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->EraseProfile(live);
+  }
+  absl::Status Suppress(const std::string& t, const std::string& v) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->Suppress(t, v);
+  }
+  absl::StatusOr<bool> IsSuppressed(const std::string& t, const std::string& v) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->IsSuppressed(t, v);
+  }
   absl::StatusOr<AuditEntry> AppendAudit(AuditEntry e) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AppendAudit(std::move(e));

@@ -61,6 +61,7 @@ class Cli {
   void AddHealth();
   void AddAudit();
   void AddQuarantine();
+  void AddErase();
   void AddListFlags(CLI::App* command);
   void AddStewardFlags(CLI::App* command);
   void OnRun(CLI::App* command, Action action);
@@ -115,6 +116,7 @@ Cli::Cli() {
   AddHealth();
   AddAudit();
   AddQuarantine();
+  AddErase();
   app_.footer(std::string("Environment: HUB_SERVER (--server), HUB_TOKEN "
                           "(--token).\n\n") +
               ExitCodeHelp());
@@ -486,6 +488,18 @@ void Cli::AddQuarantine() {
   AddStewardFlags(discard);
   discard->get_option("--reason")->required();
   OnRun(discard, [this](const auto& ctx) { return QuarantineDiscard(ctx, name_, yes_); });
+}
+
+void Cli::AddErase() {
+  CLI::App* erase = app_.add_subcommand(
+      "erase",
+      "Erase a person found by an identifier, and suppress its identifiers (previews unless "
+      "--yes)");
+  erase->add_option("--type", type_flag_, "Identifier type, e.g. email")->required();
+  erase->add_option("--value", value_flag_, "Identifier value")->required();
+  erase->add_flag("--yes", yes_, "Erase; without this, only show what would go");
+  AddStewardFlags(erase);
+  OnRun(erase, [this](const auto& ctx) { return Erase(ctx, type_flag_, value_flag_, yes_); });
 }
 
 int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "hub/v1/governance_service.grpc.pb.h"
 #include "tools/hubctl/exit_codes.h"
@@ -131,6 +132,36 @@ int QuarantineDiscard(const CommandContext& ctx, std::string_view name_or_id, bo
       << hub::v1::EntityType_Name(r.entity()) << " " << r.external_id() << " ("
       << response.reason() << ")\n";
     if (!yes) o << "nothing removed: run again with --yes to discard it for good\n";
+  });
+}
+
+int Erase(const CommandContext& ctx, const std::string& type, const std::string& value,
+          bool yes) {
+  hub::v1::EraseSubjectRequest request;
+  request.set_identifier_type(type);
+  request.set_identifier_value(value);
+  request.set_reason(ctx.reason);
+  request.set_request_id(ctx.request_id);
+  request.set_validate_only(!yes);
+  hub::v1::ErasureReceipt response;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->EraseSubject(&context, request, &response);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  return Emit(ctx, response, [&](std::ostream& o) {
+    o << (yes ? "erased" : "would erase") << ": " << absl::StrJoin(response.profiles(), ", ")
+      << "\n"
+      << "  records " << response.records() << " (events " << response.events() << ")  traits "
+      << response.traits() << "  quarantined " << response.quarantined()
+      << "  ledger entries cleared " << response.ledger_entries() << "  other "
+      << response.other() << "\n"
+      << "  identifiers " << (yes ? "suppressed" : "to suppress") << ": "
+      << absl::StrJoin(response.identifiers(), ", ") << "\n";
+    if (yes) {
+      o << "  receipt: audit entry " << response.audit_sequence() << "\n";
+    } else {
+      o << "nothing erased: run again with --yes to erase\n";
+    }
   });
 }
 

@@ -39,6 +39,11 @@ int QuarantineRelease(const CommandContext& ctx, std::string_view name_or_id,
 // nothing; with it, removes the record for good.
 int QuarantineDiscard(const CommandContext& ctx, std::string_view name_or_id, bool yes);
 
+// `erase --type T --value V --reason R [--yes]`: without `yes`, previews
+// (EraseSubject with validate_only) and erases nothing; with it, erases.
+// Prints the receipt.
+int Erase(const CommandContext& ctx, const std::string& type, const std::string& value, bool yes);
+
 }  // namespace hubctl
 
 #endif  // HUB_TOOLS_HUBCTL_GOVERNANCE_COMMANDS_H_

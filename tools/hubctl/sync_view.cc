@@ -55,6 +55,7 @@ void PrintSyncJob(const hub::v1::SyncJob& job, std::ostream& out) {
       {"records ingested", absl::StrCat(job.records_ingested())},
       {"records unchanged", absl::StrCat(job.records_unchanged())},
       {"records quarantined", absl::StrCat(job.records_quarantined())},
+      {"records suppressed", absl::StrCat(job.records_suppressed())},
       {"profiles created", absl::StrCat(job.profiles_created())},
       {"accounts created", absl::StrCat(job.accounts_created())},
       {"merges", absl::StrCat(job.merges())},
