@@ -72,6 +72,8 @@ class HubdTlsTest : public ::testing::Test {
     auto hubd = HubdProcess::Start(HUBD_BIN, {"--config", config}, dir_.path());
     ASSERT_TRUE(hubd.ok()) << hubd.status();
     hubd_ = *std::move(hubd);
+    ASSERT_NE(hubd_->Stderr().find("\"tls\":\"mutual\""), std::string::npos)
+        << hubd_->Stderr();
   }
 
   // A TLS channel trusting the test CA, presenting `client`'s certificate
