@@ -1,10 +1,9 @@
-// Bearer-token authentication of RPCs.
+// Authentication of RPCs: bearer tokens and mTLS client certificates.
 #ifndef HUB_HUB_AUTH_H_
 #define HUB_HUB_AUTH_H_
 
 #include <grpcpp/grpcpp.h>
 
-#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -21,28 +20,32 @@ struct Principal {
   std::string role;
 };
 
-// OK if `who` holds one of `roles`; PERMISSION_DENIED naming the caller's
-// role and the action otherwise.
-absl::Status RequireRole(const Principal& who, absl::string_view action,
-                         std::initializer_list<absl::string_view> roles);
-
 // A new random token: "hub_" + 40 hex digits from the system CSPRNG.
 absl::StatusOr<std::string> GenerateToken();
 
-// Checks the `authorization: Bearer <token>` metadata of a call against the
-// accepted tokens (kept only as SHA-256 hashes). Immutable after
-// construction, so thread-safe.
+// Finds who is calling: from the `authorization: Bearer <token>` metadata,
+// checked against the accepted tokens (kept only as SHA-256 hashes), or, on
+// a call without that metadata, from the subject common name of the client
+// certificate the TLS handshake verified. Immutable after construction, so
+// thread-safe.
 class Authenticator {
  public:
-  explicit Authenticator(const std::vector<TokenRecord>& tokens);
+  // `by_common_name`: the principal of each client certificate subject CN.
+  explicit Authenticator(const std::vector<TokenRecord>& tokens,
+                         absl::flat_hash_map<std::string, Principal> by_common_name = {});
 
-  // Returns the caller, or UNAUTHENTICATED if the metadata is missing,
-  // malformed or names an unknown token.
+  // Returns the caller, or UNAUTHENTICATED if the authorization metadata is
+  // malformed or names an unknown token, or if there is none and no
+  // verified client certificate whose CN maps to a principal. A bad token
+  // is refused even over a good certificate.
   absl::StatusOr<Principal> Authenticate(
       const grpc::ServerContext& context) const;
 
  private:
+  absl::StatusOr<Principal> ByCertificate(const grpc::ServerContext& context) const;
+
   absl::flat_hash_map<std::string, Principal> by_hash_;
+  absl::flat_hash_map<std::string, Principal> by_common_name_;
 };
 
 }  // namespace hub

@@ -1,10 +1,11 @@
 #include "hub/config.h"
 
-
 #include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "hub/permissions.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/text_proto.h"
 #include "profile/identity/identifier.h"
@@ -100,6 +101,39 @@ absl::StatusOr<TraitRule> DefaultRuleOf(const hub::v1::SurvivorshipConfig& confi
   return TraitRule{*rule, std::move(trust)};
 }
 
+absl::Status CheckRole(const std::string& role, const std::string& field) {
+  if (IsRole(role)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": \"", role, "\" is not a role; use ", absl::StrJoin(Roles(), ", ")));
+}
+
+// Checks the tls block and the client certificates it makes usable.
+absl::Status CheckTls(const hub::v1::HubConfig& config) {
+  const hub::v1::TlsConfig& tls = config.tls();
+  if (config.has_tls() && (tls.cert_file().empty() || tls.key_file().empty())) {
+    return absl::InvalidArgumentError("tls: needs both cert_file and key_file");
+  }
+  if (config.client_certs_size() > 0 && tls.client_ca_file().empty()) {
+    return absl::InvalidArgumentError(
+        "client_certs: need tls.client_ca_file to verify client certificates");
+  }
+  std::set<std::string> names;
+  for (int i = 0; i < config.client_certs_size(); ++i) {
+    const hub::v1::ClientCertConfig& c = config.client_certs(i);
+    const std::string field = absl::StrCat("client_certs[", i, "]");
+    if (c.common_name().empty() || c.principal().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": needs common_name and principal"));
+    }
+    if (!names.insert(c.common_name()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".common_name: \"", c.common_name(), "\" is listed twice"));
+    }
+    HUB_RETURN_IF_ERROR(CheckRole(c.role(), field + ".role"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 hub::v1::HubConfig DefaultConfig() {
@@ -123,12 +157,9 @@ absl::Status FinishConfig(hub::v1::HubConfig* config) {
       return absl::InvalidArgumentError(absl::StrCat(
           "tokens[", i, "].sha256: expected 64 hex digits (sha256sum of the token)"));
     }
-    if (t.role() != "admin") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tokens[", i, "].role: \"", t.role(), "\" is not a role; this version has \"admin\""));
-    }
+    HUB_RETURN_IF_ERROR(CheckRole(t.role(), absl::StrCat("tokens[", i, "].role")));
   }
-  return absl::OkStatus();
+  return CheckTls(*config);
 }
 
 absl::StatusOr<IdentityPolicy> BuildIdentityPolicy(

@@ -2,6 +2,7 @@
 
 #include "absl/time/time.h"
 #include "hub/api_util.h"
+#include "hub/permissions.h"
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
@@ -139,21 +140,13 @@ absl::Status Erase(Ingester* ingester, Store* store, const Principal& who,
   return absl::OkStatus();
 }
 
-// The caller, if an admin or steward.
-absl::StatusOr<Principal> Authorize(const Authenticator& auth,
-                                    const grpc::ServerContext& context,
-                                    absl::string_view action) {
-  HUB_ASSIGN_OR_RETURN(Principal who, auth.Authenticate(context));
-  HUB_RETURN_IF_ERROR(RequireRole(who, action, {"admin", "steward"}));
-  return who;
-}
-
 }  // namespace
 
 grpc::Status GovernanceServiceImpl::ListAuditEntries(
     grpc::ServerContext* context, const hub::v1::ListAuditEntriesRequest* request,
     hub::v1::ListAuditEntriesResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "read the audit log");
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.GovernanceService/ListAuditEntries");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListEntries(store_, *request, response));
 }
@@ -161,7 +154,8 @@ grpc::Status GovernanceServiceImpl::ListAuditEntries(
 grpc::Status GovernanceServiceImpl::VerifyAuditLog(
     grpc::ServerContext* context, const hub::v1::VerifyAuditLogRequest* /*request*/,
     hub::v1::VerifyAuditLogResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "verify the audit log");
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.GovernanceService/VerifyAuditLog");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<AuditCheck> check = store_->VerifyAudit();
   if (!check.ok()) return ToGrpcStatus(check.status());
@@ -176,7 +170,8 @@ grpc::Status GovernanceServiceImpl::VerifyAuditLog(
 grpc::Status GovernanceServiceImpl::ListQuarantine(
     grpc::ServerContext* context, const hub::v1::ListQuarantineRequest* request,
     hub::v1::ListQuarantineResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "read the quarantine");
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.GovernanceService/ListQuarantine");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListQuarantined(store_, *request, response));
 }
@@ -184,7 +179,8 @@ grpc::Status GovernanceServiceImpl::ListQuarantine(
 grpc::Status GovernanceServiceImpl::ReleaseQuarantine(
     grpc::ServerContext* context, const hub::v1::ReleaseQuarantineRequest* request,
     hub::v1::ReleaseQuarantineResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "release quarantined records");
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.GovernanceService/ReleaseQuarantine");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Release(ingester_, store_, *who, *request, response));
 }
@@ -192,7 +188,8 @@ grpc::Status GovernanceServiceImpl::ReleaseQuarantine(
 grpc::Status GovernanceServiceImpl::DiscardQuarantine(
     grpc::ServerContext* context, const hub::v1::DiscardQuarantineRequest* request,
     hub::v1::QuarantinedRecord* response) {
-  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "discard quarantined records");
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.GovernanceService/DiscardQuarantine");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Discard(store_, *who, *request, response));
 }
@@ -200,7 +197,7 @@ grpc::Status GovernanceServiceImpl::DiscardQuarantine(
 grpc::Status GovernanceServiceImpl::EraseSubject(grpc::ServerContext* context,
                                                  const hub::v1::EraseSubjectRequest* request,
                                                  hub::v1::ErasureReceipt* response) {
-  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "erase subjects");
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.GovernanceService/EraseSubject");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Erase(ingester_, store_, *who, *request, response));
 }

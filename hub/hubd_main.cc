@@ -53,7 +53,10 @@ int main(int argc, char** argv) {
   hub::LogJson("info", "listening",
                {{"address", config->listen_address()},
                 {"port", absl::StrCat((*server)->port())},
-                {"db", config->db_path()}});
+                {"db", config->db_path()},
+                {"tls", !config->has_tls()                       ? "off"
+                        : config->tls().client_ca_file().empty() ? "on"
+                                                                 : "mutual"}});
   std::thread watcher([&] {
     int sig = 0;
     sigwait(&signals, &sig);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "hub/api_util.h"
+#include "hub/permissions.h"
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
@@ -400,8 +401,9 @@ hub::v1::Funnel FunnelFromCounts(const std::vector<FunnelCount>& counts, int win
   return funnel;
 }
 
-absl::Status MetricsServiceImpl::Prepare(const grpc::ServerContext& context) const {
-  absl::StatusOr<Principal> who = auth_->Authenticate(context);
+absl::Status MetricsServiceImpl::Prepare(const grpc::ServerContext& context,
+                                         absl::string_view method) const {
+  absl::StatusOr<Principal> who = Authorize(*auth_, context, method);
   if (!who.ok()) return who.status();
   return flush_stages_ ? flush_stages_() : absl::OkStatus();
 }
@@ -409,28 +411,32 @@ absl::Status MetricsServiceImpl::Prepare(const grpc::ServerContext& context) con
 grpc::Status MetricsServiceImpl::ListStageTransitions(
     grpc::ServerContext* context, const hub::v1::ListStageTransitionsRequest* request,
     hub::v1::ListStageTransitionsResponse* response) {
-  if (absl::Status s = Prepare(*context); !s.ok()) return ToGrpcStatus(s);
+  absl::Status s = Prepare(*context, "hub.v1.MetricsService/ListStageTransitions");
+  if (!s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(ListTransitions(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetStageMetrics(grpc::ServerContext* context,
                                                  const hub::v1::GetStageMetricsRequest* request,
                                                  hub::v1::StageMetrics* response) {
-  if (absl::Status s = Prepare(*context); !s.ok()) return ToGrpcStatus(s);
+  absl::Status s = Prepare(*context, "hub.v1.MetricsService/GetStageMetrics");
+  if (!s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(StageMetricsOf(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetCustomerValue(grpc::ServerContext* context,
                                                   const hub::v1::GetCustomerValueRequest* request,
                                                   hub::v1::CustomerValue* response) {
-  if (absl::Status s = Prepare(*context); !s.ok()) return ToGrpcStatus(s);
+  absl::Status s = Prepare(*context, "hub.v1.MetricsService/GetCustomerValue");
+  if (!s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(CustomerValueOf(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetFunnel(grpc::ServerContext* context,
                                            const hub::v1::GetFunnelRequest* request,
                                            hub::v1::Funnel* response) {
-  if (absl::Status s = Prepare(*context); !s.ok()) return ToGrpcStatus(s);
+  absl::Status s = Prepare(*context, "hub.v1.MetricsService/GetFunnel");
+  if (!s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(Funnel(store_, *request, response));
 }
 

@@ -37,8 +37,8 @@ class MetricsServiceImpl final : public hub::v1::MetricsService::Service {
                                hub::v1::StageMetrics* response) override;
 
  private:
-  // Authenticates the caller and applies deferred stage work.
-  absl::Status Prepare(const grpc::ServerContext& context) const;
+  // Authorizes the caller of `method` and applies deferred stage work.
+  absl::Status Prepare(const grpc::ServerContext& context, absl::string_view method) const;
 
   Store* store_;
   const Authenticator* auth_;

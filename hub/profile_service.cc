@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hub/api_util.h"
+#include "hub/permissions.h"
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
@@ -300,7 +301,8 @@ absl::Status Decide(MergeLedger* ledger, const hub::v1::DecideMergeSuggestionReq
 grpc::Status ProfileServiceImpl::MergeProfiles(
     grpc::ServerContext* context, const hub::v1::MergeProfilesRequest* request,
     hub::v1::MergeProfilesResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/MergeProfiles");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(MergeTwo(ledger_, *request, *who, response));
 }
@@ -308,7 +310,8 @@ grpc::Status ProfileServiceImpl::MergeProfiles(
 grpc::Status ProfileServiceImpl::UnmergeProfile(
     grpc::ServerContext* context, const hub::v1::UnmergeProfileRequest* request,
     hub::v1::UnmergeProfileResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/UnmergeProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(UnmergeOne(ledger_, *request, *who, response));
 }
@@ -316,7 +319,7 @@ grpc::Status ProfileServiceImpl::UnmergeProfile(
 grpc::Status ProfileServiceImpl::ListMerges(grpc::ServerContext* context,
                                             const hub::v1::ListMergesRequest* request,
                                             hub::v1::ListMergesResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListMerges");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListLedger(store_, *request, response));
 }
@@ -324,7 +327,7 @@ grpc::Status ProfileServiceImpl::ListMerges(grpc::ServerContext* context,
 grpc::Status ProfileServiceImpl::AddDoNotLink(grpc::ServerContext* context,
                                               const hub::v1::AddDoNotLinkRequest* request,
                                               hub::v1::DoNotLink* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/AddDoNotLink");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(KeepApart(ledger_, *request, *who, response));
 }
@@ -333,7 +336,8 @@ grpc::Status ProfileServiceImpl::ListMergeSuggestions(
     grpc::ServerContext* context,
     const hub::v1::ListMergeSuggestionsRequest* request,
     hub::v1::ListMergeSuggestionsResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/ListMergeSuggestions");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListSuggestions(store_, *request, response));
 }
@@ -342,7 +346,8 @@ grpc::Status ProfileServiceImpl::AcceptMergeSuggestion(
     grpc::ServerContext* context,
     const hub::v1::DecideMergeSuggestionRequest* request,
     hub::v1::MergeSuggestion* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/AcceptMergeSuggestion");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Decide(ledger_, *request, MergeSuggestion::State::kAccepted,
                              *who, response));
@@ -352,7 +357,8 @@ grpc::Status ProfileServiceImpl::RejectMergeSuggestion(
     grpc::ServerContext* context,
     const hub::v1::DecideMergeSuggestionRequest* request,
     hub::v1::MergeSuggestion* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/RejectMergeSuggestion");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Decide(ledger_, *request, MergeSuggestion::State::kRejected,
                              *who, response));
@@ -362,7 +368,8 @@ grpc::Status ProfileServiceImpl::ListAccountMembers(
     grpc::ServerContext* context,
     const hub::v1::ListAccountMembersRequest* request,
     hub::v1::ListAccountMembersResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/ListAccountMembers");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListMembers(store_, *request, response));
 }
@@ -371,7 +378,8 @@ grpc::Status ProfileServiceImpl::ListIdentityRefusals(
     grpc::ServerContext* context,
     const hub::v1::ListIdentityRefusalsRequest* request,
     hub::v1::ListIdentityRefusalsResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/ListIdentityRefusals");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListRefusals(store_, *request, response));
 }
@@ -379,7 +387,7 @@ grpc::Status ProfileServiceImpl::ListIdentityRefusals(
 grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
                                             const hub::v1::GetProfileRequest* request,
                                             hub::v1::Profile* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/GetProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -392,7 +400,8 @@ grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
 grpc::Status ProfileServiceImpl::LookupProfile(
     grpc::ServerContext* context, const hub::v1::LookupProfileRequest* request,
     hub::v1::Profile* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/LookupProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = LookupId(store_, *request);
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -405,7 +414,7 @@ grpc::Status ProfileServiceImpl::LookupProfile(
 grpc::Status ProfileServiceImpl::ListProfiles(
     grpc::ServerContext* context, const hub::v1::ListProfilesRequest* request,
     hub::v1::ListProfilesResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListProfiles");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListPage(
       store_, Side::kPerson, request->page_size(), request->page_token(),
@@ -417,7 +426,8 @@ grpc::Status ProfileServiceImpl::ListProfileEvents(
     grpc::ServerContext* context,
     const hub::v1::ListProfileEventsRequest* request,
     hub::v1::ListProfileEventsResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.ProfileService/ListProfileEvents");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListEvents(store_, *request, response));
 }
@@ -425,7 +435,7 @@ grpc::Status ProfileServiceImpl::ListProfileEvents(
 grpc::Status ProfileServiceImpl::GetAccount(grpc::ServerContext* context,
                                             const hub::v1::GetAccountRequest* request,
                                             hub::v1::Account* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/GetAccount");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "accounts", "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -438,7 +448,7 @@ grpc::Status ProfileServiceImpl::GetAccount(grpc::ServerContext* context,
 grpc::Status ProfileServiceImpl::ListAccounts(
     grpc::ServerContext* context, const hub::v1::ListAccountsRequest* request,
     hub::v1::ListAccountsResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListAccounts");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(ListPage(
       store_, Side::kAccount, request->page_size(), request->page_token(),

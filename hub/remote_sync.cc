@@ -1,5 +1,7 @@
 #include "hub/remote_sync.h"
 
+#include <fstream>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -55,7 +57,33 @@ class StreamSink : public RecordSink {
   RemoteSyncResult* result_;
 };
 
+absl::StatusOr<std::string> ReadPem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (!(in && text << in.rdbuf())) return absl::NotFoundError("cannot read " + path);
+  return text.str();
+}
+
 }  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> HubChannelCredentials(
+    const ChannelTlsFiles& files) {
+  if (files.ca_file.empty() && files.cert_file.empty() && files.key_file.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  if (files.cert_file.empty() != files.key_file.empty()) {
+    return absl::InvalidArgumentError("a client certificate needs its key and the reverse");
+  }
+  grpc::SslCredentialsOptions options;
+  if (!files.ca_file.empty()) {
+    HUB_ASSIGN_OR_RETURN(options.pem_root_certs, ReadPem(files.ca_file));
+  }
+  if (!files.cert_file.empty()) {
+    HUB_ASSIGN_OR_RETURN(options.pem_cert_chain, ReadPem(files.cert_file));
+    HUB_ASSIGN_OR_RETURN(options.pem_private_key, ReadPem(files.key_file));
+  }
+  return grpc::SslCredentials(options);
+}
 
 absl::StatusOr<RemoteSyncResult> RunRemoteSync(
     const RemoteSyncOptions& options, const AdapterRegistry& registry,

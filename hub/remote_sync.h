@@ -41,6 +41,21 @@ struct RemoteSyncResult {
 // Errors: INVALID_ARGUMENT for an unusable source (naming the field); the
 // hub's status for a refused call or page (e.g. NOT_FOUND for an unknown
 // source, FAILED_PRECONDITION if a job of it runs); the adapter's errors.
+// Files that secure hub-sync's channel to the hub; all empty means
+// plaintext.
+struct ChannelTlsFiles {
+  std::string ca_file;    // PEM CAs that verify the hub (implies TLS)
+  std::string cert_file;  // client certificate for mutual TLS; needs key_file
+  std::string key_file;   // its private key
+};
+
+// Channel credentials as `files` say: insecure when all are empty, else TLS
+// verifying the hub with ca_file (the system's CAs if empty) and presenting
+// the client certificate if given. Errors: INVALID_ARGUMENT for a cert
+// without key or the reverse; NOT_FOUND for an unreadable file.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> HubChannelCredentials(
+    const ChannelTlsFiles& files);
+
 absl::StatusOr<RemoteSyncResult> RunRemoteSync(
     const RemoteSyncOptions& options, const AdapterRegistry& registry,
     std::shared_ptr<grpc::Channel> channel);

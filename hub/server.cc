@@ -2,6 +2,10 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -45,6 +49,43 @@ absl::StatusOr<std::vector<TokenRecord>> LoadTokens(
   return std::vector<TokenRecord>{record};
 }
 
+// The principal of each configured client certificate CN.
+absl::flat_hash_map<std::string, Principal> CertPrincipals(const hub::v1::HubConfig& config) {
+  absl::flat_hash_map<std::string, Principal> out;
+  for (const hub::v1::ClientCertConfig& c : config.client_certs()) {
+    out[c.common_name()] = Principal{c.principal(), c.role()};
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view field) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (!(in && text << in.rdbuf())) {
+    return absl::NotFoundError(absl::StrCat("tls.", field, ": cannot read ", path));
+  }
+  return text.str();
+}
+
+// Plaintext without a tls block; else TLS with the configured certificate,
+// requiring and verifying client certificates when a client CA is given.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenerCredentials(
+    const hub::v1::TlsConfig& tls) {
+  if (tls.cert_file().empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions options;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  HUB_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(tls.cert_file(), "cert_file"));
+  HUB_ASSIGN_OR_RETURN(pair.private_key, ReadPem(tls.key_file(), "key_file"));
+  options.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!tls.client_ca_file().empty()) {
+    HUB_ASSIGN_OR_RETURN(options.pem_root_certs,
+                         ReadPem(tls.client_ca_file(), "client_ca_file"));
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
 class ServerImpl : public Server {
  public:
   absl::Status Init(const ServerOptions& options) {
@@ -52,7 +93,7 @@ class ServerImpl : public Server {
     HUB_ASSIGN_OR_RETURN(store_, OpenSqliteStore(SqliteStoreOptions{config.db_path()}));
     HUB_ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens,
                          LoadTokens(config, store_.get(), options.token_out));
-    auth_ = std::make_unique<Authenticator>(tokens);
+    auth_ = std::make_unique<Authenticator>(tokens, CertPrincipals(config));
     RegisterBuiltinAdapters(&registry_);
     for (const hub::v1::Source& s : config.sources()) {
       HUB_RETURN_IF_ERROR(CreateConfiguredSource(s));
@@ -88,7 +129,9 @@ class ServerImpl : public Server {
         store_.get(), auth_.get(), [this] { return ingester_->FlushStages(); });
     governance_ =
         std::make_unique<GovernanceServiceImpl>(store_.get(), ingester_.get(), auth_.get());
-    return Listen(config.listen_address());
+    HUB_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                         ListenerCredentials(config.tls()));
+    return Listen(config.listen_address(), credentials);
   }
 
   int port() const override { return port_; }
@@ -149,7 +192,8 @@ class ServerImpl : public Server {
     return absl::OkStatus();
   }
 
-  absl::Status Listen(const std::string& address) {
+  absl::Status Listen(const std::string& address,
+                      std::shared_ptr<grpc::ServerCredentials> credentials) {
     // Link grpc.health.v1's generated descriptors in, so that reflection can
     // describe the health service (gRPC's own implementation does not use them).
     grpc::health::v1::HealthCheckRequest::descriptor();
@@ -159,7 +203,7 @@ class ServerImpl : public Server {
     // Without this, gRPC sets SO_REUSEPORT and a second hubd on the same
     // port would start "successfully" and share the traffic.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-    builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(address, std::move(credentials), &port_);
     builder.RegisterService(profiles_.get());
     builder.RegisterService(syncs_.get());
     builder.RegisterService(metrics_.get());

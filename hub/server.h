@@ -25,9 +25,11 @@ struct ServerOptions {
 class Server {
  public:
   // Opens the store, loads or generates tokens, creates configured sources,
-  // schedules the sources that have a sync_interval and starts listening.
+  // schedules the sources that have a sync_interval and starts listening
+  // (over TLS when `config.tls` is set).
   // Errors: those of OpenSqliteStore; INVALID_ARGUMENT
-  // for a bad configured source; UNAVAILABLE if the address cannot be bound.
+  // for a bad configured source; NOT_FOUND for an unreadable TLS file;
+  // UNAVAILABLE if the address cannot be bound or a PEM file is not usable.
   static absl::StatusOr<std::unique_ptr<Server>> Create(
       const ServerOptions& options);
   virtual ~Server() = default;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "hub/api_util.h"
+#include "hub/permissions.h"
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
@@ -109,7 +110,7 @@ absl::StatusOr<hub::v1::Source> CreateSourceChecked(
 grpc::Status SyncServiceImpl::CreateSource(
     grpc::ServerContext* context, const hub::v1::CreateSourceRequest* request,
     hub::v1::Source* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/CreateSource");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<hub::v1::Source> source = CreateSourceChecked(
       store_, *registry_, request->source_id(), request->source());
@@ -126,7 +127,7 @@ grpc::Status SyncServiceImpl::CreateSource(
 grpc::Status SyncServiceImpl::GetSource(grpc::ServerContext* context,
                                         const hub::v1::GetSourceRequest* request,
                                         hub::v1::Source* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/GetSource");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<std::string> id = ParseSourceName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -139,7 +140,7 @@ grpc::Status SyncServiceImpl::GetSource(grpc::ServerContext* context,
 grpc::Status SyncServiceImpl::ListSources(
     grpc::ServerContext* context, const hub::v1::ListSourcesRequest* /*request*/,
     hub::v1::ListSourcesResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/ListSources");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<std::vector<hub::v1::Source>> sources = store_->ListSources();
   if (!sources.ok()) return ToGrpcStatus(sources.status());
@@ -150,7 +151,7 @@ grpc::Status SyncServiceImpl::ListSources(
 grpc::Status SyncServiceImpl::RunSync(grpc::ServerContext* context,
                                       const hub::v1::RunSyncRequest* request,
                                       hub::v1::SyncJob* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/RunSync");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<std::string> id = ParseSourceName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -163,7 +164,7 @@ grpc::Status SyncServiceImpl::RunSync(grpc::ServerContext* context,
 grpc::Status SyncServiceImpl::GetSyncJob(grpc::ServerContext* context,
                                          const hub::v1::GetSyncJobRequest* request,
                                          hub::v1::SyncJob* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/GetSyncJob");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<std::pair<std::string, int64_t>> name =
       ParseSyncJobName(request->name());
@@ -177,7 +178,7 @@ grpc::Status SyncServiceImpl::GetSyncJob(grpc::ServerContext* context,
 grpc::Status SyncServiceImpl::ListSyncJobs(
     grpc::ServerContext* context, const hub::v1::ListSyncJobsRequest* request,
     hub::v1::ListSyncJobsResponse* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/ListSyncJobs");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<std::string> id = ParseSourceName(request->parent(), "parent");
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -193,7 +194,7 @@ grpc::Status SyncServiceImpl::ListSyncJobs(
 grpc::Status SyncServiceImpl::CancelSyncJob(
     grpc::ServerContext* context, const hub::v1::CancelSyncJobRequest* request,
     hub::v1::SyncJob* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/CancelSyncJob");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<std::pair<std::string, int64_t>> name =
       ParseSyncJobName(request->name());
@@ -207,7 +208,7 @@ grpc::Status SyncServiceImpl::CancelSyncJob(
 grpc::Status SyncServiceImpl::GetSourceCursor(
     grpc::ServerContext* context, const hub::v1::GetSourceCursorRequest* request,
     hub::v1::SourceCursor* response) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/GetSourceCursor");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<std::string> id = ParseSourceName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -220,7 +221,7 @@ grpc::Status SyncServiceImpl::GetSourceCursor(
 
 grpc::Status SyncServiceImpl::IngestRecords(grpc::ServerContext* context,
                                             IngestStream* stream) {
-  absl::StatusOr<Principal> who = auth_->Authenticate(*context);
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.SyncService/IngestRecords");
   if (!who.ok()) return ToGrpcStatus(who.status());
   hub::v1::IngestRecordsRequest first;
   if (!stream->Read(&first)) return grpc::Status::OK;  // an empty stream

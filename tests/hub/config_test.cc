@@ -46,6 +46,49 @@ TEST(ConfigTest, LoadsTextprotoAndNamesBadFields) {
   EXPECT_EQ(LoadConfig(dir.File("absent")).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(ConfigTest, TokensAndClientCertsTakeTheFiveRoles) {
+  hub::v1::HubConfig c;
+  for (const char* role : {"admin", "steward", "analyst", "service", "sync"}) {
+    hub::v1::TokenConfig* t = c.add_tokens();
+    t->set_role(role);
+    t->set_sha256(Sha256Hex(role));
+  }
+  EXPECT_TRUE(FinishConfig(&c).ok());
+  c.mutable_tokens(3)->set_role("auditor");
+  EXPECT_EQ(FinishConfig(&c),
+            absl::InvalidArgumentError("tokens[3].role: \"auditor\" is not a role; use admin, "
+                                       "steward, analyst, service, sync"));
+}
+
+TEST(ConfigTest, TlsNeedsItsFilesAndClientCertsNeedAClientCa) {
+  hub::v1::HubConfig c;
+  c.mutable_tls()->set_cert_file("server.pem");
+  EXPECT_EQ(FinishConfig(&c),
+            absl::InvalidArgumentError("tls: needs both cert_file and key_file"));
+  c.mutable_tls()->set_key_file("server.key");
+  EXPECT_TRUE(FinishConfig(&c).ok());
+  hub::v1::ClientCertConfig* cert = c.add_client_certs();
+  cert->set_common_name("hub-sync-1");
+  cert->set_principal("sync-host-1");
+  cert->set_role("sync");
+  EXPECT_EQ(FinishConfig(&c),
+            absl::InvalidArgumentError(
+                "client_certs: need tls.client_ca_file to verify client certificates"));
+  c.mutable_tls()->set_client_ca_file("ca.pem");
+  EXPECT_TRUE(FinishConfig(&c).ok());
+  *c.add_client_certs() = *cert;
+  EXPECT_EQ(FinishConfig(&c), absl::InvalidArgumentError(
+                                  "client_certs[1].common_name: \"hub-sync-1\" is listed twice"));
+  c.mutable_client_certs(1)->set_common_name("laptop");
+  c.mutable_client_certs(1)->set_role("root");
+  EXPECT_EQ(FinishConfig(&c),
+            absl::InvalidArgumentError("client_certs[1].role: \"root\" is not a role; use "
+                                       "admin, steward, analyst, service, sync"));
+  c.mutable_client_certs(1)->clear_principal();
+  EXPECT_EQ(FinishConfig(&c), absl::InvalidArgumentError(
+                                  "client_certs[1]: needs common_name and principal"));
+}
+
 TEST(ConfigTest, TheDocumentedExampleLoads) {
   absl::StatusOr<hub::v1::HubConfig> c =
       LoadConfig(std::string(HUB_SOURCE_DIR) + "/docs/hub.example.textproto");

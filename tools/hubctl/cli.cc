@@ -5,10 +5,13 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "tools/hubctl/command_context.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/governance_commands.h"
@@ -23,6 +26,15 @@ namespace {
 constexpr int kMaxResponseBytes = 64 << 20;
 
 using Action = std::function<int(const CommandContext&)>;
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (!(in && text << in.rdbuf())) {
+    return absl::NotFoundError(absl::StrCat(flag, ": cannot read ", path));
+  }
+  return text.str();
+}
 
 // Accepts a finite number of seconds in (0, 1e7]: "inf" or "nan" would
 // overflow the deadline arithmetic.
@@ -73,6 +85,7 @@ class Cli {
   // Global flags.
   std::string server_ = "127.0.0.1:50051";
   std::string token_;
+  TlsOptions tls_;
   std::string output_ = "table";
   double timeout_seconds_ = 30;
   // Command arguments; one command runs per process, so they are shared.
@@ -118,7 +131,8 @@ Cli::Cli() {
   AddQuarantine();
   AddErase();
   app_.footer(std::string("Environment: HUB_SERVER (--server), HUB_TOKEN "
-                          "(--token).\n\n") +
+                          "(--token), HUB_CA_FILE (--ca-file), HUB_CERT (--cert), "
+                          "HUB_KEY (--key).\n\n") +
               ExitCodeHelp());
 }
 
@@ -129,6 +143,16 @@ void Cli::AddGlobalFlags() {
   app_.add_option("--token", token_,
                   "Bearer token, sent as 'authorization: Bearer T'")
       ->envname("HUB_TOKEN");
+  app_.add_flag("--tls", tls_.tls,
+                "Use TLS, verifying the server with the system's CAs");
+  app_.add_option("--ca-file", tls_.ca_file,
+                  "Use TLS, verifying the server with these PEM CAs")
+      ->envname("HUB_CA_FILE");
+  app_.add_option("--cert", tls_.cert_file,
+                  "Client certificate (PEM) for mutual TLS; needs --key")
+      ->envname("HUB_CERT");
+  app_.add_option("--key", tls_.key_file, "Private key (PEM) of --cert")
+      ->envname("HUB_KEY");
   app_.add_option("-o,--output", output_, "Output format: table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
@@ -514,8 +538,17 @@ int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {
   if (!action_) return MissingCommand(env);
   CommandContext ctx;
   ctx.server = server_;
-  ctx.channel =
-      env.make_channel ? env.make_channel(server_) : DefaultChannel(server_);
+  if (env.make_channel) {
+    ctx.channel = env.make_channel(server_);
+  } else {
+    absl::StatusOr<std::shared_ptr<grpc::ChannelInterface>> channel =
+        DefaultChannel(server_, tls_);
+    if (!channel.ok()) {
+      *env.err << "hubctl: " << channel.status().message() << "\n";
+      return kExitUsage;
+    }
+    ctx.channel = *std::move(channel);
+  }
   ctx.token = token_;
   ctx.timeout = absl::Seconds(timeout_seconds_);
   ctx.output = output_ == "json" ? OutputFormat::kJson : OutputFormat::kTable;
@@ -542,12 +575,31 @@ int Cli::MissingCommand(const CliEnvironment& env) const {
 
 }  // namespace
 
-std::shared_ptr<grpc::ChannelInterface> DefaultChannel(
-    const std::string& server) {
+absl::StatusOr<std::shared_ptr<grpc::ChannelInterface>> DefaultChannel(
+    const std::string& server, const TlsOptions& tls) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxResponseBytes);
-  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
-                                   args);
+  if (!tls.tls && tls.ca_file.empty() && tls.cert_file.empty() && tls.key_file.empty()) {
+    return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+  }
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return absl::InvalidArgumentError("--cert and --key go together");
+  }
+  grpc::SslCredentialsOptions options;
+  if (!tls.ca_file.empty()) {
+    absl::StatusOr<std::string> roots = ReadPem(tls.ca_file, "--ca-file");
+    if (!roots.ok()) return roots.status();
+    options.pem_root_certs = *std::move(roots);
+  }
+  if (!tls.cert_file.empty()) {
+    absl::StatusOr<std::string> cert = ReadPem(tls.cert_file, "--cert");
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadPem(tls.key_file, "--key");
+    if (!key.ok()) return key.status();
+    options.pem_cert_chain = *std::move(cert);
+    options.pem_private_key = *std::move(key);
+  }
+  return grpc::CreateCustomChannel(server, grpc::SslCredentials(options), args);
 }
 
 int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace hubctl {
@@ -37,13 +38,27 @@ struct CliEnvironment {
   absl::Duration poll_interval = absl::Milliseconds(200);
 };
 
-// An insecure channel to `server` ("host:port") that accepts responses of up
-// to 64 MiB (long list pages).
-std::shared_ptr<grpc::ChannelInterface> DefaultChannel(
-    const std::string& server);
+// How hubctl secures its channel: plaintext unless `tls` or a file is set.
+struct TlsOptions {
+  // TLS, verifying the server with the system's trusted CAs.
+  bool tls = false;
+  // PEM file of the CAs that verify the server instead (implies TLS).
+  std::string ca_file;
+  // PEM files of a client certificate and its key, for a hub that requires
+  // client certificates (mutual TLS; implies TLS). Both or neither.
+  std::string cert_file, key_file;
+};
 
-// Parses `args` (the command line without the program name; HUB_SERVER and
-// HUB_TOKEN are read from the process environment), runs the command and
+// A channel to `server` ("host:port"), plaintext or as `tls` says, that
+// accepts responses of up to 64 MiB (long list pages). Errors:
+// INVALID_ARGUMENT for a cert without key or the reverse, NOT_FOUND for an
+// unreadable file.
+absl::StatusOr<std::shared_ptr<grpc::ChannelInterface>> DefaultChannel(
+    const std::string& server, const TlsOptions& tls = {});
+
+// Parses `args` (the command line without the program name; HUB_SERVER,
+// HUB_TOKEN, HUB_CA_FILE, HUB_CERT and HUB_KEY are read from the process
+// environment), runs the command and
 // returns the process exit code. Help requests print to env.out and return
 // 0; parse errors print to env.err and return kExitUsage.
 int RunCli(const std::vector<std::string>& args, const CliEnvironment& env);
