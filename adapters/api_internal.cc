@@ -75,5 +75,17 @@ absl::StatusOr<ApiClientOptions> ApiClientOptionsFor(const hub::v1::Source& sour
   return client;
 }
 
+absl::StatusOr<absl::Duration> ReadQueryOverlap(const hub::v1::Source& source) {
+  if (!source.has_query_overlap()) return absl::Minutes(5);
+  const google::protobuf::Duration& d = source.query_overlap();
+  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() > 999999999 ||
+      d.seconds() > 315576000000) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "query_overlap: must be a non-negative Duration, got seconds=",
+        d.seconds(), " nanos=", d.nanos()));
+  }
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
 }  // namespace adapters_internal
 }  // namespace hub

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "adapters/adapter_options.h"
 #include "adapters/http/api_client.h"
 #include "hub/v1/sync_service.pb.h"
@@ -32,6 +33,11 @@ std::string UrlEscape(absl::string_view value);
 absl::StatusOr<ApiClientOptions> ApiClientOptionsFor(const hub::v1::Source& source,
                                                      const AdapterOptions& options,
                                                      ApiRunOptions run, HttpAuth auth);
+
+// Source.query_overlap, the look-back of an incremental query by
+// modification time (default 5 minutes). INVALID_ARGUMENT naming the field
+// if it is not a non-negative Duration.
+absl::StatusOr<absl::Duration> ReadQueryOverlap(const hub::v1::Source& source);
 
 }  // namespace adapters_internal
 }  // namespace hub

@@ -251,18 +251,6 @@ absl::StatusOr<absl::Duration> Throttled(const HttpResponse& response,
   return wait;
 }
 
-absl::StatusOr<absl::Duration> ReadOverlap(const hub::v1::Source& source) {
-  if (!source.has_query_overlap()) return absl::Minutes(5);
-  const google::protobuf::Duration& d = source.query_overlap();
-  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() > 999999999 ||
-      d.seconds() > 315576000000) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "query_overlap: must be a non-negative Duration, got seconds=",
-        d.seconds(), " nanos=", d.nanos()));
-  }
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
 absl::Status CheckUnused(const hub::v1::Source& source) {
   const std::pair<const char*, bool> unused[] = {
       {"auth_email", !source.auth_email().empty()},
@@ -447,7 +435,7 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> HubSpotApiAdapter::Create(
   HUB_RETURN_IF_ERROR(CheckUnused(source));
   HUB_ASSIGN_OR_RETURN(std::string token,
                        adapters_internal::ReadApiToken(source, kKind));
-  HUB_ASSIGN_OR_RETURN(absl::Duration overlap, ReadOverlap(source));
+  HUB_ASSIGN_OR_RETURN(absl::Duration overlap, adapters_internal::ReadQueryOverlap(source));
   const int search_cap = api_options.search_cap;
   const absl::Duration wait = api_options.throttle_wait;
   api_options.retry.throttled = [wait](const HttpResponse& response) {

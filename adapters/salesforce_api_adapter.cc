@@ -293,18 +293,6 @@ absl::StatusOr<SalesforceApiAdapter::OAuthRefresh> ReadRefresh(
   return refresh;
 }
 
-absl::StatusOr<absl::Duration> ReadOverlap(const hub::v1::Source& source) {
-  if (!source.has_query_overlap()) return absl::Minutes(5);
-  const google::protobuf::Duration& d = source.query_overlap();
-  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() > 999999999 ||
-      d.seconds() > 315576000000) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "query_overlap: must be a non-negative Duration, got seconds=",
-        d.seconds(), " nanos=", d.nanos()));
-  }
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
 absl::Status CheckUnused(const hub::v1::Source& source) {
   if (!source.auth_email().empty()) {
     return absl::InvalidArgumentError(
@@ -336,7 +324,7 @@ absl::StatusOr<std::unique_ptr<SourceAdapter>> SalesforceApiAdapter::Create(
   HUB_ASSIGN_OR_RETURN(std::string token,
                        adapters_internal::ReadApiToken(source, kKind));
   HUB_ASSIGN_OR_RETURN(OAuthRefresh refresh, ReadRefresh(source));
-  HUB_ASSIGN_OR_RETURN(absl::Duration overlap, ReadOverlap(source));
+  HUB_ASSIGN_OR_RETURN(absl::Duration overlap, adapters_internal::ReadQueryOverlap(source));
   HUB_ASSIGN_OR_RETURN(
       ApiClientOptions client,
       adapters_internal::ApiClientOptionsFor(
