@@ -130,6 +130,15 @@ echo
 echo "== Customer value by industry in 2025: hubctl metrics value --dimension industry ..."
 "$bin/hubctl" metrics value --from 2025-01-01 --to 2026-01-01 --dimension industry
 echo
+echo "== Governance: the first quarantined records, with the reason: hubctl quarantine list --page-size 3"
+"$bin/hubctl" quarantine list --page-size 3 2>/dev/null
+echo
+echo "== What erasing $name would remove (a preview; nothing changes): hubctl erase --type email --value $email"
+"$bin/hubctl" erase --type email --value "$email"
+echo
+echo "== The audit log's hash chain: hubctl audit verify"
+"$bin/hubctl" audit verify
+echo
 echo "Open $work/funnel-2025.svg in a browser for the funnel chart."
 
 echo
