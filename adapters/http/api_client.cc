@@ -16,12 +16,32 @@
 namespace hub {
 namespace {
 
+// Values at or above this are Unix times, below it delta-seconds (no
+// vendor asks for a wait of 31 years).
+constexpr int64_t kFirstUnixReset = 1000000000;
+
+// The delay a rate-limit reset header asks for, when there is no
+// Retry-After: X-RateLimit-Reset (Intercom, GitHub: the Unix time the window
+// resets) or RateLimit-Reset (the IETF draft, Zendesk: seconds until then).
+// nullopt if absent or unparseable.
+std::optional<absl::Duration> ResetHeader(const HttpResponse& response, absl::Time now) {
+  for (const char* name : {"x-ratelimit-reset", "ratelimit-reset"}) {
+    std::optional<std::string> value = response.Header(name);
+    int64_t n;
+    if (!value.has_value() || !absl::SimpleAtoi(*value, &n) || n < 0) continue;
+    if (n >= kFirstUnixReset) return std::max(absl::ZeroDuration(), absl::FromUnixSeconds(n) - now);
+    return absl::Seconds(n);
+  }
+  return std::nullopt;
+}
+
 // The delay a Retry-After value asks for: delta-seconds or an HTTP-date
-// (RFC 9110 IMF-fixdate). nullopt if absent or unparseable.
+// (RFC 9110 IMF-fixdate); without one, a rate-limit reset header's.
+// nullopt if none is present and parseable.
 std::optional<absl::Duration> RetryAfter(const HttpResponse& response,
                                          absl::Time now) {
   std::optional<std::string> value = response.Header("retry-after");
-  if (!value.has_value()) return std::nullopt;
+  if (!value.has_value()) return ResetHeader(response, now);
   int64_t seconds;
   if (absl::SimpleAtoi(*value, &seconds) && seconds >= 0) {
     return absl::Seconds(seconds);

@@ -38,7 +38,8 @@ struct HttpAuth {
 // When and how often a request is retried.
 //
 // Retried: 429 (after its Retry-After, in seconds or as an HTTP-date; else
-// as a 5xx), any 5xx (after its Retry-After if given, else back-off), and
+// until its X-RateLimit-Reset (a Unix time) or RateLimit-Reset (seconds);
+// else as a 5xx), any 5xx (after its Retry-After if given, else back-off), and
 // exchanges that failed UNAVAILABLE or DEADLINE_EXCEEDED (back-off).
 // Back-off before retry n (1-based) is "full jitter": uniform in
 // [0, min(max_backoff, initial_backoff * 2^(n-1))).

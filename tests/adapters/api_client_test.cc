@@ -251,6 +251,27 @@ TEST_F(ApiClientTest, ThrottledThenOkSleepsExactlyRetryAfterSeconds) {
   EXPECT_EQ(client->requests(), 2);
 }
 
+TEST_F(ApiClientTest, WithoutRetryAfterARateLimitResetHeaderSetsTheWait) {
+  // The fake clock reads 1700000000 (2023-11-14 22:13:20 UTC).
+  std::vector<std::pair<std::string, std::string>> resets = {
+      {"X-RateLimit-Reset", "1700000012"},  // a Unix time: 12 s from now
+      {"RateLimit-Reset", "5"},             // seconds
+      {"X-RateLimit-Reset", "1699999990"}}; // already past: retry at once
+  http_.server().Get("/x", [&](const httplib::Request&, httplib::Response& res) {
+    if (hits_ < static_cast<int>(resets.size())) {
+      res.status = 429;
+      res.set_header(resets[hits_].first, resets[hits_].second);
+      ++hits_;
+      return;
+    }
+    res.set_content("ok", "text/plain");
+  });
+  ASSERT_TRUE(http_.Start());
+  ASSERT_TRUE(Client()->Get("/x").ok());
+  EXPECT_THAT(clock_.sleeps(),
+              ElementsAre(absl::Seconds(12), absl::Seconds(5), absl::ZeroDuration()));
+}
+
 TEST_F(ApiClientTest, RetryAfterAsHttpDateSleepsUntilThen) {
   // The fake clock reads 2023-11-14 22:13:20 UTC.
   ServeFailingThenOk(1, 429, "Tue, 14 Nov 2023 22:13:50 GMT");
