@@ -7,7 +7,9 @@
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
 #include "profile/ingest/erasure.h"
+#include "hub/profile_service.h"
 #include "profile/ingest/quarantine.h"
+#include "profile/ingest/subject_export.h"
 
 namespace hub {
 namespace {
@@ -140,6 +142,23 @@ absl::Status Erase(Ingester* ingester, Store* store, const Principal& who,
   return absl::OkStatus();
 }
 
+absl::Status Export(Store* store, const Principal& who, const hub::v1::ExportSubjectRequest& req,
+                    hub::v1::SubjectExport* resp) {
+  if (req.identifier_type().empty()) {
+    return absl::InvalidArgumentError("identifier_type: required");
+  }
+  if (req.identifier_value().empty()) {
+    return absl::InvalidArgumentError("identifier_value: required");
+  }
+  HUB_ASSIGN_OR_RETURN(SubjectData data,
+                       ExportSubject(store, req.identifier_type(), req.identifier_value(),
+                                     Actor{who.name, who.role, req.reason(), req.request_id()}));
+  *resp->mutable_profile() = std::move(data.profile);
+  for (hub::v1::SourceRecord& r : data.records) *resp->add_records() = std::move(r);
+  for (const MergeEntry& e : data.merges) *resp->add_merges() = ToProto(e);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 grpc::Status GovernanceServiceImpl::ListAuditEntries(
@@ -200,6 +219,15 @@ grpc::Status GovernanceServiceImpl::EraseSubject(grpc::ServerContext* context,
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.GovernanceService/EraseSubject");
   if (!who.ok()) return ToGrpcStatus(who.status());
   return ToGrpcStatus(Erase(ingester_, store_, *who, *request, response));
+}
+
+grpc::Status GovernanceServiceImpl::ExportSubject(grpc::ServerContext* context,
+                                                  const hub::v1::ExportSubjectRequest* request,
+                                                  hub::v1::SubjectExport* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(*auth_, *context, "hub.v1.GovernanceService/ExportSubject");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return ToGrpcStatus(Export(store_, *who, *request, response));
 }
 
 }  // namespace hub

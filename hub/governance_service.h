@@ -36,6 +36,9 @@ class GovernanceServiceImpl final : public hub::v1::GovernanceService::Service {
   grpc::Status EraseSubject(grpc::ServerContext* context,
                             const hub::v1::EraseSubjectRequest* request,
                             hub::v1::ErasureReceipt* response) override;
+  grpc::Status ExportSubject(grpc::ServerContext* context,
+                             const hub::v1::ExportSubjectRequest* request,
+                             hub::v1::SubjectExport* response) override;
 
  private:
   Store* store_;

@@ -57,6 +57,7 @@ const absl::flat_hash_map<std::string, RoleList>& Table() {
       {"hub.v1.GovernanceService/ReleaseQuarantine", stewards},
       {"hub.v1.GovernanceService/DiscardQuarantine", stewards},
       {"hub.v1.GovernanceService/EraseSubject", stewards},
+      {"hub.v1.GovernanceService/ExportSubject", stewards},
   };
   return *table;
 }

@@ -146,25 +146,6 @@ std::string NameOf(Side side, int64_t id) {
   return absl::StrCat(side == Side::kPerson ? "profiles/" : "accounts/", id);
 }
 
-hub::v1::MergeLedgerEntry ToProto(const MergeEntry& e) {
-  hub::v1::MergeLedgerEntry out;
-  out.set_sequence(e.seq);
-  out.set_winner(NameOf(e.side, e.winner));
-  out.set_loser(NameOf(e.side, e.loser));
-  out.set_rule(e.rule);
-  if (e.score) out.set_score(*e.score);
-  out.set_actor(e.who);
-  if (!e.record.source.empty()) {
-    out.mutable_source_record()->set_source(e.record.source);
-    out.mutable_source_record()->set_entity(e.record.entity);
-    out.mutable_source_record()->set_external_id(e.record.external_id);
-  }
-  *out.mutable_create_time() = ToProtoTime(absl::FromUnixMicros(e.at_us));
-  out.set_undone_by(e.undone_by);
-  out.set_undoes(e.undoes);
-  return out;
-}
-
 // Two profiles (or two accounts) named by `name` and `other_name`.
 struct NamedPair {
   Side side;
@@ -246,6 +227,25 @@ absl::Status KeepApart(MergeLedger* ledger, const hub::v1::AddDoNotLinkRequest& 
 }
 
 }  // namespace
+
+hub::v1::MergeLedgerEntry ToProto(const MergeEntry& e) {
+  hub::v1::MergeLedgerEntry out;
+  out.set_sequence(e.seq);
+  out.set_winner(NameOf(e.side, e.winner));
+  out.set_loser(NameOf(e.side, e.loser));
+  out.set_rule(e.rule);
+  if (e.score) out.set_score(*e.score);
+  out.set_actor(e.who);
+  if (!e.record.source.empty()) {
+    out.mutable_source_record()->set_source(e.record.source);
+    out.mutable_source_record()->set_entity(e.record.entity);
+    out.mutable_source_record()->set_external_id(e.record.external_id);
+  }
+  *out.mutable_create_time() = ToProtoTime(absl::FromUnixMicros(e.at_us));
+  out.set_undone_by(e.undone_by);
+  out.set_undoes(e.undoes);
+  return out;
+}
 
 hub::v1::MergeSuggestion ToProto(const MergeSuggestion& s) {
   hub::v1::MergeSuggestion out;

@@ -9,6 +9,9 @@
 
 namespace hub {
 
+// A merge ledger entry as the API shows it.
+hub::v1::MergeLedgerEntry ToProto(const MergeEntry& e);
+
 // Each handler authenticates, validates the request, calls the store (or the
 // merge ledger) and converts the status. Thread-safe; the store, ledger and
 // authenticator must outlive the service.

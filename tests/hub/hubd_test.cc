@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "hub/auth.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "hub/v1/governance_service.grpc.pb.h"
 #include "profile/base/time_util.h"
 #include "tests/hub/hub_client.h"
 #include "tests/support/hubd_process.h"
@@ -340,6 +341,68 @@ TEST_F(HubdTest, ProfilesMatchTheGroundTruthExactly) {
   for (const auto& [kind, job] : first_jobs_) quarantined += job.records_quarantined();
   EXPECT_EQ(quarantined, invalid);
   EXPECT_GT(checked, 1000);
+}
+
+TEST_F(HubdTest, SubjectExportHoldsExactlyTheWorldsRecordsOfThePerson) {
+  std::vector<TruthRow> truth = ReadTruth(dir_->File("world/truth/records.csv"));
+  // The subject: the profile with the most source records and an email.
+  hub::v1::Profile subject;
+  std::string email;
+  for (const hub::v1::Profile& p : AllProfiles()) {
+    for (const auto& id : p.identifiers()) {
+      if (id.type() == "email" && p.source_records_size() > subject.source_records_size()) {
+        subject = p;
+        email = id.value();
+      }
+    }
+  }
+  ASSERT_FALSE(email.empty());
+  // Its fragment in the truth (ProfilesMatchTheGroundTruthExactly holds each
+  // profile to one), and every valid person-side record of that fragment.
+  const auto& first = subject.source_records(0);
+  std::string fragment;
+  for (const TruthRow& row : truth) {
+    if (KeyOf(row.source, row.entity, row.external_id) ==
+        KeyOf(first.source(), hub::v1::EntityType_Name(first.entity()), first.external_id())) {
+      fragment = row.fragment;
+    }
+  }
+  ASSERT_FALSE(fragment.empty());
+  std::set<std::string> expected;
+  for (const TruthRow& row : truth) {
+    if (row.fragment == fragment && row.invalid.empty() && row.entity != "OPPORTUNITY") {
+      expected.insert(KeyOf(row.source, row.entity, row.external_id));
+    }
+  }
+
+  auto governance = hub::v1::GovernanceService::NewStub(client_->channel());
+  hub::v1::ExportSubjectRequest req;
+  req.set_identifier_type("email");
+  req.set_identifier_value(email);
+  req.set_reason("DSR-7");
+  hub::v1::SubjectExport exported;
+  grpc::Status s = governance->ExportSubject(client_->Ctx().get(), req, &exported);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  std::set<std::string> got;
+  for (const hub::v1::SourceRecord& r : exported.records()) {
+    got.insert(KeyOf(r.source(), hub::v1::EntityType_Name(r.entity()), r.external_id()));
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_GT(expected.size(), 10u);
+  EXPECT_EQ(exported.profile().name(), subject.name());
+  EXPECT_EQ(exported.profile().traits_size(), subject.traits_size());
+  for (const auto& t : exported.profile().traits()) EXPECT_FALSE(t.lineage().source().empty());
+
+  // hubctl writes the same export as JSON.
+  std::string out;
+  EXPECT_EQ(testing_support::RunShell(
+                absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN, " --server ",
+                             hubd_->address(), " export --type email --value ", email,
+                                  " --reason DSR-7"),
+                     &out),
+            0);
+  EXPECT_EQ(out.find("{\n \"profile\": {\n  \"name\": \"" + subject.name() + "\""), 0u)
+      << out.substr(0, 200);
 }
 
 TEST_F(HubdTest, ResyncChangesNothing) {

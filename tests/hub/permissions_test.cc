@@ -71,7 +71,8 @@ TEST(PermissionsTest, EachRoleCallsWhatDesignSection7Gives) {
                   "ProfileService/RejectMergeSuggestion",
                   "GovernanceService/ListAuditEntries", "GovernanceService/VerifyAuditLog",
                   "GovernanceService/ListQuarantine", "GovernanceService/ReleaseQuarantine",
-                  "GovernanceService/DiscardQuarantine", "GovernanceService/EraseSubject"});
+                  "GovernanceService/DiscardQuarantine", "GovernanceService/EraseSubject",
+                  "GovernanceService/ExportSubject"});
   EXPECT_EQ(CallableBy("steward"), steward);
   EXPECT_EQ(CallableBy("sync"),
             (std::set<std::string>{"SyncService/GetSourceCursor", "SyncService/IngestRecords",

@@ -3,11 +3,14 @@
 // everyone else, and the same records ingested again stay out.
 #include "profile/ingest/erasure.h"
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "profile/ingest/ingester.h"
+#include "profile/ingest/subject_export.h"
 #include "profile/store/sqlite_store.h"
 #include "tests/support/records.h"
 #include "tests/support/temp_dir.h"
@@ -66,6 +69,28 @@ class ErasureTest : public ::testing::Test {
   std::unique_ptr<Ingester> ingester_;
   int64_t ana_ = 0;
 };
+
+TEST_F(ErasureTest, AnExportHoldsEveryRecordAndIsAudited) {
+  Actor dpo{"ana-dpo", "steward", "access request 7", ""};
+  absl::StatusOr<SubjectData> data = ExportSubject(store_.get(), "zendesk.user_id", "361", dpo);
+  ASSERT_TRUE(data.ok()) << data.status();
+  std::vector<std::string> keys;
+  for (const SourceRecord& r : data->records) {
+    keys.push_back(absl::StrCat(r.source(), " ", hub::v1::EntityType_Name(r.entity()), " ",
+                                r.external_id()));
+  }
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"salesforce CONTACT 003A", "segment WEB_EVENT msg1",
+                                            "zendesk CONTACT 361"}));
+  EXPECT_EQ(data->profile.name(), absl::StrCat("profiles/", ana_));
+  EXPECT_EQ(data->profile.source_records_size(), 2);  // its own records; the visit is an event
+  std::vector<AuditEntry> log = *store_->ListAudit(0, 10);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].action, "ExportSubject");
+  EXPECT_EQ(log[0].details, "exported 3 records");
+  EXPECT_EQ(ExportSubject(store_.get(), "email", "nobody@acme.example", dpo).status().code(),
+            absl::StatusCode::kNotFound);
+}
 
 TEST_F(ErasureTest, APreviewIsExactAndChangesNothing) {
   const StoreCounts before = *store_->Counts();

@@ -524,6 +524,13 @@ void Cli::AddErase() {
   erase->add_flag("--yes", yes_, "Erase; without this, only show what would go");
   AddStewardFlags(erase);
   OnRun(erase, [this](const auto& ctx) { return Erase(ctx, type_flag_, value_flag_, yes_); });
+
+  CLI::App* exported = app_.add_subcommand(
+      "export", "Everything held about a person, found by an identifier, as JSON (audited)");
+  exported->add_option("--type", type_flag_, "Identifier type, e.g. email")->required();
+  exported->add_option("--value", value_flag_, "Identifier value")->required();
+  AddStewardFlags(exported);
+  OnRun(exported, [this](const auto& ctx) { return Export(ctx, type_flag_, value_flag_); });
 }
 
 int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {

@@ -165,6 +165,22 @@ int Erase(const CommandContext& ctx, const std::string& type, const std::string&
   });
 }
 
+int Export(const CommandContext& ctx, const std::string& type, const std::string& value) {
+  hub::v1::ExportSubjectRequest request;
+  request.set_identifier_type(type);
+  request.set_identifier_value(value);
+  request.set_reason(ctx.reason);
+  request.set_request_id(ctx.request_id);
+  hub::v1::SubjectExport response;
+  grpc::ClientContext context;
+  PrepareCall(ctx, &context);
+  grpc::Status status = NewStub(ctx)->ExportSubject(&context, request, &response);
+  if (!status.ok()) return ReportRpcError(ctx, status);
+  CommandContext json = ctx;
+  json.output = OutputFormat::kJson;
+  return Emit(json, response, nullptr);
+}
+
 int AuditList(const CommandContext& ctx, const ListOptions& options) {
   auto stub = NewStub(ctx);
   hub::v1::ListAuditEntriesResponse response;

@@ -44,6 +44,10 @@ int QuarantineDiscard(const CommandContext& ctx, std::string_view name_or_id, bo
 // Prints the receipt.
 int Erase(const CommandContext& ctx, const std::string& type, const std::string& value, bool yes);
 
+// `export --type T --value V`: ExportSubject, written as JSON (the proto3
+// JSON mapping of hub.v1.SubjectExport) whatever --output says.
+int Export(const CommandContext& ctx, const std::string& type, const std::string& value);
+
 }  // namespace hubctl
 
 #endif  // HUB_TOOLS_HUBCTL_GOVERNANCE_COMMANDS_H_
