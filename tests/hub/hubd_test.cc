@@ -675,7 +675,7 @@ TEST_F(HubdTest, CustomerValueMatchesTheTruthExactly) {
   hub::v1::CustomerValue out;
   grpc::Status s = client_->metrics()->GetCustomerValue(client_->Ctx().get(), bad, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "dimension: \"color\" is not industry, tier or region");
+  EXPECT_EQ(s.error_message(), "dimension: \"color\" is not one of industry, tier, region, source");
   bad.set_dimension("");
   bad.set_gross_margin(1.5);
   s = client_->metrics()->GetCustomerValue(client_->Ctx().get(), bad, &out);
@@ -702,7 +702,12 @@ TEST_F(HubdTest, MetricsRequestsAreValidated) {
   req.mutable_period()->mutable_end_time()->set_seconds(1704067200 + 86400);
   req.set_segment("color=blue");
   EXPECT_EQ(call().error_message(),
-            "segment: \"color=blue\" is not industry=<value>, tier=<value> or region=<value>");
+            "segment: \"color=blue\" is not <trait>=<value> with <trait> one of "
+            "industry, tier, region, source");
+  req.set_segment("source=");
+  EXPECT_EQ(call().error_message(),
+            "segment: \"source=\" is not <trait>=<value> with <trait> one of "
+            "industry, tier, region, source");
   req.set_segment("");
   req.set_conversion_window_days(400);
   EXPECT_EQ(call().error_message(), "conversion_window_days: 400 is outside 1..365");
