@@ -35,6 +35,7 @@ constexpr AttributeProperty kCompanyAttributes[] = {
     {"numberofemployees", "employees"},
     {"phone", "phone"},
     {"lifecyclestage", "lifecyclestage"},
+    {"hs_analytics_source", "source"},
     {"createdate", "created_date"}};
 constexpr AttributeProperty kContactAttributes[] = {
     {"firstname", "first_name"},
@@ -123,7 +124,7 @@ const std::vector<std::string>& HubSpotMappedProperties(
           {"companies",
            {"name", "domain", "hs_additional_domains", "website", "industry",
             "type", "country", "numberofemployees", "phone", "lifecyclestage",
-            "createdate", "hs_lastmodifieddate"}},
+            "hs_analytics_source", "createdate", "hs_lastmodifieddate"}},
           {"contacts",
            {"email", "hs_additional_emails", "phone", "mobilephone",
             "associatedcompanyid", "firstname", "lastname", "jobtitle",

@@ -55,6 +55,7 @@ constexpr AttributeColumn kAccountAttributes[] = {
     {"Phone", "phone"},
     {"Tier__c", "tier"},
     {"Region__c", "region"},
+    {"AccountSource", "source"},
     {"CreatedDate", "created_date"}};
 constexpr AttributeColumn kContactAttributes[] = {
     {"FirstName", "first_name"},
@@ -161,8 +162,8 @@ const std::vector<std::string>& SalesforceMappedFields(
       new std::map<std::string, std::vector<std::string>>{
           {"Account",
            {"Id", "Name", "Website", "Industry", "Type", "BillingCountry",
-            "NumberOfEmployees", "Phone", "Tier__c", "Region__c", "CreatedDate",
-            "SystemModstamp", "IsDeleted"}},
+            "NumberOfEmployees", "Phone", "Tier__c", "Region__c",
+            "AccountSource", "CreatedDate", "SystemModstamp", "IsDeleted"}},
           {"Contact",
            {"Id", "AccountId", "FirstName", "LastName", "Email", "Phone",
             "Title", "LeadSource", "CreatedDate", "SystemModstamp",

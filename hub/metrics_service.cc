@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "hub/api_util.h"
@@ -103,15 +104,7 @@ absl::StatusOr<std::pair<int64_t, int64_t>> CheckPeriodAndSegment(bool has_perio
   if (to <= from) {
     return absl::InvalidArgumentError("period: end_time must be after start_time");
   }
-  if (!segment.empty()) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(segment, absl::MaxSplits('=', 1));
-    bool known = false;
-    for (const char* name : kSegmentTraits) known = known || kv.first == name;
-    if (!known || kv.second.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "segment: \"", segment, "\" is not industry=<value>, tier=<value> or region=<value>"));
-    }
-  }
+  HUB_RETURN_IF_ERROR(CheckSegment(segment));
   return std::make_pair(from, to);
 }
 
@@ -206,18 +199,8 @@ absl::Status CustomerValueOf(Store* store, const hub::v1::GetCustomerValueReques
                              hub::v1::CustomerValue* resp) {
   HUB_ASSIGN_OR_RETURN(auto days, CheckPeriodAndSegment(req.has_period(), req.period(), ""));
   const auto [from, to] = days;
-  std::vector<std::string> dimensions;
-  if (req.dimension().empty()) {
-    dimensions.assign(std::begin(kSegmentTraits), std::end(kSegmentTraits));
-  } else {
-    for (const char* d : kSegmentTraits) {
-      if (req.dimension() == d) dimensions.push_back(d);
-    }
-    if (dimensions.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "dimension: \"", req.dimension(), "\" is not industry, tier or region"));
-    }
-  }
+  HUB_ASSIGN_OR_RETURN(std::vector<std::string> dimensions,
+                       CustomerValueDimensions(req.dimension()));
   const double margin = req.gross_margin() == 0 ? 0.75 : req.gross_margin();
   if (!(margin > 0 && margin <= 1)) {
     return absl::InvalidArgumentError(
@@ -399,6 +382,30 @@ hub::v1::Funnel FunnelFromCounts(const std::vector<FunnelCount>& counts, int win
     if (s.left > 0) out->set_median_days_in_stage(Median(s.stay, s.left));
   }
   return funnel;
+}
+
+absl::Status CheckSegment(const std::string& segment) {
+  if (segment.empty()) return absl::OkStatus();
+  std::pair<std::string, std::string> kv = absl::StrSplit(segment, absl::MaxSplits('=', 1));
+  bool known = false;
+  for (const char* name : kSegmentTraits) known = known || kv.first == name;
+  if (!known || kv.second.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("segment: \"", segment, "\" is not <trait>=<value> with <trait> one of ",
+                     absl::StrJoin(kSegmentTraits, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> CustomerValueDimensions(const std::string& dimension) {
+  if (dimension.empty()) {
+    return std::vector<std::string>(std::begin(kSegmentTraits), std::end(kSegmentTraits));
+  }
+  for (const char* d : kSegmentTraits) {
+    if (dimension == d) return std::vector<std::string>{d};
+  }
+  return absl::InvalidArgumentError(absl::StrCat("dimension: \"", dimension, "\" is not one of ",
+                                                 absl::StrJoin(kSegmentTraits, ", ")));
 }
 
 absl::Status MetricsServiceImpl::Prepare(const grpc::ServerContext& context,

@@ -4,7 +4,11 @@
 #define HUB_HUB_METRICS_SERVICE_H_
 
 #include <functional>
+#include <string>
+#include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "hub/auth.h"
 #include "hub/v1/metrics_service.grpc.pb.h"
 #include "profile/store/store.h"
@@ -13,6 +17,14 @@ namespace hub {
 
 // Builds a funnel from summed counters (Store::SumFunnelCounts). Pure.
 hub::v1::Funnel FunnelFromCounts(const std::vector<FunnelCount>& counts, int window_days);
+
+// A request's segment: empty (every profile) or `<trait>=<value>` with a
+// trait of kSegmentTraits and a non-empty value; else INVALID_ARGUMENT.
+absl::Status CheckSegment(const std::string& segment);
+
+// The traits GetCustomerValue's `dimension` asks for: every one of
+// kSegmentTraits when empty, else that one; INVALID_ARGUMENT for another.
+absl::StatusOr<std::vector<std::string>> CustomerValueDimensions(const std::string& dimension);
 
 // Thread-safe; the store and authenticator must outlive the service.
 // `flush_stages` (optional) applies deferred stage work

@@ -41,8 +41,9 @@
 
 namespace hub {
 
-// The account traits the funnel can be segmented by.
-inline constexpr const char* kSegmentTraits[] = {"industry", "tier", "region"};
+// The account traits the funnel can be segmented by. Each distinct value of
+// each one is a segment the funnel index keeps counters for.
+inline constexpr const char* kSegmentTraits[] = {"industry", "tier", "region", "source"};
 
 
 // What the tracker notes can also be stored (Defer) and applied by a later

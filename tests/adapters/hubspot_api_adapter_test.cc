@@ -43,8 +43,8 @@ constexpr int kSearchCap = 15;
 constexpr char kCompanyList[] =
     "/crm/v3/objects/companies?limit=10&archived=false&properties=name%2c"
     "domain%2chs_additional_domains%2cwebsite%2cindustry%2ctype%2ccountry%2c"
-    "numberofemployees%2cphone%2clifecyclestage%2ccreatedate%2c"
-    "hs_lastmodifieddate";
+    "numberofemployees%2cphone%2clifecyclestage%2chs_analytics_source%2c"
+    "createdate%2chs_lastmodifieddate";
 
 size_t CountIf(const std::vector<std::string>& v, absl::string_view prefix) {
   return std::count_if(v.begin(), v.end(), [&](const std::string& s) {
@@ -142,8 +142,8 @@ TEST_F(HubSpotApiAdapterTest, FullPullListsEveryObjectOfTheWorld) {
   EXPECT_EQ(requests.front(),
             "GET /crm/v3/objects/companies?archived=false&limit=10&"
             "properties=name,domain,hs_additional_domains,website,industry,"
-            "type,country,numberofemployees,phone,lifecyclestage,createdate,"
-            "hs_lastmodifieddate");
+            "type,country,numberofemployees,phone,lifecyclestage,"
+            "hs_analytics_source,createdate,hs_lastmodifieddate");
   // Pages: companies 4 + 1 archived (empty), contacts 10 + 1 archived,
   // deals 5 + 1 archived; an empty archived list writes nothing.
   EXPECT_EQ(requests.size(), 22u);
@@ -171,6 +171,7 @@ TEST_F(HubSpotApiAdapterTest, LaterRunsSearchFromTheMarkAndMapExactly) {
                    {"domain", "acme.example"},
                    {"hs_additional_domains", "acme.io;acme-corp.example"},
                    {"lifecyclestage", "customer"},
+                   {"hs_analytics_source", "ORGANIC_SEARCH"},
                    {"createdate", "2030-01-01T00:00:00.000Z"},
                    {"hs_lastmodifieddate", "2030-01-02T00:00:00.000Z"}});
   server_->Upsert("contacts", 888,
@@ -210,6 +211,7 @@ TEST_F(HubSpotApiAdapterTest, LaterRunsSearchFromTheMarkAndMapExactly) {
         identifiers { type: "domain" value: "acme-corp.example" }
         attributes { key: "name" value: "Acme Corp" }
         attributes { key: "lifecyclestage" value: "customer" }
+        attributes { key: "source" value: "ORGANIC_SEARCH" }
         attributes { key: "created_date" value: "2030-01-01T00:00:00.000Z" }
       )pb"));
   EXPECT_THAT(

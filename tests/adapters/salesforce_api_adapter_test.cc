@@ -49,7 +49,8 @@ constexpr int kPageSize = 10;
 constexpr char kAccountQuery[] =
     "GET /services/data/v58.0/queryAll?q=SELECT Id, Name, Website, Industry, "
     "Type, BillingCountry, NumberOfEmployees, Phone, Tier__c, Region__c, "
-    "CreatedDate, SystemModstamp, IsDeleted FROM Account ORDER BY "
+    "AccountSource, CreatedDate, SystemModstamp, IsDeleted FROM Account ORDER "
+    "BY "
     "SystemModstamp, Id";
 
 std::string ReadFixture(const std::string& name) {
@@ -648,8 +649,8 @@ TEST_F(SalesforceApiBulkTest, BulkFullPullEqualsTheRestFullPull) {
       "POST /services/data/v58.0/jobs/query "
       "{\"operation\":\"queryAll\",\"query\":\"SELECT Id, Name, "
       "Website, Industry, Type, BillingCountry, NumberOfEmployees, Phone, "
-      "Tier__c, Region__c, CreatedDate, SystemModstamp, IsDeleted FROM "
-      "Account ORDER BY SystemModstamp, Id\"}");
+      "Tier__c, Region__c, AccountSource, CreatedDate, SystemModstamp, "
+      "IsDeleted FROM Account ORDER BY SystemModstamp, Id\"}");
   EXPECT_THAT(
       std::vector<std::string>(requests.begin() + 1, requests.begin() + 6),
       ElementsAre("GET /services/data/v58.0/jobs/query/750FAKE1",

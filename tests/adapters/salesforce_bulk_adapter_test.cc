@@ -28,7 +28,7 @@ std::vector<std::string> Split(const char* csv_line) {
 
 const char kAccountHeader[] =
     "Id,Name,Website,Industry,Type,BillingCountry,NumberOfEmployees,Phone,"
-    "Tier__c,Region__c,CreatedDate,SystemModstamp,IsDeleted";
+    "Tier__c,Region__c,AccountSource,CreatedDate,SystemModstamp,IsDeleted";
 const char kContactHeader[] =
     "Id,AccountId,FirstName,LastName,Email,Phone,Title,LeadSource,"
     "CreatedDate,SystemModstamp,IsDeleted";
@@ -48,8 +48,8 @@ absl::StatusOr<hub::v1::SourceRecord> Map(const char* object,
 TEST(MapSalesforceRowTest, Account) {
   auto record = Map("Account", kAccountHeader,
                     "001A,Acme Corp,www.acme.example,Manufacturing,Customer,US,"
-                    "500,(415) 555-0100,Tier 1,NA,2024-04-01T10:00:00.000Z,"
-                    "2024-05-02T09:15:00.000Z,false");
+                    "500,(415) 555-0100,Tier 1,NA,Partner Referral,"
+                    "2024-04-01T10:00:00.000Z,2024-05-02T09:15:00.000Z,false");
   ASSERT_TRUE(record.ok()) << record.status();
   EXPECT_THAT(*record, EqualsRecord(R"pb(
     source: "salesforce"
@@ -67,6 +67,7 @@ TEST(MapSalesforceRowTest, Account) {
     attributes { key: "phone" value: "(415) 555-0100" }
     attributes { key: "tier" value: "Tier 1" }
     attributes { key: "region" value: "NA" }
+    attributes { key: "source" value: "Partner Referral" }
     attributes { key: "created_date" value: "2024-04-01T10:00:00.000Z" }
   )pb"));
 }

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -590,9 +591,11 @@ TEST_F(HubdTest, FunnelMatchesTheTruthExactly) {
   ASSERT_GT(rows.size(), 100u);
   // One call per (side, period, segment); rows come grouped that way.
   std::map<std::string, hub::v1::Funnel> funnels;
+  std::set<std::string> traits;  // of the segments compared
   int compared = 0, mismatches = 0;
   for (const auto& f : rows) {
     ASSERT_EQ(f.size(), 9u);
+    traits.insert(f[3].substr(0, f[3].find('=')));
     const std::string key = absl::StrCat(f[0], "|", f[1], "|", f[2], "|", f[3]);
     if (!funnels.count(key)) {
       hub::v1::GetFunnelRequest req;
@@ -623,6 +626,7 @@ TEST_F(HubdTest, FunnelMatchesTheTruthExactly) {
     }
   }
   EXPECT_EQ(mismatches, 0) << "of " << compared << " funnel rows";
+  EXPECT_EQ(traits, (std::set<std::string>{"", "industry", "region", "source", "tier"}));
   std::printf("funnel rows: %d compared, %d differ\n", compared, mismatches);
 }
 
@@ -693,10 +697,12 @@ TEST_F(HubdTest, CustomerValueMatchesTheTruthExactly) {
                       "revenue_per_account,clv,rank");
   ASSERT_GT(rows.size(), 100u);
   std::map<std::string, hub::v1::CustomerValue> responses;
+  std::set<std::string> dimensions;  // compared
   int compared = 0, mismatches = 0;
   auto six = [](bool has, double v) { return has ? absl::StrFormat("%.6f", v) : std::string(); };
   for (const auto& f : rows) {
     ASSERT_EQ(f.size(), 10u);
+    dimensions.insert(f[2]);
     const std::string key = absl::StrCat(f[0], "|", f[1]);
     if (!responses.count(key)) {
       hub::v1::GetCustomerValueRequest req;
@@ -732,13 +738,27 @@ TEST_F(HubdTest, CustomerValueMatchesTheTruthExactly) {
   }
   EXPECT_EQ(mismatches, 0) << "of " << compared;
   std::printf("customer value: %d rows compared, %d differ\n", compared, mismatches);
+  EXPECT_EQ(dimensions, (std::set<std::string>{"", "industry", "region", "source", "tier"}));
+  // One dimension alone: just its segments, as in the answer for all.
+  hub::v1::GetCustomerValueRequest one;
+  *one.mutable_period() = responses.begin()->second.period();
+  one.set_dimension("source");
+  hub::v1::CustomerValue sources;
+  ASSERT_TRUE(client_->metrics()->GetCustomerValue(client_->Ctx().get(), one, &sources).ok());
+  std::vector<std::string> want, got;
+  for (const hub::v1::SegmentValue& v : responses.begin()->second.segments()) {
+    if (absl::StartsWith(v.segment(), "source=")) want.push_back(v.ShortDebugString());
+  }
+  for (const hub::v1::SegmentValue& v : sources.segments()) got.push_back(v.ShortDebugString());
+  EXPECT_FALSE(want.empty());
+  EXPECT_EQ(got, want);
   hub::v1::GetCustomerValueRequest bad;
   *bad.mutable_period() = responses.begin()->second.period();
   bad.set_dimension("color");
   hub::v1::CustomerValue out;
   grpc::Status s = client_->metrics()->GetCustomerValue(client_->Ctx().get(), bad, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "dimension: \"color\" is not industry, tier or region");
+  EXPECT_EQ(s.error_message(), "dimension: \"color\" is not one of industry, tier, region, source");
   bad.set_dimension("");
   bad.set_gross_margin(1.5);
   s = client_->metrics()->GetCustomerValue(client_->Ctx().get(), bad, &out);
@@ -765,7 +785,12 @@ TEST_F(HubdTest, MetricsRequestsAreValidated) {
   req.mutable_period()->mutable_end_time()->set_seconds(1704067200 + 86400);
   req.set_segment("color=blue");
   EXPECT_EQ(call().error_message(),
-            "segment: \"color=blue\" is not industry=<value>, tier=<value> or region=<value>");
+            "segment: \"color=blue\" is not <trait>=<value> with <trait> one of "
+            "industry, tier, region, source");
+  req.set_segment("source=");
+  EXPECT_EQ(call().error_message(),
+            "segment: \"source=\" is not <trait>=<value> with <trait> one of "
+            "industry, tier, region, source");
   req.set_segment("");
   req.set_conversion_window_days(400);
   EXPECT_EQ(call().error_message(), "conversion_window_days: 400 is outside 1..365");

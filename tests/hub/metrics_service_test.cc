@@ -1,5 +1,6 @@
 #include "hub/metrics_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace hub {
@@ -49,6 +50,35 @@ TEST(FunnelFromCountsTest, RatesMediansAndAbsentValues) {
   EXPECT_DOUBLE_EQ(expand.median_days_in_stage(), 5);
   // A one-day window counts only day 0 reaches.
   EXPECT_EQ(FunnelFromCounts(counts, 1).stages(0).conversion_to_next().numerator(), 4);
+}
+
+TEST(CheckSegmentTest, EveryTraitWithAValueElseTheTraitsAreNamed) {
+  for (const char* good : {"", "industry=Retail", "tier=smb", "region=emea", "source=Web",
+                           "source=Partner Referral", "source=a=b"}) {
+    EXPECT_TRUE(CheckSegment(good).ok()) << good;
+  }
+  for (const char* bad : {"source", "source=", "Source=Web", "sources=Web", "=Web", " source=Web",
+                          "color=blue"}) {
+    const absl::Status s = CheckSegment(bad);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(s.message(), absl::StrCat("segment: \"", bad,
+                                        "\" is not <trait>=<value> with <trait> one of "
+                                        "industry, tier, region, source"));
+  }
+}
+
+TEST(CustomerValueDimensionsTest, AllFourByDefaultOrTheOneAskedFor) {
+  EXPECT_EQ(*CustomerValueDimensions(""),
+            (std::vector<std::string>{"industry", "tier", "region", "source"}));
+  EXPECT_EQ(*CustomerValueDimensions("source"), (std::vector<std::string>{"source"}));
+  EXPECT_EQ(*CustomerValueDimensions("tier"), (std::vector<std::string>{"tier"}));
+  for (const char* bad : {"Source", "source=Web", "color"}) {
+    const absl::StatusOr<std::vector<std::string>> d = CustomerValueDimensions(bad);
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(d.status().message(), absl::StrCat("dimension: \"", bad,
+                                                 "\" is not one of industry, tier, region, "
+                                                 "source"));
+  }
 }
 
 }  // namespace

@@ -320,8 +320,8 @@ TEST_F(MetricsCliTest, FunnelBadFlagsAreUsageErrorsNamingTheFlag) {
                  "size=big"}),
             2);
   EXPECT_EQ(err_.str(),
-            "hubctl: --segment: want industry=VALUE, tier=VALUE or "
-            "region=VALUE, got \"size=big\"\n");
+            "hubctl: --segment: want KEY=VALUE with KEY one of industry, "
+            "tier, region, source, got \"size=big\"\n");
   EXPECT_EQ(run({"--from", "2024-03-01"}), 2);
   EXPECT_EQ(err_.str(),
             "hubctl: --to is required\nRun with --help for more "
@@ -565,14 +565,14 @@ TEST_F(MetricsCliTest, StageAndValueBadFlagsAreUsageErrorsNamingTheFlag) {
             "EXPAND, got \"CHURNED\"\n");
   EXPECT_EQ(run("stage", {"--to", "2024-04-01", "--segment", "tier"}), 2);
   EXPECT_EQ(err_.str(),
-            "hubctl: --segment: want industry=VALUE, tier=VALUE or "
-            "region=VALUE, got \"tier\"\n");
+            "hubctl: --segment: want KEY=VALUE with KEY one of industry, "
+            "tier, region, source, got \"tier\"\n");
   EXPECT_EQ(run("stage", {"--to", "2024-02-01"}), 2);
   EXPECT_EQ(err_.str().rfind("hubctl: --to: 2024-02-01 is not after", 0), 0u);
   EXPECT_EQ(run("value", {"--to", "2024-04-01", "--dimension", "size"}), 2);
   EXPECT_EQ(err_.str(),
-            "hubctl: --dimension: want industry, tier or region, got "
-            "\"size\"\n");
+            "hubctl: --dimension: want one of industry, tier, region, source, "
+            "got \"size\"\n");
   for (const char* bad : {"0", "1.5", "-0.2", "nan"}) {
     EXPECT_EQ(run("value", {"--to", "2024-04-01", "--margin", bad}), 2) << bad;
     EXPECT_EQ(err_.str().rfind("hubctl: --margin: want a gross margin in (0, "

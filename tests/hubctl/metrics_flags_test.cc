@@ -100,18 +100,20 @@ TEST(FunnelFlagsTest, WindowMustBeOneToThreeHundredSixtyFiveDays) {
   EXPECT_EQ(BuildFunnelRequest(flags)->conversion_window_days(), 1);
 }
 
-TEST(FunnelFlagsTest, SegmentIsIndustryTierOrRegionWithAValue) {
+TEST(FunnelFlagsTest, SegmentIsIndustryTierRegionOrSourceWithAValue) {
   FunnelFlags flags = March();
-  for (const char* good : {"industry=Retail", "tier=1", "region=EU=West"}) {
+  for (const char* good : {"industry=Retail", "tier=1", "region=EU=West",
+                           "source=Partner Referral"}) {
     flags.segment = good;
     EXPECT_TRUE(BuildFunnelRequest(flags).ok()) << good;
   }
-  for (const char* bad : {"industry", "industry=", "size=big", "=x",
-                          "Industry=Retail", " tier=1"}) {
+  for (const char* bad :
+       {"industry", "industry=", "size=big", "=x", "Industry=Retail", " tier=1",
+        "source=", "Source=Web"}) {
     flags.segment = bad;
     EXPECT_EQ(Error(flags),
-              std::string("--segment: want industry=VALUE, tier=VALUE or "
-                          "region=VALUE, got \"") +
+              std::string("--segment: want KEY=VALUE with KEY one of "
+                          "industry, tier, region, source, got \"") +
                   bad + "\"");
   }
 }
@@ -158,8 +160,8 @@ TEST(StageMetricsFlagsTest, BadPeriodSegmentOrStageIsNamed) {
   flags = MarchStage();
   flags.segment = "size=big";
   EXPECT_EQ(BuildStageMetricsRequest(flags).status().message(),
-            "--segment: want industry=VALUE, tier=VALUE or region=VALUE, got "
-            "\"size=big\"");
+            "--segment: want KEY=VALUE with KEY one of industry, tier, region, "
+            "source, got \"size=big\"");
   flags = MarchStage();
   for (const char* bad : {"CHURNED", "STAGE_UNSPECIFIED", "1", "x"}) {
     flags.stage = bad;
@@ -180,15 +182,19 @@ TEST(CustomerValueFlagsTest, DimensionAndMarginAreSentUnsetMarginAsZero) {
   EXPECT_EQ(BuildCustomerValueRequest(flags)->ShortDebugString(),
             "period { start_time { seconds: 1709251200 } end_time { seconds: "
             "1711929600 } } dimension: \"region\" gross_margin: 1");
+  flags.dimension = "source";
+  EXPECT_EQ(BuildCustomerValueRequest(flags)->ShortDebugString(),
+            "period { start_time { seconds: 1709251200 } end_time { seconds: "
+            "1711929600 } } dimension: \"source\" gross_margin: 1");
 }
 
 TEST(CustomerValueFlagsTest, DimensionMustBeKnownAndMarginInZeroToOne) {
   CustomerValueFlags flags = MarchValue();
-  for (const char* bad : {"Industry", "size", "industry=Retail"}) {
+  for (const char* bad : {"Industry", "size", "industry=Retail", "Source"}) {
     flags.dimension = bad;
     EXPECT_EQ(ValueError(flags),
-              std::string("--dimension: want industry, tier or region, got "
-                          "\"") +
+              std::string("--dimension: want one of industry, tier, region, "
+                          "source, got \"") +
                   bad + "\"");
   }
   flags = MarchValue();

@@ -39,7 +39,7 @@ SourceRecord Account(const std::string& updated = "2024-01-02T00:00:00Z",
                      const std::string& industry = "Software") {
   return MakeRecord("salesforce", hub::v1::ACCOUNT, "001A", updated,
                     {{"salesforce.account_id", "001A"}, {"domain", "acme.example"}},
-                    {{"industry", industry}, {"tier", "mid"}});
+                    {{"industry", industry}, {"tier", "mid"}, {"source", "Partner Referral"}});
 }
 
 SourceRecord Contact(const std::string& id, const std::string& email, const std::string& created) {
@@ -187,8 +187,13 @@ TEST_F(StageTrackerTest, HistoriesFollowTheRecords) {
   EXPECT_EQ(Counters(hub.get(), Side::kPerson, ""), Derived(hub.get(), persons));
   EXPECT_EQ(Counters(hub.get(), Side::kPerson, "industry=Software"), Derived(hub.get(), persons));
   EXPECT_EQ(Counters(hub.get(), Side::kPerson, "tier=mid"), Derived(hub.get(), persons));
+  EXPECT_EQ(Counters(hub.get(), Side::kPerson, "source=Partner Referral"),
+            Derived(hub.get(), persons));
   EXPECT_TRUE(Counters(hub.get(), Side::kPerson, "region=emea").empty());
+  EXPECT_TRUE(Counters(hub.get(), Side::kPerson, "source=Web").empty());
   EXPECT_EQ(Counters(hub.get(), Side::kAccount, "industry=Software"),
+            Derived(hub.get(), {AccountId(hub.get())}));
+  EXPECT_EQ(Counters(hub.get(), Side::kAccount, "source=Partner Referral"),
             Derived(hub.get(), {AccountId(hub.get())}));
 }
 

@@ -164,7 +164,8 @@ absl::StatusOr<std::unique_ptr<FakeHubSpotServer>> FakeHubSpotServer::Start(
          {"country", a.at("BillingCountry")},
          {"numberofemployees", a.at("NumberOfEmployees")},
          {"phone", a.at("Phone")},
-         {"lifecyclestage", stage_of(a.at("Id"))}},
+         {"lifecyclestage", stage_of(a.at("Id"))},
+         {"hs_analytics_source", a.at("AccountSource")}},
         "hs_lastmodifieddate");
   }
   for (const Row& c : rows["Contact"]) {

@@ -292,7 +292,7 @@ TEST_F(HubSampleExportTest, SalesforceCsvExercisesQuotingEdgeCases) {
 // The simulated lifecycle shows up in the vendor fields.
 TEST_F(HubSampleExportTest, LifecycleReachesEveryStage) {
   std::vector<std::string> problems;
-  std::set<std::string> statuses, stages, types, account_types;
+  std::set<std::string> statuses, stages, types, account_types, account_sources;
   for (const auto& row :
        ParseCsv(ReadFile(*dir_ + "/salesforce/Lead.csv"), &problems))
     statuses.insert(row[7].value);
@@ -302,8 +302,10 @@ TEST_F(HubSampleExportTest, LifecycleReachesEveryStage) {
     stages.insert(row[5].value);
   }
   for (const auto& row :
-       ParseCsv(ReadFile(*dir_ + "/salesforce/Account.csv"), &problems))
+       ParseCsv(ReadFile(*dir_ + "/salesforce/Account.csv"), &problems)) {
     account_types.insert(row[4].value);
+    account_sources.insert(row[14].value);
+  }
   EXPECT_EQ(statuses,
             (std::set<std::string>{
                 "Status", "Open - Not Contacted", "Working - Contacted",
@@ -314,6 +316,11 @@ TEST_F(HubSampleExportTest, LifecycleReachesEveryStage) {
   EXPECT_EQ(account_types,
             (std::set<std::string>{"Type", "Prospect", "Customer",
                                    "Former Customer"}));
+  // AccountSource's picklist; "": not recorded.
+  EXPECT_EQ(
+      account_sources,
+      (std::set<std::string>{"AccountSource", "", "Web", "Phone Inquiry",
+                             "Partner Referral", "Purchased List", "Other"}));
   EXPECT_TRUE(stages.count("Closed Won") && stages.count("Closed Lost") &&
               stages.size() > 4);
   const nlohmann::json& s = (*summary_)["by_source"];

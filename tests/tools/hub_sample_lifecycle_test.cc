@@ -393,8 +393,10 @@ TEST_F(HubSampleLifecycleWorldTest, TheFunnelFollowsFromTheStages) {
   // Account fragment -> trait -> value.
   std::map<std::string, std::map<std::string, std::string>> salesforce, by_id;
   for (const auto& row : ReadCsv(*dir_ + "/salesforce/Account.csv")) {
-    salesforce[row[0]] = {
-        {"industry", row[3]}, {"tier", row[8]}, {"region", row[9]}};
+    salesforce[row[0]] = {{"industry", row[3]},
+                          {"tier", row[8]},
+                          {"region", row[9]},
+                          {"source", row[14]}};
   }
   std::map<std::string, std::string> true_account_id;  // A000001 -> 001...
   for (size_t i = 1; i < records_->size(); ++i) {
@@ -415,8 +417,10 @@ TEST_F(HubSampleLifecycleWorldTest, TheFunnelFollowsFromTheStages) {
     }
   }
   std::vector<std::string> segments = {""};
-  for (const char* trait : {"industry", "tier", "region"}) {
+  for (const char* trait : {"industry", "tier", "region", "source"}) {
     for (const std::string& value : values[trait]) {
+      // An account without the trait is in none of its segments.
+      if (value.empty()) continue;
       segments.push_back(std::string(trait) + "=" + value);
     }
   }

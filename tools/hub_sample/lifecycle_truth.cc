@@ -11,10 +11,10 @@
 namespace hub::sample {
 namespace {
 
-constexpr const char* kTraitNames[] = {"industry", "tier", "region"};
-constexpr int kTraits = 3;
+constexpr const char* kTraitNames[] = {"industry", "tier", "region", "source"};
+constexpr int kTraits = 4;
 using Traits = std::array<int16_t, kTraits>;
-constexpr Traits kNoTraits = {-1, -1, -1};
+constexpr Traits kNoTraits = {-1, -1, -1, -1};
 
 void AppendDate(std::string* out, int64_t micros) {
   AppendTime(out, micros / 1000000, TimeStyle::kDate);
@@ -240,7 +240,7 @@ void LifecycleTruth::AddPersonRecord(uint32_t row, Entity entity,
 
 void LifecycleTruth::AddAccountRecord(uint32_t row, const RecordFacts& facts) {
   const std::string_view values[kTraits] = {facts.industry, facts.tier,
-                                            facts.region};
+                                            facts.region, facts.source};
   AccountRecord record{row, {}};
   for (int k = 0; k < kTraits; ++k) {
     record.traits[k] = traits_[k].Intern(values[k]);

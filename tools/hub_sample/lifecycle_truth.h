@@ -74,7 +74,7 @@ class LifecycleTruth {
   };
   struct AccountRecord {
     uint32_t row;
-    int16_t traits[3];  // industry, tier, region; -1: absent
+    int16_t traits[4];  // industry, tier, region, source; -1: absent
   };
   struct OpportunityRecord {
     uint32_t row;
@@ -150,7 +150,7 @@ class LifecycleTruth {
   std::vector<EmailRecord> email_records_;
   absl::flat_hash_map<std::string, uint32_t> send_keys_;  // campaign \t member
   std::vector<SurveyRecord> surveys_;
-  TraitValues traits_[3];
+  TraitValues traits_[4];
 };
 
 }  // namespace hub::sample

@@ -70,7 +70,7 @@ struct RecordFacts {
   // value: none).
   IdRef account = {IdType::kAccountId, {}};
   // ACCOUNT: the segment traits (empty: absent).
-  std::string_view industry, tier, region;
+  std::string_view industry, tier, region, source;
 };
 
 // Microseconds of Unix seconds.

@@ -61,9 +61,10 @@ absl::Status WriteAccounts(const World& w, const std::string& dir,
                            Truth* truth) {
   OutputFile file(dir + "/Account.csv");
   std::string* out = file.buffer();
-  Header(out, {"Id", "Name", "Website", "Industry", "Type", "BillingCountry",
-               "NumberOfEmployees", "Phone", "Tier__c", "Region__c",
-               "CreatedDate", "SystemModstamp", "IsDeleted", "BillingStreet"});
+  Header(out,
+         {"Id", "Name", "Website", "Industry", "Type", "BillingCountry",
+          "NumberOfEmployees", "Phone", "Tier__c", "Region__c", "CreatedDate",
+          "SystemModstamp", "IsDeleted", "BillingStreet", "AccountSource"});
   std::vector<size_t> order(w.accounts.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
@@ -87,12 +88,14 @@ absl::Status WriteAccounts(const World& w, const std::string& dir,
         .Time(a.sf_created)
         .Time(a.sf_modified)
         .Bool(false)
-        .Field(a.street);
+        .Field(a.street)
+        .Field(a.source);
     RecordFacts facts;
     facts.updated = Micros(a.sf_modified);
     facts.industry = a.industry;
     facts.tier = a.tier;
     facts.region = a.region;
+    facts.source = a.source;
     truth->Add(
         Source::kSalesforce, Entity::kAccount, a.sf_id, -1, static_cast<int>(i),
         {{IdType::kAccountId, a.sf_id}, {IdType::kDomain, a.website}}, facts);

@@ -112,6 +112,14 @@ void Simulator::MakeAccount(int a, Rng& rng) {
   if (rng.Chance(0.92)) acc.website = WebsiteFor(acc.domain, rng);
   acc.sf_id = NextSalesforceId("001");
   acc.at_risk = rng.Chance(0.25);
+  // Salesforce's default AccountSource picklist, then "": not recorded. Drawn
+  // from a stream of its own: a draw from `rng` would shift every later draw
+  // of the account, and so every other fact of the world.
+  Rng source_rng(StreamSeed(options_.seed, 4, static_cast<uint64_t>(a)));
+  static const char* const kSources[] = {
+      "Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other",
+      ""};
+  acc.source = kSources[source_rng.Weighted({40, 15, 20, 5, 10, 10})];
 }
 
 int Simulator::MakePerson(int a, bool senior, Rng& rng) {

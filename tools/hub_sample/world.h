@@ -57,6 +57,7 @@ struct Person {
 struct Account {
   std::string name, slug, domain, industry, tier, region, country, phone,
       street;
+  std::string source;      // Salesforce AccountSource; "" = not recorded
   std::string short_name;  // the name without its legal suffix
   int employees = 0;
   std::string sf_id;

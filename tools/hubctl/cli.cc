@@ -387,7 +387,8 @@ void Cli::AddMetrics() {
   funnel
       ->add_option("--segment", funnel_.segment,
                    "Only profiles whose account has industry=VALUE, "
-                   "tier=VALUE or region=VALUE (a person's current account)")
+                   "tier=VALUE, region=VALUE or source=VALUE (a person's "
+                   "current account)")
       ->type_name("KEY=VALUE");
   funnel->add_flag("--accounts", funnel_.accounts,
                    "The accounts' funnel (default: persons)");
@@ -435,7 +436,8 @@ void Cli::AddMetricsStage(CLI::App* group) {
   stage
       ->add_option("--segment", stage_metrics_.segment,
                    "Only records whose account has industry=VALUE, "
-                   "tier=VALUE or region=VALUE (a person's current account)")
+                   "tier=VALUE, region=VALUE or source=VALUE (a person's "
+                   "current account)")
       ->type_name("KEY=VALUE");
   stage
       ->add_option("--stage", stage_metrics_.stage,
@@ -454,8 +456,8 @@ void Cli::AddMetricsValue(CLI::App* group) {
   AddPeriodFlags(value, &value_.from, &value_.to);
   value
       ->add_option("--dimension", value_.dimension,
-                   "Segments of one account dimension: industry, tier or "
-                   "region (default: all three)")
+                   "Segments of one account dimension: industry, tier, "
+                   "region or source (default: all four)")
       ->type_name("DIM");
   CLI::Option* margin =
       value

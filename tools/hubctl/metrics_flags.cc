@@ -5,13 +5,16 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 
 namespace hubctl {
 namespace {
 
 constexpr int kMaxWindowDays = 365;
-constexpr const char* kSegmentKeys[] = {"industry", "tier", "region"};
+// The hub's segment traits (kSegmentTraits); checked here too so that a typo
+// fails before a connection is made.
+constexpr const char* kSegmentKeys[] = {"industry", "tier", "region", "source"};
 
 // Debian's abseil has its own string_view; convert at the boundary.
 absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
@@ -69,10 +72,9 @@ absl::Status CheckSegment(const std::string& segment) {
   bool known = false;
   for (const char* k : kSegmentKeys) known = known || key == k;
   if (!known || eq == std::string::npos || eq + 1 == segment.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--segment: want industry=VALUE, tier=VALUE or "
-                     "region=VALUE, got \"",
-                     segment, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--segment: want KEY=VALUE with KEY one of ",
+        absl::StrJoin(kSegmentKeys, ", "), ", got \"", segment, "\""));
   }
   return absl::OkStatus();
 }
@@ -176,9 +178,9 @@ absl::StatusOr<hub::v1::GetCustomerValueRequest> BuildCustomerValueRequest(
   bool known = flags.dimension.empty();
   for (const char* k : kSegmentKeys) known = known || flags.dimension == k;
   if (!known) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--dimension: want industry, tier or region, got \"",
-                     flags.dimension, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--dimension: want one of ", absl::StrJoin(kSegmentKeys, ", "),
+        ", got \"", flags.dimension, "\""));
   }
   // Written so that NaN fails too.
   if (flags.margin && !(*flags.margin > 0 && *flags.margin <= 1)) {

@@ -31,7 +31,8 @@ struct FunnelFlags {
   std::string from;
   // End of the period, exclusive, a UTC midnight after `from`. Required.
   std::string to;
-  // "industry=V", "tier=V" or "region=V"; empty for every profile.
+  // "industry=V", "tier=V", "region=V" or "source=V"; empty for every
+  // profile.
   std::string segment;
   // The accounts' funnel instead of the persons'.
   bool accounts = false;
@@ -69,7 +70,7 @@ struct CustomerValueFlags {
   // The period, as FunnelFlags'.
   std::string from;
   std::string to;
-  // "industry", "tier" or "region"; empty for all three.
+  // "industry", "tier", "region" or "source"; empty for all four.
   std::string dimension;
   // Gross margin in (0, 1]; unset lets the server choose (0.75).
   std::optional<double> margin;
