@@ -51,7 +51,11 @@ absl::Status IngestPages(grpc::ServerContext* context, IngestStream* stream,
     ack.set_cursor(page.cursor());
     *ack.mutable_sync_job() = *std::move(committed);
     if (!stream->Write(ack)) {
-      status = absl::UnavailableError("hub-sync went away before its acknowledgement");
+      // The page is committed; only its acknowledgement is lost, and the
+      // next hub-sync reads the cursor the commit saved.
+      status = absl::UnavailableError(
+          "hub-sync disconnected before a page's acknowledgement; the page is committed: "
+          "resume from the cursor");
       break;
     }
   } while (stream->Read(&page));
