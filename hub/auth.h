@@ -20,6 +20,13 @@ struct Principal {
   std::string role;
 };
 
+// The actor of a steward request: the caller, and the request's `reason`
+// and `request_id` (every steward request message has both).
+template <typename Request>
+Actor ActorOf(const Principal& who, const Request& req) {
+  return Actor{who.name, who.role, req.reason(), req.request_id()};
+}
+
 // A new random token: "hub_" + 40 hex digits from the system CSPRNG.
 absl::StatusOr<std::string> GenerateToken();
 

@@ -55,7 +55,7 @@ absl::Status Release(Ingester* ingester, Store* store, const Principal& who,
   HUB_ASSIGN_OR_RETURN(
       IngestStats stats,
       ReleaseQuarantined(ingester, store, seq, corrected,
-                         Actor{who.name, who.role, req.reason(), req.request_id()}));
+                         ActorOf(who, req)));
   resp->set_ingested(stats.ingested > 0);
   return absl::OkStatus();
 }
@@ -71,7 +71,7 @@ absl::Status Discard(Store* store, const Principal& who,
   }
   HUB_ASSIGN_OR_RETURN(
       QuarantineEntry e,
-      DiscardQuarantined(store, seq, Actor{who.name, who.role, req.reason(), req.request_id()}));
+      DiscardQuarantined(store, seq, ActorOf(who, req)));
   *resp = ToProto(std::move(e));
   return absl::OkStatus();
 }
@@ -124,7 +124,7 @@ absl::Status Erase(Ingester* ingester, Store* store, const Principal& who,
   HUB_ASSIGN_OR_RETURN(
       ErasureReceipt receipt,
       EraseSubject(store, ingester->stage_rules(), req.identifier_type(), req.identifier_value(),
-                   Actor{who.name, who.role, req.reason(), req.request_id()},
+                   ActorOf(who, req),
                    req.validate_only()));
   const ErasedProfile& e = receipt.erased;
   for (int64_t id : e.profiles) resp->add_profiles(absl::StrCat("profiles/", id));
@@ -152,7 +152,7 @@ absl::Status Export(Store* store, const Principal& who, const hub::v1::ExportSub
   }
   HUB_ASSIGN_OR_RETURN(SubjectData data,
                        ExportSubject(store, req.identifier_type(), req.identifier_value(),
-                                     Actor{who.name, who.role, req.reason(), req.request_id()}));
+                                     ActorOf(who, req)));
   *resp->mutable_profile() = std::move(data.profile);
   for (hub::v1::SourceRecord& r : data.records) *resp->add_records() = std::move(r);
   for (const MergeEntry& e : data.merges) *resp->add_merges() = ToProto(e);

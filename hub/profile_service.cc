@@ -165,13 +165,6 @@ absl::StatusOr<NamedPair> ParsePair(const std::string& name,
   return NamedPair{first.first, first.second, second.second};
 }
 
-// The actor of a steward request: the caller, and the request's reason and
-// id.
-template <typename Request>
-Actor ActorOf(const Principal& who, const Request& req) {
-  return Actor{who.name, who.role, req.reason(), req.request_id()};
-}
-
 absl::Status MergeTwo(MergeLedger* ledger, const hub::v1::MergeProfilesRequest& req,
                       const Principal& who, hub::v1::MergeProfilesResponse* resp) {
   HUB_ASSIGN_OR_RETURN(NamedPair pair, ParsePair(req.name(), req.other_name()));

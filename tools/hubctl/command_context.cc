@@ -57,4 +57,14 @@ int Emit(const CommandContext& ctx, const google::protobuf::Message& message,
   return kExitOk;
 }
 
+int EmitPage(const CommandContext& ctx, const google::protobuf::Message& page,
+             const std::string& next_page_token,
+             const std::function<void(std::ostream&)>& print_table) {
+  const int rc = Emit(ctx, page, print_table);
+  if (rc == kExitOk && ctx.output == OutputFormat::kTable && !next_page_token.empty()) {
+    *ctx.err << "hubctl: more results: --page-token " << next_page_token << " (or --all)\n";
+  }
+  return rc;
+}
+
 }  // namespace hubctl

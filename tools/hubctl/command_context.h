@@ -73,6 +73,12 @@ int ReportUsageError(const CommandContext& ctx, const absl::Status& status);
 int Emit(const CommandContext& ctx, const google::protobuf::Message& message,
          const std::function<void(std::ostream&)>& print_table);
 
+// Emit for a list response whose next page is `next_page_token`: in table
+// format a remaining page is noted on `err`.
+int EmitPage(const CommandContext& ctx, const google::protobuf::Message& page,
+             const std::string& next_page_token,
+             const std::function<void(std::ostream&)>& print_table);
+
 }  // namespace hubctl
 
 #endif  // HUB_TOOLS_HUBCTL_COMMAND_CONTEXT_H_

@@ -28,6 +28,8 @@ std::string StageName(hub::v1::Stage stage) {
   return name.empty() ? absl::StrCat(static_cast<int>(stage)) : name;
 }
 
+std::string OrDash(std::string_view s) { return s.empty() ? "-" : std::string(s); }
+
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;

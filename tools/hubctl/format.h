@@ -6,6 +6,7 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "hub/v1/metrics_service.pb.h"
@@ -31,6 +32,9 @@ std::string StageName(hub::v1::Stage stage);
 // printed too so that scripts see every field, and a trailing newline.
 // Fails with kInternal if the message cannot be converted.
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+
+// `s`, or "-" when it is empty (a table cell with nothing to show).
+std::string OrDash(std::string_view s);
 
 }  // namespace hubctl
 

@@ -26,8 +26,6 @@ std::unique_ptr<GovernanceService::Stub> NewStub(const CommandContext& ctx) {
   return GovernanceService::NewStub(ctx.channel);
 }
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
-
 void PrintAuditList(const hub::v1::ListAuditEntriesResponse& response, std::ostream& out) {
   Table table({"SEQ", "TIME", "PRINCIPAL", "ROLE", "ACTION", "TARGET", "REASON", "DETAILS"});
   for (const hub::v1::AuditEntry& e : response.entries()) {
@@ -72,13 +70,8 @@ int QuarantineList(const CommandContext& ctx, const ListOptions& options) {
                    return stub->ListQuarantine(c, req, resp);
                  });
   if (!status.ok()) return ReportRpcError(ctx, status);
-  const int rc = Emit(ctx, response, [&](std::ostream& o) { PrintQuarantine(response, o); });
-  if (rc == kExitOk && ctx.output == OutputFormat::kTable &&
-      !response.next_page_token().empty()) {
-    *ctx.err << "hubctl: more results: --page-token " << response.next_page_token()
-             << " (or --all)\n";
-  }
-  return rc;
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintQuarantine(response, o); });
 }
 
 int QuarantineRelease(const CommandContext& ctx, std::string_view name_or_id,
@@ -190,13 +183,8 @@ int AuditList(const CommandContext& ctx, const ListOptions& options) {
                    return stub->ListAuditEntries(c, req, resp);
                  });
   if (!status.ok()) return ReportRpcError(ctx, status);
-  const int rc = Emit(ctx, response, [&](std::ostream& o) { PrintAuditList(response, o); });
-  if (rc == kExitOk && ctx.output == OutputFormat::kTable &&
-      !response.next_page_token().empty()) {
-    *ctx.err << "hubctl: more results: --page-token " << response.next_page_token()
-             << " (or --all)\n";
-  }
-  return rc;
+  return EmitPage(ctx, response, response.next_page_token(),
+                  [&](std::ostream& o) { PrintAuditList(response, o); });
 }
 
 int AuditVerify(const CommandContext& ctx) {

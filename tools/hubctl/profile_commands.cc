@@ -14,19 +14,6 @@ namespace {
 
 using hub::v1::ProfileService;
 
-// Emits a list response and, in table format, notes a remaining page.
-int EmitPage(const CommandContext& ctx, const google::protobuf::Message& page,
-             const std::string& next_page_token,
-             const std::function<void(std::ostream&)>& print_table) {
-  const int rc = Emit(ctx, page, print_table);
-  if (rc == kExitOk && ctx.output == OutputFormat::kTable &&
-      !next_page_token.empty()) {
-    *ctx.err << "hubctl: more results: --page-token " << next_page_token
-             << " (or --all)\n";
-  }
-  return rc;
-}
-
 std::unique_ptr<ProfileService::Stub> NewStub(const CommandContext& ctx) {
   return ProfileService::NewStub(ctx.channel);
 }

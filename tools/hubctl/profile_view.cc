@@ -19,10 +19,6 @@ using google::protobuf::RepeatedPtrField;
 // Values longer than this do not widen the value column of the trait list.
 constexpr size_t kMaxAlignedValueWidth = 40;
 
-std::string OrDash(std::string_view s) {
-  return s.empty() ? "-" : std::string(s);
-}
-
 std::string LineageText(const hub::v1::TraitLineage& l) {
   return absl::StrCat("(", OrDash(l.source()), " ", EntityTypeName(l.entity()),
                       " ", OrDash(l.external_id()), ", ",

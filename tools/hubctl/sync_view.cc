@@ -10,8 +10,6 @@
 namespace hubctl {
 namespace {
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
-
 // "every 1h30m", or "on demand" without a sync_interval.
 std::string FormatInterval(const hub::v1::Source& source) {
   const google::protobuf::Duration& d = source.sync_interval();
