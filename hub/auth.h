@@ -14,17 +14,23 @@
 
 namespace hub {
 
-// Who is calling.
+// Who is calling, and (set by Authorize) for which RPC.
 struct Principal {
   std::string name;
   std::string role;
+  // The full method name, e.g. "hub.v1.ProfileService/MergeProfiles".
+  std::string method{};
+  // Set by AtMostOnce (hub/idempotency.h) for a mutation carrying a request
+  // id: RequestFingerprint of the call. ActorOf passes it on, so the audit
+  // entry registers the request in the action's transaction.
+  std::string request_fingerprint{};
 };
 
 // The actor of a steward request: the caller, and the request's `reason`
 // and `request_id` (every steward request message has both).
 template <typename Request>
 Actor ActorOf(const Principal& who, const Request& req) {
-  return Actor{who.name, who.role, req.reason(), req.request_id()};
+  return Actor{who.name, who.role, req.reason(), req.request_id(), who.request_fingerprint};
 }
 
 // A new random token: "hub_" + 40 hex digits from the system CSPRNG.

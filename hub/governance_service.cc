@@ -2,6 +2,7 @@
 
 #include "absl/time/time.h"
 #include "hub/api_util.h"
+#include "hub/idempotency.h"
 #include "hub/permissions.h"
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
@@ -201,7 +202,10 @@ grpc::Status GovernanceServiceImpl::ReleaseQuarantine(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.GovernanceService/ReleaseQuarantine");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(Release(ingester_, store_, *who, *request, response));
+  return ToGrpcStatus(AtMostOnce(store_, *who, *request, request->request_id(), response,
+                                 [&](const Principal& caller) {
+                                   return Release(ingester_, store_, caller, *request, response);
+                                 }));
 }
 
 grpc::Status GovernanceServiceImpl::DiscardQuarantine(
@@ -210,7 +214,10 @@ grpc::Status GovernanceServiceImpl::DiscardQuarantine(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.GovernanceService/DiscardQuarantine");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(Discard(store_, *who, *request, response));
+  return ToGrpcStatus(AtMostOnce(store_, *who, *request, request->request_id(), response,
+                                 [&](const Principal& caller) {
+                                   return Discard(store_, caller, *request, response);
+                                 }));
 }
 
 grpc::Status GovernanceServiceImpl::EraseSubject(grpc::ServerContext* context,
@@ -218,7 +225,16 @@ grpc::Status GovernanceServiceImpl::EraseSubject(grpc::ServerContext* context,
                                                  hub::v1::ErasureReceipt* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.GovernanceService/EraseSubject");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(Erase(ingester_, store_, *who, *request, response));
+  // The receipt's identifiers go to the caller only: the hub keeps keyed
+  // hashes of them, never the values.
+  return ToGrpcStatus(AtMostOnce(
+      store_, *who, *request, request->request_id(), response,
+      [&](const Principal& caller) {
+        return Erase(ingester_, store_, caller, *request, response);
+      },
+      [](google::protobuf::Message* kept) {
+        static_cast<hub::v1::ErasureReceipt*>(kept)->clear_identifiers();
+      }));
 }
 
 grpc::Status GovernanceServiceImpl::ExportSubject(grpc::ServerContext* context,

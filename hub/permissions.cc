@@ -86,7 +86,10 @@ absl::StatusOr<Principal> Authorize(const Authenticator& auth,
                                     absl::string_view method) {
   HUB_ASSIGN_OR_RETURN(Principal who, auth.Authenticate(context));
   const RoleList& allowed = AllowedRoles(method);
-  if (std::find(allowed.begin(), allowed.end(), who.role) != allowed.end()) return who;
+  if (std::find(allowed.begin(), allowed.end(), who.role) != allowed.end()) {
+    who.method = std::string(method);
+    return who;
+  }
   return absl::PermissionDeniedError(absl::StrCat(
       "role \"", who.role, "\" of ", who.name, " may not call ", method, " (allowed: ",
       allowed.empty() ? "nobody" : absl::StrJoin(allowed, ", "), ")"));

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hub/api_util.h"
+#include "hub/idempotency.h"
 #include "hub/permissions.h"
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
@@ -297,7 +298,10 @@ grpc::Status ProfileServiceImpl::MergeProfiles(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.ProfileService/MergeProfiles");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(MergeTwo(ledger_, *request, *who, response));
+  return ToGrpcStatus(AtMostOnce(store_, *who, *request, request->request_id(), response,
+                                 [&](const Principal& caller) {
+                                   return MergeTwo(ledger_, *request, caller, response);
+                                 }));
 }
 
 grpc::Status ProfileServiceImpl::UnmergeProfile(
@@ -306,7 +310,10 @@ grpc::Status ProfileServiceImpl::UnmergeProfile(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.ProfileService/UnmergeProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(UnmergeOne(ledger_, *request, *who, response));
+  return ToGrpcStatus(AtMostOnce(store_, *who, *request, request->request_id(), response,
+                                 [&](const Principal& caller) {
+                                   return UnmergeOne(ledger_, *request, caller, response);
+                                 }));
 }
 
 grpc::Status ProfileServiceImpl::ListMerges(grpc::ServerContext* context,
@@ -322,7 +329,10 @@ grpc::Status ProfileServiceImpl::AddDoNotLink(grpc::ServerContext* context,
                                               hub::v1::DoNotLink* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/AddDoNotLink");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(KeepApart(ledger_, *request, *who, response));
+  return ToGrpcStatus(AtMostOnce(store_, *who, *request, request->request_id(), response,
+                                 [&](const Principal& caller) {
+                                   return KeepApart(ledger_, *request, caller, response);
+                                 }));
 }
 
 grpc::Status ProfileServiceImpl::ListMergeSuggestions(
@@ -342,8 +352,12 @@ grpc::Status ProfileServiceImpl::AcceptMergeSuggestion(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.ProfileService/AcceptMergeSuggestion");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(Decide(ledger_, *request, MergeSuggestion::State::kAccepted,
-                             *who, response));
+  return ToGrpcStatus(AtMostOnce(store_, *who, *request, request->request_id(), response,
+                                 [&](const Principal& caller) {
+                                   return Decide(ledger_, *request,
+                                                 MergeSuggestion::State::kAccepted, caller,
+                                                 response);
+                                 }));
 }
 
 grpc::Status ProfileServiceImpl::RejectMergeSuggestion(
@@ -353,8 +367,12 @@ grpc::Status ProfileServiceImpl::RejectMergeSuggestion(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.ProfileService/RejectMergeSuggestion");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(Decide(ledger_, *request, MergeSuggestion::State::kRejected,
-                             *who, response));
+  return ToGrpcStatus(AtMostOnce(store_, *who, *request, request->request_id(), response,
+                                 [&](const Principal& caller) {
+                                   return Decide(ledger_, *request,
+                                                 MergeSuggestion::State::kRejected, caller,
+                                                 response);
+                                 }));
 }
 
 grpc::Status ProfileServiceImpl::ListAccountMembers(

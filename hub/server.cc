@@ -17,6 +17,7 @@
 #include "adapters/sync_scheduler.h"
 #include "hub/auth.h"
 #include "hub/config.h"
+#include "hub/policy_audit.h"
 #include "hub/log.h"
 #include "hub/governance_service.h"
 #include "hub/metrics_service.h"
@@ -105,6 +106,8 @@ class ServerImpl : public Server {
     HUB_ASSIGN_OR_RETURN(std::optional<ProfileMatcher> matcher,
                          BuildProfileMatcher(config));
     HUB_ASSIGN_OR_RETURN(StageRules stage_rules, BuildStageRules(config.lifecycle()));
+    // The configuration is accepted: record what of its policy changed.
+    HUB_RETURN_IF_ERROR(AuditPolicyChanges(store_.get(), config).status());
     ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy),
                                            ValidationLimits{}, survivorship,
                                            std::move(matcher));

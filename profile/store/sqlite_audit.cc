@@ -1,5 +1,6 @@
 #include "profile/store/sqlite_audit.h"
 
+#include "absl/strings/str_cat.h"
 #include "profile/base/status_macros.h"
 #include "profile/store/audit_chain.h"
 
@@ -87,6 +88,85 @@ absl::StatusOr<AuditCheck> VerifyAudit(Connection* conn) {
 }
 
 #undef HUB_AUDIT_COLUMNS
+
+absl::StatusOr<std::optional<StoredRequest>> GetRequest(Connection* conn,
+                                                        const std::string& principal,
+                                                        const std::string& request_id) {
+  HUB_ASSIGN_OR_RETURN(
+      Statement * s,
+      conn->Prepare("SELECT method, fingerprint, audit_seq, at_us, response FROM "
+                    "requests WHERE principal=? AND request_id=?"));
+  ScopedReset reset(s);
+  s->Bind(1, principal).Bind(2, request_id);
+  HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::nullopt;
+  StoredRequest r;
+  r.method = s->Text(0);
+  r.fingerprint = s->Text(1);
+  r.audit_seq = s->Int(2);
+  r.at_us = s->Int(3);
+  if (!s->IsNull(4)) r.response = s->Text(4);
+  return r;
+}
+
+absl::Status RefuseRegistered(Connection* conn, const Actor& actor) {
+  HUB_ASSIGN_OR_RETURN(std::optional<StoredRequest> earlier,
+                       GetRequest(conn, actor.principal, actor.request_id));
+  if (!earlier.has_value()) return absl::OkStatus();
+  return absl::AlreadyExistsError(absl::StrCat("request_id: \"", actor.request_id,
+                                               "\" was already applied (", earlier->method,
+                                               ", audit entry ", earlier->audit_seq, ")"));
+}
+
+absl::Status RegisterRequest(Connection* conn, const AuditEntry& entry) {
+  const Actor& a = entry.actor;
+  HUB_ASSIGN_OR_RETURN(
+      Statement * s,
+      conn->Prepare("INSERT INTO requests(principal, request_id, method, fingerprint, "
+                    "audit_seq, at_us) VALUES(?,?,?,?,?,?)"));
+  ScopedReset reset(s);
+  s->Bind(1, a.principal).Bind(2, a.request_id).Bind(3, entry.action);
+  s->Bind(4, a.request_fingerprint).Bind(5, entry.seq).Bind(6, entry.at_us);
+  return s->Run();
+}
+
+absl::Status SaveResponse(Connection* conn, const std::string& principal,
+                          const std::string& request_id, const std::string& response) {
+  HUB_ASSIGN_OR_RETURN(
+      Statement * s,
+      conn->Prepare("UPDATE requests SET response=? WHERE principal=? AND request_id=?"));
+  ScopedReset reset(s);
+  s->BindBlob(1, response).Bind(2, principal).Bind(3, request_id);
+  return s->Run();
+}
+
+absl::Status ClearResponses(Connection* conn) {
+  return conn->Exec("UPDATE requests SET response=NULL WHERE response IS NOT NULL");
+}
+
+absl::StatusOr<std::map<std::string, std::string>> PolicyDigests(Connection* conn) {
+  HUB_ASSIGN_OR_RETURN(Statement * s,
+                       conn->Prepare("SELECT section, digest FROM policy_digests"));
+  ScopedReset reset(s);
+  std::map<std::string, std::string> out;
+  for (;;) {
+    HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out[s->Text(0)] = s->Text(1);
+  }
+  return out;
+}
+
+absl::Status SetPolicyDigest(Connection* conn, const std::string& section,
+                             const std::string& digest) {
+  HUB_ASSIGN_OR_RETURN(
+      Statement * s,
+      conn->Prepare("INSERT INTO policy_digests(section, digest) VALUES(?,?) "
+                    "ON CONFLICT(section) DO UPDATE SET digest=excluded.digest"));
+  ScopedReset reset(s);
+  s->Bind(1, section).Bind(2, digest);
+  return s->Run();
+}
 
 }  // namespace sqlite_internal
 }  // namespace hub

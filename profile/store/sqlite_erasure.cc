@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "profile/base/status_macros.h"
+#include "profile/store/sqlite_audit.h"
 #include "profile/store/sqlite_internal.h"
 
 namespace hub {
@@ -199,6 +200,10 @@ absl::StatusOr<ErasedProfile> EraseProfile(Connection* conn, int64_t live) {
       ForEachId(conn, "DELETE FROM identities WHERE profile_id=?1 AND side=0", {live}).status());
   HUB_RETURN_IF_ERROR(
       ForEachId(conn, "DELETE FROM profiles WHERE id=?1", out.profiles).status());
+  // Saved responses of retried-safe requests may name the subject (an
+  // export, a discarded record); a retry of those now gets ALREADY_EXISTS
+  // naming the audit entry instead (hub/idempotency.h).
+  HUB_RETURN_IF_ERROR(ClearResponses(conn));
   return out;
 }
 

@@ -265,6 +265,24 @@ CREATE TABLE secrets(
   name TEXT PRIMARY KEY,
   value BLOB NOT NULL) WITHOUT ROWID;
 )sql",
+      // 9: mutations applied at most once per caller request id (the
+      // request registered with its audit entry, in the action's
+      // transaction; the response saved after the commit), and the digest
+      // of each policy section of the configuration last audited.
+      R"sql(
+CREATE TABLE requests(
+  principal TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  method TEXT NOT NULL,             -- the audited action
+  fingerprint TEXT NOT NULL,        -- hex SHA-256 of the method and request
+  audit_seq INTEGER NOT NULL,
+  at_us INTEGER NOT NULL,
+  response BLOB,                    -- serialised response; NULL until saved
+  PRIMARY KEY(principal, request_id)) WITHOUT ROWID;
+CREATE TABLE policy_digests(
+  section TEXT PRIMARY KEY,         -- a HubConfig field, e.g. "identity"
+  digest TEXT NOT NULL) WITHOUT ROWID;
+)sql",
   };
   return *kMigrations;
 }

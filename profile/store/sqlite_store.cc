@@ -363,6 +363,12 @@ class SqliteStore : public Store {
     return sqlite_internal::VerifyAudit(lease.conn);
   }
 
+  absl::StatusOr<std::optional<StoredRequest>> GetRequest(
+      const std::string& principal, const std::string& request_id) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::GetRequest(lease.conn, principal, request_id);
+  }
+
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
       int64_t after_seq, int limit) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());

@@ -521,7 +521,35 @@ class SqliteWriteTransaction : public WriteTransaction {
   }
 
   absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) override {
-    return sqlite_internal::AppendAudit(conn_, std::move(entry), now_us_);
+    const Actor& a = entry.actor;
+    // One request may write several entries (a merge suggestion accepted and
+    // the merge it makes): the first registers it. Checked before the
+    // append, so a refused entry leaves nothing behind.
+    const bool registers =
+        !a.request_fingerprint.empty() && !a.request_id.empty() &&
+        !requests_.contains(absl::StrCat(a.principal, "\x1f", a.request_id));
+    if (registers) HUB_RETURN_IF_ERROR(sqlite_internal::RefuseRegistered(conn_, a));
+    HUB_ASSIGN_OR_RETURN(AuditEntry written,
+                         sqlite_internal::AppendAudit(conn_, std::move(entry), now_us_));
+    if (registers) {
+      HUB_RETURN_IF_ERROR(sqlite_internal::RegisterRequest(conn_, written));
+      requests_.insert(absl::StrCat(written.actor.principal, "\x1f", written.actor.request_id));
+    }
+    return written;
+  }
+
+  absl::Status SaveResponse(const std::string& principal, const std::string& request_id,
+                            const std::string& response) override {
+    return sqlite_internal::SaveResponse(conn_, principal, request_id, response);
+  }
+
+  absl::StatusOr<std::map<std::string, std::string>> PolicyDigests() override {
+    return sqlite_internal::PolicyDigests(conn_);
+  }
+
+  absl::Status SetPolicyDigest(const std::string& section,
+                               const std::string& digest) override {
+    return sqlite_internal::SetPolicyDigest(conn_, section, digest);
   }
 
   absl::StatusOr<QuarantineEntry> TakeQuarantined(int64_t seq) override {
@@ -773,6 +801,8 @@ class SqliteWriteTransaction : public WriteTransaction {
   // Record keys the filter could not rule out that FindRecord then found
   // absent, and not inserted since.
   absl::flat_hash_set<std::string> known_absent_;
+  // Requests (principal "\x1f" request id) this transaction registered.
+  absl::flat_hash_set<std::string> requests_;
 };
 }  // namespace
 

@@ -246,6 +246,22 @@ struct Actor {
   std::string role;
   std::string reason;
   std::string request_id;  // the caller's id for the request, if it gave one
+  // Set for a mutation applied at most once per (principal, request_id)
+  // (hub/idempotency.h): a digest of the method and request. AppendAudit
+  // then registers the request, and refuses one already registered by an
+  // earlier transaction.
+  std::string request_fingerprint{};
+};
+
+// A request registered by AppendAudit: a mutation applied under the caller's
+// request id. `response` is its serialised response, saved after the commit
+// (empty until then, and again after an erasure, which clears them all).
+struct StoredRequest {
+  std::string method;       // the audited action, e.g. "MergeProfiles"
+  std::string fingerprint;  // Actor::request_fingerprint
+  int64_t audit_seq = 0;    // its (first) audit entry
+  int64_t at_us = 0;
+  std::optional<std::string> response;
 };
 
 // One audit log entry: a governance action, merge or unmerge, policy change
@@ -552,7 +568,20 @@ class WriteTransaction {
 
   // Appends `entry` to the audit log (its seq, time and hash assigned) in
   // this transaction: the action and its audit entry commit together.
+  // When the actor carries a request fingerprint, the request is registered
+  // too; ALREADY_EXISTS if an earlier transaction registered the same
+  // (principal, request_id), so a retried mutation is never applied twice.
   virtual absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) = 0;
+  // Saves the response of a registered request (see StoredRequest); a no-op
+  // for a request that was not registered (e.g. a preview).
+  virtual absl::Status SaveResponse(const std::string& principal,
+                                    const std::string& request_id,
+                                    const std::string& response) = 0;
+  // The digest of each configuration section last audited as a policy
+  // change (hub/policy_audit.h), and its replacement.
+  virtual absl::StatusOr<std::map<std::string, std::string>> PolicyDigests() = 0;
+  virtual absl::Status SetPolicyDigest(const std::string& section,
+                                       const std::string& digest) = 0;
 
   // Marks `id` changed in this transaction (one change-log entry per profile
   // per transaction, written on Commit). `change` is "created", "updated",
@@ -725,8 +754,8 @@ class Store {
                                                            int64_t from_day,
                                                            int64_t to_day) = 0;
 
-  // Returns the quarantined records with their reasons, oldest first.
-  // Quarantined records with seq > `after_seq`, oldest first.
+  // Quarantined records, with their reasons, with seq > `after_seq`, oldest
+  // first.
   virtual absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(
       int64_t after_seq, int limit) = 0;
 
@@ -736,6 +765,9 @@ class Store {
   // Recomputes the whole audit chain from its first entry: O(entries) time,
   // O(1) memory.
   virtual absl::StatusOr<AuditCheck> VerifyAudit() = 0;
+  // The request `principal` registered under `request_id`, if any.
+  virtual absl::StatusOr<std::optional<StoredRequest>> GetRequest(
+      const std::string& principal, const std::string& request_id) = 0;
 };
 
 }  // namespace hub

@@ -61,6 +61,20 @@ TEST(HubdAuditTest, StewardActionsAreLoggedAndATamperedRowIsFound) {
     merge.set_request_id("req-1");
     hub::v1::MergeProfilesResponse merged;
     ASSERT_TRUE(client.profiles()->MergeProfiles(client.Ctx().get(), merge, &merged).ok());
+    // A retry (say, after a lost reply) is answered with the first
+    // response and applies nothing; the id reused for another request is
+    // refused.
+    hub::v1::MergeProfilesResponse retried;
+    grpc::Status again = client.profiles()->MergeProfiles(client.Ctx().get(), merge, &retried);
+    ASSERT_TRUE(again.ok()) << again.error_message();
+    EXPECT_EQ(retried.SerializeAsString(), merged.SerializeAsString());
+    hub::v1::MergeProfilesRequest other = merge;
+    other.set_other_name(p3);
+    again = client.profiles()->MergeProfiles(client.Ctx().get(), other, &retried);
+    EXPECT_EQ(again.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(again.error_message(),
+              absl::StrCat("request_id: \"req-1\" was used for another request (MergeProfiles, "
+                           "audit entry 2); give each new request a new id"));
     out.clear();
     ASSERT_EQ(RunShell(absl::StrCat(ctl, " profiles do-not-link ", p1, " ", p3,
                                     " --reason 'two people' --request-id req-2 2>&1"), &out), 0)
@@ -72,9 +86,16 @@ TEST(HubdAuditTest, StewardActionsAreLoggedAndATamperedRowIsFound) {
                     ->ListAuditEntries(client.Ctx().get(), hub::v1::ListAuditEntriesRequest(),
                                        &log)
                     .ok());
-    ASSERT_EQ(log.entries_size(), 2);
-    const hub::v1::AuditEntry& first = log.entries(0);
-    EXPECT_EQ(first.sequence(), 1);
+    ASSERT_EQ(log.entries_size(), 3);
+    // Entry 1: hubd's start-up found the tokens section new.
+    const hub::v1::AuditEntry& policy = log.entries(0);
+    EXPECT_EQ(policy.sequence(), 1);
+    EXPECT_EQ(policy.principal(), "hubd");
+    EXPECT_EQ(policy.role(), "system");
+    EXPECT_EQ(policy.action(), "PolicyChanged");
+    EXPECT_EQ(policy.details().find("tokens set ("), 0u) << policy.details();
+    const hub::v1::AuditEntry& first = log.entries(1);
+    EXPECT_EQ(first.sequence(), 2);
     EXPECT_EQ(first.principal(), "steward-ana");
     EXPECT_EQ(first.role(), "admin");
     EXPECT_EQ(first.action(), "MergeProfiles");
@@ -83,7 +104,7 @@ TEST(HubdAuditTest, StewardActionsAreLoggedAndATamperedRowIsFound) {
     EXPECT_EQ(first.request_id(), "req-1");
     EXPECT_EQ(first.details(), absl::StrCat("merged ", p2, " into ", p1, " (ledger entry ",
                                             merged.entry().sequence(), ")"));
-    const hub::v1::AuditEntry& second = log.entries(1);
+    const hub::v1::AuditEntry& second = log.entries(2);
     EXPECT_EQ(second.action(), "AddDoNotLink");
     EXPECT_EQ(second.reason(), "two people");
     EXPECT_EQ(second.request_id(), "req-2");
@@ -98,11 +119,11 @@ TEST(HubdAuditTest, StewardActionsAreLoggedAndATamperedRowIsFound) {
 
     out.clear();
     EXPECT_EQ(RunShell(absl::StrCat(ctl, " audit verify 2>&1"), &out), 0) << out;
-    EXPECT_EQ(out, absl::StrCat("intact: 2 entries, head hash ", second.hash(), "\n"));
+    EXPECT_EQ(out, absl::StrCat("intact: 3 entries, head hash ", second.hash(), "\n"));
     out.clear();
     EXPECT_EQ(RunShell(absl::StrCat(ctl, " audit export"), &out), 0) << out;
     std::vector<std::string> lines = absl::StrSplit(out, '\n', absl::SkipEmpty());
-    ASSERT_EQ(lines.size(), 2u) << out;
+    ASSERT_EQ(lines.size(), 3u) << out;
     EXPECT_EQ(lines[1].find("{\"sequence\":\"2\""), 0u) << lines[1];
     out.clear();
     EXPECT_EQ(RunShell(absl::StrCat(ctl, " audit list 2>&1"), &out), 0) << out;
@@ -139,6 +160,63 @@ TEST(HubdAuditTest, StewardActionsAreLoggedAndATamperedRowIsFound) {
   EXPECT_EQ(out.find("hubctl: the audit log was tampered with: entry 1: "), 0u) << out;
   status = (*hubd)->Stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
+}
+
+// Policy set in the configuration file is audited when hubd starts with a
+// change: once per change, naming the sections, and not on a plain restart.
+TEST(HubdAuditTest, ConfigurationPolicyChangesAreAuditedOnce) {
+  TempDir dir;
+  const std::string config = dir.File("hub.textproto");
+  const std::string base = absl::StrCat(
+      "db_path: \"", dir.File("hub.db"), "\"\n",
+      "tokens { principal: \"ana\" role: \"admin\" sha256: \"", Sha256Hex(kToken), "\" }\n");
+  // Starts hubd with `text`, returns the audit log's actions and details.
+  auto run = [&](const std::string& text) {
+    std::ofstream(config) << text;
+    auto hubd = HubdProcess::Start(HUBD_BIN, {"--config", config}, dir.path());
+    EXPECT_TRUE(hubd.ok()) << hubd.status();
+    std::vector<std::string> log;
+    if (!hubd.ok()) return log;
+    {
+      HubClient client((*hubd)->address(), kToken);
+      auto governance = hub::v1::GovernanceService::NewStub(client.channel());
+      hub::v1::ListAuditEntriesResponse entries;
+      EXPECT_TRUE(governance
+                      ->ListAuditEntries(client.Ctx().get(),
+                                         hub::v1::ListAuditEntriesRequest(), &entries)
+                      .ok());
+      for (const hub::v1::AuditEntry& e : entries.entries()) {
+        EXPECT_EQ(e.action(), "PolicyChanged");
+        EXPECT_EQ(e.principal(), "hubd");
+        // The digests differ run to run only with the section: keep names.
+        std::vector<std::string> parts = absl::StrSplit(e.details(), "; ");
+        std::string names;
+        for (const std::string& part : parts) {
+          absl::StrAppend(&names, names.empty() ? "" : "; ", part.substr(0, part.find(" (")));
+        }
+        log.push_back(names);
+      }
+    }
+    const int status = (*hubd)->Stop(SIGTERM);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
+    return log;
+  };
+  EXPECT_EQ(run(base), std::vector<std::string>({"tokens set"}));
+  // A restart with the same policy, and a change of an operational field
+  // only (the listen address), add nothing.
+  EXPECT_EQ(run(base), std::vector<std::string>({"tokens set"}));
+  EXPECT_EQ(run(base + "max_batch_records: 100\n"), std::vector<std::string>({"tokens set"}));
+  const std::string identity = "identity { hot_threshold: 40 }\n";
+  EXPECT_EQ(run(base + identity),
+            std::vector<std::string>({"tokens set", "identity set"}));
+  EXPECT_EQ(run(base + "identity { hot_threshold: 60 }\n" +
+                "lifecycle { engagement_threshold: 3 }\n"),
+            std::vector<std::string>(
+                {"tokens set", "identity set", "identity changed; lifecycle set"}));
+  EXPECT_EQ(run(base),
+            std::vector<std::string>({"tokens set", "identity set",
+                                      "identity changed; lifecycle set",
+                                      "identity removed; lifecycle removed"}));
 }
 
 TEST(HubdAuditTest, QuarantinedRecordsAreReleasedCorrectedOrDiscarded) {
@@ -225,12 +303,17 @@ TEST(HubdAuditTest, QuarantinedRecordsAreReleasedCorrectedOrDiscarded) {
   ASSERT_TRUE(governance
                   ->ListAuditEntries(client.Ctx().get(), hub::v1::ListAuditEntriesRequest(), &log)
                   .ok());
-  ASSERT_EQ(log.entries_size(), 2);
-  EXPECT_EQ(log.entries(0).action(), "ReleaseQuarantine");
-  EXPECT_EQ(log.entries(0).target(), "quarantine/1");
-  EXPECT_EQ(log.entries(0).reason(), "typo in the email");
-  EXPECT_EQ(log.entries(1).action(), "DiscardQuarantine");
-  EXPECT_EQ(log.entries(1).reason(), "test data");
+  ASSERT_EQ(log.entries_size(), 3);
+  EXPECT_EQ(log.entries(0).action(), "PolicyChanged");
+  EXPECT_EQ(log.entries(1).action(), "ReleaseQuarantine");
+  EXPECT_EQ(log.entries(1).target(), "quarantine/1");
+  EXPECT_EQ(log.entries(1).reason(), "typo in the email");
+  // hubctl gave each command a request id of its own.
+  EXPECT_EQ(log.entries(1).request_id().find("hubctl-"), 0u) << log.entries(1).request_id();
+  EXPECT_EQ(log.entries(2).action(), "DiscardQuarantine");
+  EXPECT_EQ(log.entries(2).reason(), "test data");
+  EXPECT_EQ(log.entries(2).request_id().size(), 23u) << log.entries(2).request_id();
+  EXPECT_NE(log.entries(2).request_id(), log.entries(1).request_id());
   int status = (*hubd)->Stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
 }

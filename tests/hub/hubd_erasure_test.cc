@@ -146,12 +146,24 @@ TEST(HubdErasureTest, AnErasedPersonStaysErasedAcrossEveryFullResync) {
   ASSERT_EQ(RunShell(ctl + " 2>&1", &out), 0) << out;
   EXPECT_EQ(out.find("would erase: " + subject.name()), 0u) << out;
   out.clear();
-  ASSERT_EQ(RunShell(ctl + " --yes --output json 2>&1", &out), 0) << out;
-  EXPECT_NE(out.find("\"auditSequence\": \"1\""), std::string::npos) << out;
+  ASSERT_EQ(RunShell(ctl + " --yes --request-id dsr-1 --output json 2>&1", &out), 0) << out;
+  // Audit entry 1 is hubd's start-up record of the configured tokens.
+  EXPECT_NE(out.find("\"auditSequence\": \"2\""), std::string::npos) << out;
   EXPECT_NE(out.find(absl::StrCat("\"records\": \"", preview.records(), "\"")),
             std::string::npos)
       << out;
+  EXPECT_NE(out.find(absl::StrCat("\"email:", email, "\"")), std::string::npos) << out;
   EXPECT_GT(preview.records(), 0);
+  // The same command retried answers with the same receipt, less the
+  // identifiers the hub does not keep, and erases nothing more.
+  std::string retried;
+  ASSERT_EQ(RunShell(ctl + " --yes --request-id dsr-1 --output json 2>&1", &retried), 0)
+      << retried;
+  EXPECT_NE(retried.find("\"auditSequence\": \"2\""), std::string::npos) << retried;
+  EXPECT_NE(retried.find(absl::StrCat("\"records\": \"", preview.records(), "\"")),
+            std::string::npos)
+      << retried;
+  EXPECT_EQ(retried.find(email), std::string::npos) << retried;
 
   hub::v1::GetProfileRequest get;
   get.set_name(subject.name());
@@ -181,10 +193,12 @@ TEST(HubdErasureTest, AnErasedPersonStaysErasedAcrossEveryFullResync) {
   ASSERT_TRUE(governance
                   ->ListAuditEntries(client.Ctx().get(), hub::v1::ListAuditEntriesRequest(), &log)
                   .ok());
-  ASSERT_EQ(log.entries_size(), 1);
-  EXPECT_EQ(log.entries(0).action(), "EraseSubject");
-  EXPECT_EQ(log.entries(0).reason(), "DSR-1");
-  EXPECT_EQ(log.entries(0).details().find(email), std::string::npos);
+  ASSERT_EQ(log.entries_size(), 2);
+  EXPECT_EQ(log.entries(0).action(), "PolicyChanged");
+  EXPECT_EQ(log.entries(1).action(), "EraseSubject");
+  EXPECT_EQ(log.entries(1).reason(), "DSR-1");
+  EXPECT_EQ(log.entries(1).request_id(), "dsr-1");
+  EXPECT_EQ(log.entries(1).details().find(email), std::string::npos);
   int status = (*hubd)->Stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
 }

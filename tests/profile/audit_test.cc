@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,65 @@ TEST(SqliteAuditTest, AppendsInTheTransactionAndFindsADirectEdit) {
   ASSERT_TRUE(check.ok());
   EXPECT_EQ(check->first_bad_seq, 1);
   EXPECT_EQ(check->entries, 1);
+}
+
+// A request id registers with the audit entry, in its transaction: a second
+// transaction registering it fails and rolls back; one rolled back never
+// registered it; the saved response survives until an erasure-style clear.
+TEST(SqliteAuditTest, ARequestIdRegistersOnceWithItsTransaction) {
+  TempDir dir;
+  auto store = OpenSqliteStore(SqliteStoreOptions{dir.File("hub.db")});
+  ASSERT_TRUE(store.ok()) << store.status();
+  const Actor ana{"ana", "steward", "dup", "r1", "fp-1"};
+  auto append = [&](WriteTransaction* tx, const Actor& actor, const std::string& action) {
+    return tx->AppendAudit(Entry(0, 0, actor, action, "profiles/1", "x")).status();
+  };
+  {
+    // Rolled back: never registered.
+    auto tx = (*store)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(append(tx->get(), ana, "MergeProfiles").ok());
+  }
+  absl::StatusOr<std::optional<StoredRequest>> got = (*store)->GetRequest("ana", "r1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->has_value());
+  {
+    // Two entries of one request in one transaction: registered once.
+    auto tx = (*store)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(append(tx->get(), ana, "AcceptMergeSuggestion").ok());
+    ASSERT_TRUE(append(tx->get(), ana, "MergeProfiles").ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  {
+    auto tx = (*store)->BeginWrite();
+    ASSERT_TRUE(tx.ok());
+    absl::Status again = append(tx->get(), ana, "AcceptMergeSuggestion");
+    EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
+    EXPECT_EQ(again.message(),
+              "request_id: \"r1\" was already applied (AcceptMergeSuggestion, audit entry 1)");
+    // Another principal's r1, and an entry without a fingerprint (a read,
+    // audited), are not the same request.
+    ASSERT_TRUE(append(tx->get(), Actor{"bo", "steward", "", "r1", "fp-2"}, "MergeProfiles").ok());
+    ASSERT_TRUE(append(tx->get(), Actor{"ana", "steward", "", "r1", ""}, "ExportSubject").ok());
+    ASSERT_TRUE((*tx)->SaveResponse("ana", "r1", std::string("\0resp", 5)).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  got = (*store)->GetRequest("ana", "r1");
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->method, "AcceptMergeSuggestion");
+  EXPECT_EQ((*got)->fingerprint, "fp-1");
+  EXPECT_EQ((*got)->audit_seq, 1);
+  ASSERT_TRUE((*got)->response.has_value());
+  EXPECT_EQ(*(*got)->response, std::string("\0resp", 5));
+  got = (*store)->GetRequest("bo", "r1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->audit_seq, 3);
+  EXPECT_FALSE((*got)->response.has_value());
+  absl::StatusOr<std::vector<AuditEntry>> listed = (*store)->ListAudit(0, 10);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 4u);
 }
 
 }  // namespace

@@ -191,6 +191,20 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AppendAudit(std::move(e));
   }
+  absl::Status SaveResponse(const std::string& principal, const std::string& request_id,
+                            const std::string& response) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->SaveResponse(principal, request_id, response);
+  }
+  absl::StatusOr<std::map<std::string, std::string>> PolicyDigests() override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PolicyDigests();
+  }
+  absl::Status SetPolicyDigest(const std::string& section,
+                               const std::string& digest) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->SetPolicyDigest(section, digest);
+  }
   absl::StatusOr<QuarantineEntry> TakeQuarantined(int64_t seq) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->TakeQuarantined(seq);

@@ -112,6 +112,10 @@ class FailingStore : public Store {
     return base_->ListAudit(after, l);
   }
   absl::StatusOr<AuditCheck> VerifyAudit() override { return base_->VerifyAudit(); }
+  absl::StatusOr<std::optional<StoredRequest>> GetRequest(
+      const std::string& principal, const std::string& request_id) override {
+    return base_->GetRequest(principal, request_id);
+  }
 
  private:
   Store* base_;

@@ -6,12 +6,14 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "tools/hubctl/command_context.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/governance_commands.h"
@@ -24,6 +26,14 @@ namespace hubctl {
 namespace {
 
 constexpr int kMaxResponseBytes = 64 << 20;
+
+// A request id for a steward command given none: "hubctl-" and 64 random
+// bits, printed with the command's error so that it can be retried.
+std::string NewRequestId() {
+  std::random_device random;
+  const uint64_t bits = (uint64_t{random()} << 32) ^ random();
+  return absl::StrFormat("hubctl-%016x", bits);
+}
 
 using Action = std::function<int(const CommandContext&)>;
 
@@ -82,6 +92,9 @@ class Cli {
 
   CLI::App app_{"hubctl: the admin CLI of Hub, a customer-data hub.", "hubctl"};
   Action action_;
+  // The command chosen, and those that send a reason and request id.
+  const CLI::App* command_ = nullptr;
+  std::vector<const CLI::App*> steward_commands_;
   // Global flags.
   std::string server_ = "127.0.0.1:50051";
   std::string token_;
@@ -163,13 +176,18 @@ void Cli::AddGlobalFlags() {
 }
 
 void Cli::OnRun(CLI::App* command, Action action) {
-  command->callback([this, action = std::move(action)] { action_ = action; });
+  command->callback([this, command, action = std::move(action)] {
+    action_ = action;
+    command_ = command;
+  });
 }
 
 void Cli::AddStewardFlags(CLI::App* command) {
   command->add_option("--reason", reason_, "Why, for the audit log");
   command->add_option("--request-id", request_id_,
-                      "Your id for this request, for the audit log");
+                      "Your id for this request, for the audit log; the hub applies a "
+                      "request id at most once, so a retry is safe (default: a new one)");
+  steward_commands_.push_back(command);
 }
 
 void Cli::AddListFlags(CLI::App* command) {
@@ -568,6 +586,11 @@ int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {
   ctx.poll_interval = env.poll_interval;
   ctx.reason = reason_;
   ctx.request_id = request_id_;
+  if (ctx.request_id.empty() &&
+      std::find(steward_commands_.begin(), steward_commands_.end(), command_) !=
+          steward_commands_.end()) {
+    ctx.request_id = NewRequestId();
+  }
   return action_(ctx);
 }
 

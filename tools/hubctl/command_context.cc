@@ -25,6 +25,11 @@ int ReportRpcError(const CommandContext& ctx, const grpc::Status& status) {
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       err << "hubctl: is hubd running and reachable at " << ctx.server
           << "? (--server, HUB_SERVER)\n";
+      if (!ctx.request_id.empty()) {
+        err << "hubctl: the request may or may not have been applied; hubd applies a "
+               "request id at most once, so retry with --request-id "
+            << ctx.request_id << "\n";
+      }
       break;
     case grpc::StatusCode::UNAUTHENTICATED:
       if (ctx.token.empty())

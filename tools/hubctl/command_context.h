@@ -51,8 +51,10 @@ struct CommandContext {
   absl::Duration poll_interval = absl::Milliseconds(200);
   // How often `sync run --wait` writes a progress line when not on a tty.
   absl::Duration progress_interval = absl::Seconds(1);
-  // Steward commands (merge, unmerge, do-not-link, suggestion decisions):
-  // the reason and request id sent for the audit log.
+  // Steward commands (merge, unmerge, do-not-link, suggestion decisions,
+  // quarantine, erasure, export): the reason and request id sent for the
+  // audit log. The request id is --request-id or one generated per run;
+  // hubd applies each at most once.
   std::string reason;
   std::string request_id;
 };
