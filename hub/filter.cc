@@ -304,6 +304,37 @@ absl::Status CheckFilter(const std::vector<FilterField>& fields, FilterNode* nod
   return absl::OkStatus();
 }
 
+bool EvaluateFilter(const FilterNode& node,
+                    absl::FunctionRef<std::string(absl::string_view field)> value) {
+  switch (node.kind) {
+    case FilterNode::Kind::kAnd:
+      for (const FilterNode& child : node.children) {
+        if (!EvaluateFilter(child, value)) return false;
+      }
+      return true;
+    case FilterNode::Kind::kOr:
+      for (const FilterNode& child : node.children) {
+        if (EvaluateFilter(child, value)) return true;
+      }
+      return false;
+    case FilterNode::Kind::kNot:
+      return !EvaluateFilter(node.children[0], value);
+    case FilterNode::Kind::kCompare:
+      break;
+  }
+  const std::string actual = value(node.field);
+  switch (node.op) {
+    case FilterOp::kEq: return actual == node.value;
+    case FilterOp::kNe: return actual != node.value;
+    case FilterOp::kLt: return actual < node.value;
+    case FilterOp::kLe: return actual <= node.value;
+    case FilterOp::kGt: return actual > node.value;
+    case FilterOp::kGe: return actual >= node.value;
+    case FilterOp::kHas: return actual.find(node.value) != std::string::npos;
+  }
+  return false;
+}
+
 std::string FilterToString(const FilterNode& node) {
   switch (node.kind) {
     case FilterNode::Kind::kCompare:

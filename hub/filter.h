@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -69,6 +70,12 @@ struct FilterField {
 // comparison or enum value; a malformed timestamp) and parses timestamps.
 // INVALID_ARGUMENT naming the field and the allowed choices.
 absl::Status CheckFilter(const std::vector<FilterField>& fields, FilterNode* root);
+
+// Evaluates a checked filter against one item whose fields are all strings:
+// `value(field)` returns the item's value. = and != compare exactly, : tests
+// for a substring, < <= > >= compare bytewise.
+bool EvaluateFilter(const FilterNode& node,
+                    absl::FunctionRef<std::string(absl::string_view field)> value);
 
 // The filter written back in canonical form (every AND and OR parenthesised,
 // values quoted): what a page token is bound to, so that "a=1  AND b=2" and

@@ -38,6 +38,7 @@ const absl::flat_hash_map<std::string, RoleList>& Table() {
       {"hub.v1.ProfileService/ListMergeSuggestions", stewards},
       {"hub.v1.ProfileService/AcceptMergeSuggestion", stewards},
       {"hub.v1.ProfileService/RejectMergeSuggestion", stewards},
+      {"hub.v1.ProfileService/WatchProfileChanges", readers},
       {"hub.v1.MetricsService/ListStageTransitions", analysts},
       {"hub.v1.MetricsService/GetFunnel", analysts},
       {"hub.v1.MetricsService/GetStageMetrics", analysts},

@@ -2,6 +2,7 @@
 #ifndef HUB_HUB_PROFILE_SERVICE_H_
 #define HUB_HUB_PROFILE_SERVICE_H_
 
+#include "absl/synchronization/notification.h"
 #include "hub/auth.h"
 #include "hub/v1/profile_service.grpc.pb.h"
 #include "profile/identity/merge_ledger.h"
@@ -71,11 +72,19 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
       grpc::ServerContext* context,
       const hub::v1::DecideMergeSuggestionRequest* request,
       hub::v1::MergeSuggestion* response) override;
+  grpc::Status WatchProfileChanges(
+      grpc::ServerContext* context, const hub::v1::WatchProfileChangesRequest* request,
+      grpc::ServerWriter<hub::v1::ProfileChange>* writer) override;
+
+  // Ends every WatchProfileChanges stream (UNAVAILABLE) within one poll
+  // interval; they would otherwise hold a server shutdown to its deadline.
+  void BeginShutdown() { stopping_.Notify(); }
 
  private:
   Store* store_;
   MergeLedger* ledger_;
   const Authenticator* auth_;
+  absl::Notification stopping_;
 };
 
 }  // namespace hub

@@ -158,6 +158,7 @@ class ServerImpl : public Server {
     LogJson("info", "shutting down");
     server_->GetHealthCheckService()->SetServingStatus(false);
     scheduler_->Shutdown();  // no new scheduled jobs from here on
+    profiles_->BeginShutdown();  // change streams end now, not at the deadline
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     runner_->Shutdown();
     LogJson("info", "stopped");

@@ -15,6 +15,11 @@
 namespace hub {
 namespace {
 
+// The stage a history ends in; 0 for none (an empty history).
+int CurrentStage(const std::vector<StoredTransition>& history) {
+  return history.empty() ? 0 : history.back().stage;
+}
+
 std::vector<StoredTransition> ToStored(const std::vector<Transition>& history) {
   const std::vector<TransitionOutcome> outcomes = Outcomes(history);
   std::vector<StoredTransition> out(history.size());
@@ -440,6 +445,10 @@ absl::StatusOr<StageTracker::AccountView> StageTracker::RecomputeAccount(
       old->counted != state.counted) {
     HUB_RETURN_IF_ERROR(tx->PutStageState(id, state));
   }
+  if (CurrentStage(old ? old->history : std::vector<StoredTransition>()) !=
+      CurrentStage(state.history)) {
+    HUB_RETURN_IF_ERROR(tx->NoteChange(Side::kAccount, id, "stage_changed"));
+  }
   return view;
 }
 
@@ -587,6 +596,9 @@ absl::Status StageTracker::Apply(WriteTransaction* tx) {
     CountItems(counted_loaded ? &state : nullptr, counted, view->segments);
     // A person created in this transaction has counted nothing yet.
     CountHistory(Side::kPerson, counted_loaded ? &state : nullptr, history, view->segments);
+    if (CurrentStage(state.history) != CurrentStage(history)) {
+      HUB_RETURN_IF_ERROR(tx->NoteChange(Side::kPerson, id, "stage_changed"));
+    }
     if (state.account_id != account || state.segments != view->segments ||
         state.history != history || state.counted != counted) {
       state.account_id = account;

@@ -363,6 +363,30 @@ class SqliteStore : public Store {
     return sqlite_internal::VerifyAudit(lease.conn);
   }
 
+  absl::StatusOr<std::vector<ChangeEntry>> ListChanges(int64_t after_seq,
+                                                       int limit) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    HUB_ASSIGN_OR_RETURN(
+        Statement * s,
+        lease.conn->Prepare("SELECT seq, side, profile_id, change, at_us FROM change_log "
+                            "WHERE seq > ? ORDER BY seq LIMIT ?"));
+    ScopedReset reset(s);
+    s->Bind(1, after_seq).Bind(2, int64_t{limit});
+    std::vector<ChangeEntry> out;
+    for (;;) {
+      HUB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      ChangeEntry e;
+      e.seq = s->Int(0);
+      e.side = static_cast<Side>(s->Int(1));
+      e.id = s->Int(2);
+      e.change = s->Text(3);
+      e.at_us = s->Int(4);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
   absl::StatusOr<std::optional<StoredRequest>> GetRequest(
       const std::string& principal, const std::string& request_id) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());

@@ -28,10 +28,12 @@ using sqlite::ScopedReset;
 using sqlite::Statement;
 
 // The change-log kinds, weakest first: a stronger change wins in a batch.
-constexpr const char* kChanges[] = {"updated", "deleted", "merged", "created", "erased"};
+constexpr const char* kChanges[] = {"stage_changed", "updated", "unmerged", "deleted",
+                                    "merged",        "created", "erased"};
+constexpr int kChangeKinds = sizeof(kChanges) / sizeof(kChanges[0]);
 
 int ChangeRank(absl::string_view change) {
-  for (int i = 4; i > 0; --i) {
+  for (int i = kChangeKinds - 1; i > 0; --i) {
     if (change == kChanges[i]) return i;
   }
   return 0;
@@ -399,8 +401,8 @@ class SqliteWriteTransaction : public WriteTransaction {
     // Cached holders and this transaction's merges may predate the split.
     identity_cache_.clear();
     forwarded_.clear();
-    HUB_RETURN_IF_ERROR(NoteChange(plan.side, plan.root, "updated"));
-    return NoteChange(plan.side, plan.loser, "updated");
+    HUB_RETURN_IF_ERROR(NoteChange(plan.side, plan.root, "unmerged"));
+    return NoteChange(plan.side, plan.loser, "unmerged");
   }
 
   absl::StatusOr<bool> IsDoNotLinked(Side side, int64_t a, int64_t b) override {
@@ -765,6 +767,8 @@ class SqliteWriteTransaction : public WriteTransaction {
         s->Bind(3, kChanges[change.second]).Bind(4, now_us_);
         HUB_RETURN_IF_ERROR(s->Run());
       }
+      // A new stage is derived, not a change of the profile's data.
+      if (change.second == 0) continue;
       ScopedReset reset(touch);
       HUB_RETURN_IF_ERROR(touch->Bind(1, now_us_).Bind(2, id).Run());
     }

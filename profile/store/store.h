@@ -253,6 +253,15 @@ struct Actor {
   std::string request_fingerprint{};
 };
 
+// One change-log entry: a profile or account changed in a transaction.
+struct ChangeEntry {
+  int64_t seq = 0;  // 1, 2, 3, ... in commit order, without gaps
+  Side side = Side::kPerson;
+  int64_t id = 0;
+  std::string change;  // as WriteTransaction::NoteChange
+  int64_t at_us = 0;
+};
+
 // A request registered by AppendAudit: a mutation applied under the caller's
 // request id. `response` is its serialised response, saved after the commit
 // (empty until then, and again after an erasure, which clears them all).
@@ -584,8 +593,10 @@ class WriteTransaction {
                                        const std::string& digest) = 0;
 
   // Marks `id` changed in this transaction (one change-log entry per profile
-  // per transaction, written on Commit). `change` is "created", "updated",
-  // "merged" or "deleted".
+  // per transaction, written on Commit; the strongest change wins). `change`,
+  // weakest first: "stage_changed", "updated", "unmerged", "deleted",
+  // "merged", "created", "erased". All but "stage_changed" also set the
+  // profile's update time.
   virtual absl::Status NoteChange(Side side, int64_t id,
                                   const std::string& change) = 0;
 
@@ -765,6 +776,10 @@ class Store {
   // Recomputes the whole audit chain from its first entry: O(entries) time,
   // O(1) memory.
   virtual absl::StatusOr<AuditCheck> VerifyAudit() = 0;
+  // Change-log entries with seq > `after_seq`, oldest first, at most
+  // `limit`: O(log n + limit).
+  virtual absl::StatusOr<std::vector<ChangeEntry>> ListChanges(int64_t after_seq,
+                                                               int limit) = 0;
   // The request `principal` registered under `request_id`, if any.
   virtual absl::StatusOr<std::optional<StoredRequest>> GetRequest(
       const std::string& principal, const std::string& request_id) = 0;

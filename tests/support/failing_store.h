@@ -112,6 +112,9 @@ class FailingStore : public Store {
     return base_->ListAudit(after, l);
   }
   absl::StatusOr<AuditCheck> VerifyAudit() override { return base_->VerifyAudit(); }
+  absl::StatusOr<std::vector<ChangeEntry>> ListChanges(int64_t after, int l) override {
+    return base_->ListChanges(after, l);
+  }
   absl::StatusOr<std::optional<StoredRequest>> GetRequest(
       const std::string& principal, const std::string& request_id) override {
     return base_->GetRequest(principal, request_id);
