@@ -520,6 +520,10 @@ class SqliteWriteTransaction : public WriteTransaction {
         conn_, sqlite_internal::SuppressionHash(suppression_key_, type, value));
   }
 
+  absl::StatusOr<std::string> SecretKey(const std::string& name) override {
+    return sqlite_internal::SecretKey(conn_, name);
+  }
+
   absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) override {
     return sqlite_internal::AppendAudit(conn_, std::move(entry), now_us_);
   }
