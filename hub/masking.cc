@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "hub/v1/records.pb.h"
@@ -222,13 +223,13 @@ bool MasksPersonal(absl::string_view role) {
   return TreatmentOf(role, FieldClass::kPersonal) != Treatment::kRaw;
 }
 
-std::string MaskValue(absl::string_view value) {
+std::string MaskField(absl::string_view name, absl::string_view value) {
   if (value.empty()) return "";
   const size_t at = value.find('@');
   if (at != absl::string_view::npos && at > 0 && value.find('@', at + 1) == absl::string_view::npos) {
     return absl::StrCat(FirstChar(value), "***", value.substr(at));
   }
-  if (IsPhoneLike(value)) {
+  if (absl::StrContains(name, "phone") && IsPhoneLike(value)) {
     std::string out(value);
     int keep = 2;
     for (size_t i = out.size(); i-- > 0;) {
@@ -244,6 +245,8 @@ std::string MaskValue(absl::string_view value) {
   return absl::StrCat(FirstChar(value), "***");
 }
 
+std::string MaskValue(absl::string_view value) { return MaskField("phone", value); }
+
 std::string KeyedHash(absl::string_view key, absl::string_view value) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -253,13 +256,14 @@ std::string KeyedHash(absl::string_view key, absl::string_view value) {
       "hmac:", absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), 8)));
 }
 
-bool Masker::Treat(absl::string_view role, FieldClass c, std::string* value) const {
+bool Masker::Treat(absl::string_view role, absl::string_view name, FieldClass c,
+                   std::string* value) const {
   if (value->empty() || c == FieldClass::kPublic) return false;
   switch (TreatmentOf(role, c)) {
     case Treatment::kRaw:
       return true;
     case Treatment::kMasked:
-      *value = MaskValue(*value);
+      *value = MaskField(name, *value);
       return false;
     case Treatment::kHashed:
       *value = KeyedHash(key_, *value);
@@ -272,10 +276,10 @@ bool Masker::ApplyTraits(absl::string_view role, FieldKind kind,
                          google::protobuf::RepeatedPtrField<hub::v1::Trait>* traits) const {
   bool raw = false;
   for (hub::v1::Trait& t : *traits) {
-    raw |= Treat(role, classes_.Of(kind, t.name()), t.mutable_value());
+    raw |= Treat(role, t.name(), classes_.Of(kind, t.name()), t.mutable_value());
     if (t.has_lineage()) {
       const std::string entity = hub::v1::EntityType_Name(t.lineage().entity());
-      raw |= Treat(role, classes_.Of(FieldKind::kRecordId, entity),
+      raw |= Treat(role, entity, classes_.Of(FieldKind::kRecordId, entity),
                    t.mutable_lineage()->mutable_external_id());
     }
   }
@@ -287,7 +291,8 @@ bool Masker::ApplyIdentifiers(
     google::protobuf::RepeatedPtrField<hub::v1::ProfileIdentifier>* ids) const {
   bool raw = false;
   for (hub::v1::ProfileIdentifier& id : *ids) {
-    raw |= Treat(role, classes_.Of(FieldKind::kIdentifier, id.type()), id.mutable_value());
+    raw |= Treat(role, id.type(), classes_.Of(FieldKind::kIdentifier, id.type()),
+                 id.mutable_value());
   }
   return raw;
 }
@@ -297,18 +302,18 @@ bool Masker::ApplyRecords(
     google::protobuf::RepeatedPtrField<hub::v1::SourceRecordRef>* records) const {
   bool raw = false;
   for (hub::v1::SourceRecordRef& r : *records) {
-    raw |= Treat(role, classes_.Of(FieldKind::kRecordId, hub::v1::EntityType_Name(r.entity())),
-                 r.mutable_external_id());
+    const std::string entity = hub::v1::EntityType_Name(r.entity());
+    raw |= Treat(role, entity, classes_.Of(FieldKind::kRecordId, entity), r.mutable_external_id());
   }
   return raw;
 }
 
 bool Masker::ApplyEvent(absl::string_view role, hub::v1::Event* event) const {
-  bool raw = Treat(role,
-                   classes_.Of(FieldKind::kRecordId, hub::v1::EntityType_Name(event->entity())),
+  const std::string entity = hub::v1::EntityType_Name(event->entity());
+  bool raw = Treat(role, entity, classes_.Of(FieldKind::kRecordId, entity),
                    event->mutable_external_id());
   for (auto& [name, value] : *event->mutable_properties()) {
-    raw |= Treat(role, classes_.Of(FieldKind::kEventProperty, name), &value);
+    raw |= Treat(role, name, classes_.Of(FieldKind::kEventProperty, name), &value);
   }
   return raw;
 }

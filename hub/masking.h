@@ -81,8 +81,15 @@ bool MasksPersonal(absl::string_view role);
 // and domain ("a***@acme.example"); a phone (digits, at least 7, and
 // + ( ) - . space) has every digit but the last two replaced by '*'
 // ("+*********23"); anything else keeps its first character (a UTF-8
-// sequence) followed by "***". Empty stays empty.
+// sequence) followed by "***". Empty stays empty. For values of unknown
+// meaning, e.g. an echo in an error message.
 std::string MaskValue(absl::string_view value);
+
+// The masked form of the value of field `name` (a trait, identifier type,
+// property or entity): as MaskValue, but the phone form only for a field
+// whose name holds "phone", so that a numeric id ("zendesk.user_id") keeps
+// only its first character.
+std::string MaskField(absl::string_view name, absl::string_view value);
 
 // "hmac:" + the first 16 lower-case hex digits of HMAC-SHA256(key, value).
 // Equal values give equal hashes under one key, so analysts can count
@@ -130,9 +137,10 @@ class Masker {
   const Classification& classes() const { return classes_; }
 
  private:
-  // Rewrites `value` of class `c` for `role`; true if it stayed raw while
-  // not public.
-  bool Treat(absl::string_view role, FieldClass c, std::string* value) const;
+  // Rewrites `value` of field `name` of class `c` for `role`; true if it
+  // stayed raw while not public.
+  bool Treat(absl::string_view role, absl::string_view name, FieldClass c,
+             std::string* value) const;
   bool ApplyTraits(absl::string_view role, FieldKind kind,
                    google::protobuf::RepeatedPtrField<hub::v1::Trait>* traits) const;
   bool ApplyIdentifiers(

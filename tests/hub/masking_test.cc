@@ -36,6 +36,7 @@ hub::v1::Profile AnaProfile() {
   id("email", "ana.ruiz@acme.example");
   id("phone", "+14155550123");
   id("salesforce.contact_id", "003A");
+  id("zendesk.user_id", "90012345678");
   hub::v1::SourceRecordRef* r = p.add_source_records();
   r->set_source("crm");
   r->set_entity(hub::v1::CONTACT);
@@ -54,6 +55,11 @@ TEST(MaskValueTest, KeepsTheFirstCharacterAndWhatIsNotPersonal) {
   EXPECT_EQ(MaskValue("a@b@c"), "a***");   // not one '@'
   EXPECT_EQ(MaskValue("@acme.example"), "@***");
   EXPECT_EQ(MaskValue(""), "");
+  // By field: the phone form only where the name says phone.
+  EXPECT_EQ(MaskField("phone", "+14155550123"), "+*********23");
+  EXPECT_EQ(MaskField("mobile_phone", "415.555.0123"), "***.***.**23");
+  EXPECT_EQ(MaskField("zendesk.user_id", "90012345678"), "9***");
+  EXPECT_EQ(MaskField("comment", "ana.ruiz@acme.example"), "a***@acme.example");
 }
 
 TEST(KeyedHashTest, StablePerKeyAndUnrelatedAcrossKeys) {
@@ -174,6 +180,7 @@ TEST(MaskerTest, AnAnalystSeesMaskedPersonalDataAndNothingIsAudited) {
   EXPECT_EQ(p.identifiers(0).value(), "a***@acme.example");
   EXPECT_EQ(p.identifiers(1).value(), "+*********23");
   EXPECT_EQ(p.identifiers(2).value(), "0***");
+  EXPECT_EQ(p.identifiers(3).value(), "9***");  // a numeric id is not a phone
   EXPECT_EQ(p.source_records(0).external_id(), "0***");
   EXPECT_EQ(p.name(), "profiles/7");
 }
