@@ -170,6 +170,7 @@ class HubdMaskingTest : public ::testing::Test {
                << "\" sha256: \"" << Sha256Hex(TokenOf(role)) << "\" }\n";
       }
       config << "classification { traits { key: \"title\" value: \"sensitive\" } "
+                "account_traits { key: \"region\" value: \"personal\" } "
                 "read_audit_interval_ms: 200 }\n";
     }
     auto p = HubdProcess::Start(HUBD_BIN, {"--config", dir_->File("hub.textproto")},
@@ -621,6 +622,93 @@ TEST_F(HubdMaskingTest, UnmaskedReadsAreAuditedAndMaskedOnesAreNot) {
                                     e.target() == "hub.v1.ProfileService/ListProfiles");
   }
   EXPECT_TRUE(admin_listed);
+}
+
+TEST_F(HubdMaskingTest, AnAnalystMayNotFilterOrGroupByANonPublicAccountTrait) {
+  HubClient analyst(hubd_->address(), TokenOf("analyst"));
+  HubClient admin(hubd_->address(), TokenOf("admin"));
+  hub::v1::GetFunnelRequest funnel;
+  funnel.set_side(hub::v1::ACCOUNTS);
+  *funnel.mutable_period() = SampleYear();
+  funnel.set_segment("region=emea");  // region: personal in this hub's config
+  hub::v1::Funnel f;
+  grpc::Status s = analyst.metrics()->GetFunnel(analyst.Ctx().get(), funnel, &f);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_message(),
+            "segment: account trait \"region\" is personal; role \"analyst\" may not filter or "
+            "group by it");
+  EXPECT_TRUE(admin.metrics()->GetFunnel(admin.Ctx().get(), funnel, &f).ok());
+  funnel.set_segment("industry=Financial Services");
+  EXPECT_TRUE(analyst.metrics()->GetFunnel(analyst.Ctx().get(), funnel, &f).ok());
+
+  hub::v1::GetStageMetricsRequest metrics;
+  *metrics.mutable_period() = SampleYear();
+  metrics.set_segment("region=emea");
+  hub::v1::StageMetrics m;
+  EXPECT_EQ(analyst.metrics()->GetStageMetrics(analyst.Ctx().get(), metrics, &m).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Unset, the dimension is all four, region among them.
+  hub::v1::GetCustomerValueRequest value;
+  *value.mutable_period() = SampleYear();
+  hub::v1::CustomerValue v;
+  s = analyst.metrics()->GetCustomerValue(analyst.Ctx().get(), value, &v);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_message(),
+            "dimension: account trait \"region\" is personal; role \"analyst\" may not filter "
+            "or group by it");
+  value.set_dimension("industry");
+  EXPECT_TRUE(analyst.metrics()->GetCustomerValue(analyst.Ctx().get(), value, &v).ok());
+  EXPECT_GT(v.segments_size(), 0);
+  value.clear_dimension();
+  EXPECT_TRUE(admin.metrics()->GetCustomerValue(admin.Ctx().get(), value, &v).ok());
+}
+
+TEST(HubdClassificationTest, ShutdownWritesTheReadAuditStillPending) {
+  TempDir dir;
+  ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir.File("segment")).c_str()), 0);
+  std::ofstream(dir.File("segment/2024-05-01.jsonl"))
+      << R"({"type":"identify","messageId":"m1","userId":"u1","timestamp":"2024-05-01T00:00:00Z","traits":{"email":"zed@acme.example"}})"
+      << "\n";
+  // An hour between flushes: only the shutdown writes it.
+  std::ofstream(dir.File("hub.textproto"))
+      << "db_path: \"" << dir.File("hub.db") << "\"\n"
+      << "tokens { principal: \"ops\" role: \"admin\" sha256: \"" << Sha256Hex(TokenOf("admin"))
+      << "\" }\nclassification { read_audit_interval_ms: 3600000 }\n";
+  const std::vector<std::string> args = {"--config", dir.File("hub.textproto")};
+  auto hubd = HubdProcess::Start(HUBD_BIN, args, dir.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  std::string profile;
+  {
+    HubClient admin((*hubd)->address(), TokenOf("admin"));
+    ASSERT_TRUE(admin.CreateSource("web", "segment", dir.File("segment")).ok());
+    ASSERT_EQ(admin.SyncAndWait("web").state(), hub::v1::SyncJob::SUCCEEDED);
+    hub::v1::LookupProfileRequest req;
+    req.set_identifier_type("email");
+    req.set_identifier_value("zed@acme.example");
+    hub::v1::Profile p;
+    ASSERT_TRUE(admin.profiles()->LookupProfile(admin.Ctx().get(), req, &p).ok());
+    profile = p.name();
+  }
+  int status = (*hubd)->Stop(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
+
+  hubd = HubdProcess::Start(HUBD_BIN, args, dir.path());
+  ASSERT_TRUE(hubd.ok()) << hubd.status();
+  HubClient admin((*hubd)->address(), TokenOf("admin"));
+  auto governance = hub::v1::GovernanceService::NewStub(admin.channel());
+  hub::v1::ListAuditEntriesResponse log;
+  ASSERT_TRUE(governance
+                  ->ListAuditEntries(admin.Ctx().get(), hub::v1::ListAuditEntriesRequest(), &log)
+                  .ok());
+  ASSERT_EQ(log.entries_size(), 1);
+  EXPECT_EQ(log.entries(0).action(), "ReadUnmasked");
+  EXPECT_EQ(log.entries(0).principal(), "ops");
+  EXPECT_EQ(log.entries(0).target(), "hub.v1.ProfileService/LookupProfile");
+  EXPECT_TRUE(absl::EndsWith(log.entries(0).details(), "Z: " + profile))
+      << log.entries(0).details();
+  status = (*hubd)->Stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
 }
 
 TEST(HubdClassificationTest, AnUnknownClassStopsHubdNamingTheField) {
