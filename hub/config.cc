@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "hub/masking.h"
 #include "hub/permissions.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/text_proto.h"
@@ -297,6 +298,7 @@ absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
   if (status.ok()) status = BuildSurvivorshipPolicy(config.survivorship()).status();
   if (status.ok()) status = BuildProfileMatcher(config).status();
   if (status.ok()) status = BuildStageRules(config.lifecycle()).status();
+  if (status.ok()) status = Classification::FromConfig(config.classification()).status();
   if (!status.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
   }

@@ -408,43 +408,72 @@ absl::StatusOr<std::vector<std::string>> CustomerValueDimensions(const std::stri
                                                  absl::StrJoin(kSegmentTraits, ", ")));
 }
 
-absl::Status MetricsServiceImpl::Prepare(const grpc::ServerContext& context,
-                                         absl::string_view method) const {
-  absl::StatusOr<Principal> who = Authorize(*auth_, context, method);
-  if (!who.ok()) return who.status();
-  return flush_stages_ ? flush_stages_() : absl::OkStatus();
+absl::StatusOr<Principal> MetricsServiceImpl::Prepare(const grpc::ServerContext& context,
+                                                      absl::string_view method) const {
+  HUB_ASSIGN_OR_RETURN(Principal who, Authorize(*auth_, context, method));
+  if (flush_stages_) HUB_RETURN_IF_ERROR(flush_stages_());
+  return who;
+}
+
+absl::Status MetricsServiceImpl::CheckFilter(const Principal& who, absl::string_view field,
+                                             const std::string& value) const {
+  // A malformed segment or dimension is the handler's INVALID_ARGUMENT.
+  if (masker_ == nullptr) return absl::OkStatus();
+  if (field == "segment") {
+    if (value.empty() || !CheckSegment(value).ok()) return absl::OkStatus();
+    return masker_->CheckAccountTraitFilter(who.role, value.substr(0, value.find('=')), field);
+  }
+  absl::StatusOr<std::vector<std::string>> dimensions = CustomerValueDimensions(value);
+  if (!dimensions.ok()) return absl::OkStatus();
+  for (const std::string& d : *dimensions) {
+    HUB_RETURN_IF_ERROR(masker_->CheckAccountTraitFilter(who.role, d, field));
+  }
+  return absl::OkStatus();
+}
+
+grpc::Status MetricsServiceImpl::Finish(const Principal& who,
+                                        const google::protobuf::Message& request,
+                                        const absl::Status& status) const {
+  if (masker_ == nullptr) return ToGrpcStatus(status);
+  return ToGrpcStatus(masker_->ScrubError(who.role, status, request));
 }
 
 grpc::Status MetricsServiceImpl::ListStageTransitions(
     grpc::ServerContext* context, const hub::v1::ListStageTransitionsRequest* request,
     hub::v1::ListStageTransitionsResponse* response) {
-  absl::Status s = Prepare(*context, "hub.v1.MetricsService/ListStageTransitions");
-  if (!s.ok()) return ToGrpcStatus(s);
-  return ToGrpcStatus(ListTransitions(store_, *request, response));
+  absl::StatusOr<Principal> who = Prepare(*context, "hub.v1.MetricsService/ListStageTransitions");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  return Finish(*who, *request, ListTransitions(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetStageMetrics(grpc::ServerContext* context,
                                                  const hub::v1::GetStageMetricsRequest* request,
                                                  hub::v1::StageMetrics* response) {
-  absl::Status s = Prepare(*context, "hub.v1.MetricsService/GetStageMetrics");
+  absl::StatusOr<Principal> who = Prepare(*context, "hub.v1.MetricsService/GetStageMetrics");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status s = CheckFilter(*who, "segment", request->segment());
   if (!s.ok()) return ToGrpcStatus(s);
-  return ToGrpcStatus(StageMetricsOf(store_, *request, response));
+  return Finish(*who, *request, StageMetricsOf(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetCustomerValue(grpc::ServerContext* context,
                                                   const hub::v1::GetCustomerValueRequest* request,
                                                   hub::v1::CustomerValue* response) {
-  absl::Status s = Prepare(*context, "hub.v1.MetricsService/GetCustomerValue");
+  absl::StatusOr<Principal> who = Prepare(*context, "hub.v1.MetricsService/GetCustomerValue");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status s = CheckFilter(*who, "dimension", request->dimension());
   if (!s.ok()) return ToGrpcStatus(s);
-  return ToGrpcStatus(CustomerValueOf(store_, *request, response));
+  return Finish(*who, *request, CustomerValueOf(store_, *request, response));
 }
 
 grpc::Status MetricsServiceImpl::GetFunnel(grpc::ServerContext* context,
                                            const hub::v1::GetFunnelRequest* request,
                                            hub::v1::Funnel* response) {
-  absl::Status s = Prepare(*context, "hub.v1.MetricsService/GetFunnel");
+  absl::StatusOr<Principal> who = Prepare(*context, "hub.v1.MetricsService/GetFunnel");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status s = CheckFilter(*who, "segment", request->segment());
   if (!s.ok()) return ToGrpcStatus(s);
-  return ToGrpcStatus(Funnel(store_, *request, response));
+  return Finish(*who, *request, Funnel(store_, *request, response));
 }
 
 }  // namespace hub

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hub/auth.h"
+#include "hub/masking.h"
 #include "hub/v1/metrics_service.grpc.pb.h"
 #include "profile/store/store.h"
 
@@ -26,14 +27,18 @@ absl::Status CheckSegment(const std::string& segment);
 // kSegmentTraits when empty, else that one; INVALID_ARGUMENT for another.
 absl::StatusOr<std::vector<std::string>> CustomerValueDimensions(const std::string& dimension);
 
-// Thread-safe; the store and authenticator must outlive the service.
+// Thread-safe; the store, authenticator and masker must outlive the service.
 // `flush_stages` (optional) applies deferred stage work
 // (Ingester::FlushStages); every RPC calls it before reading stages.
+// `masker` (optional) refuses a role that masks personal data a segment or
+// dimension on an account trait that is not public (PERMISSION_DENIED), and
+// scrubs the errors it is sent.
 class MetricsServiceImpl final : public hub::v1::MetricsService::Service {
  public:
   MetricsServiceImpl(Store* store, const Authenticator* auth,
-                     std::function<absl::Status()> flush_stages = nullptr)
-      : store_(store), auth_(auth), flush_stages_(std::move(flush_stages)) {}
+                     std::function<absl::Status()> flush_stages = nullptr,
+                     const Masker* masker = nullptr)
+      : store_(store), auth_(auth), flush_stages_(std::move(flush_stages)), masker_(masker) {}
 
   grpc::Status ListStageTransitions(
       grpc::ServerContext* context, const hub::v1::ListStageTransitionsRequest* request,
@@ -50,11 +55,20 @@ class MetricsServiceImpl final : public hub::v1::MetricsService::Service {
 
  private:
   // Authorizes the caller of `method` and applies deferred stage work.
-  absl::Status Prepare(const grpc::ServerContext& context, absl::string_view method) const;
+  absl::StatusOr<Principal> Prepare(const grpc::ServerContext& context,
+                                    absl::string_view method) const;
+  // The masker's verdict on filtering (field "segment") or grouping (field
+  // "dimension", every one when empty) by an account trait.
+  absl::Status CheckFilter(const Principal& who, absl::string_view field,
+                           const std::string& value) const;
+  // `status` for the caller, scrubbed for a masked role.
+  grpc::Status Finish(const Principal& who, const google::protobuf::Message& request,
+                      const absl::Status& status) const;
 
   Store* store_;
   const Authenticator* auth_;
   std::function<absl::Status()> flush_stages_;
+  const Masker* masker_;
 };
 
 }  // namespace hub

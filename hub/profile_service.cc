@@ -375,6 +375,15 @@ grpc::Status ProfileServiceImpl::RejectMergeSuggestion(
                                  }));
 }
 
+template <typename Response>
+grpc::Status ProfileServiceImpl::Respond(const Principal& who, absl::string_view method,
+                                         const google::protobuf::Message& request,
+                                         const absl::Status& status, Response* response) const {
+  if (!status.ok()) return ToGrpcStatus(masker_->ScrubError(who.role, status, request));
+  reads_->Record(who, method, masker_->Apply(who.role, response));
+  return grpc::Status::OK;
+}
+
 grpc::Status ProfileServiceImpl::ListAccountMembers(
     grpc::ServerContext* context,
     const hub::v1::ListAccountMembersRequest* request,
@@ -382,7 +391,8 @@ grpc::Status ProfileServiceImpl::ListAccountMembers(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.ProfileService/ListAccountMembers");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(ListMembers(store_, *request, response));
+  return Respond(*who, "hub.v1.ProfileService/ListAccountMembers", *request,
+                 ListMembers(store_, *request, response), response);
 }
 
 grpc::Status ProfileServiceImpl::ListIdentityRefusals(
@@ -401,11 +411,9 @@ grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/GetProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  absl::StatusOr<hub::v1::Profile> profile = store_->GetProfile(*id, true);
-  if (!profile.ok()) return ToGrpcStatus(profile.status());
-  *response = *std::move(profile);
-  return grpc::Status::OK;
+  absl::StatusOr<hub::v1::Profile> profile = id.ok() ? store_->GetProfile(*id, true) : id.status();
+  if (profile.ok()) *response = *std::move(profile);
+  return Respond(*who, "hub.v1.ProfileService/GetProfile", *request, profile.status(), response);
 }
 
 grpc::Status ProfileServiceImpl::LookupProfile(
@@ -415,11 +423,10 @@ grpc::Status ProfileServiceImpl::LookupProfile(
       Authorize(*auth_, *context, "hub.v1.ProfileService/LookupProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = LookupId(store_, *request);
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  absl::StatusOr<hub::v1::Profile> profile = store_->GetProfile(*id, true);
-  if (!profile.ok()) return ToGrpcStatus(profile.status());
-  *response = *std::move(profile);
-  return grpc::Status::OK;
+  absl::StatusOr<hub::v1::Profile> profile = id.ok() ? store_->GetProfile(*id, true) : id.status();
+  if (profile.ok()) *response = *std::move(profile);
+  return Respond(*who, "hub.v1.ProfileService/LookupProfile", *request, profile.status(),
+                 response);
 }
 
 grpc::Status ProfileServiceImpl::ListProfiles(
@@ -427,10 +434,11 @@ grpc::Status ProfileServiceImpl::ListProfiles(
     hub::v1::ListProfilesResponse* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListProfiles");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(ListPage(
+  absl::Status listed = ListPage(
       store_, Side::kPerson, request->page_size(), request->page_token(),
       "profiles", [&](int64_t id) { return store_->GetProfile(id, false); },
-      response->mutable_profiles(), response->mutable_next_page_token()));
+      response->mutable_profiles(), response->mutable_next_page_token());
+  return Respond(*who, "hub.v1.ProfileService/ListProfiles", *request, listed, response);
 }
 
 grpc::Status ProfileServiceImpl::ListProfileEvents(
@@ -440,7 +448,8 @@ grpc::Status ProfileServiceImpl::ListProfileEvents(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.ProfileService/ListProfileEvents");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(ListEvents(store_, *request, response));
+  return Respond(*who, "hub.v1.ProfileService/ListProfileEvents", *request,
+                 ListEvents(store_, *request, response), response);
 }
 
 grpc::Status ProfileServiceImpl::GetAccount(grpc::ServerContext* context,
@@ -449,11 +458,9 @@ grpc::Status ProfileServiceImpl::GetAccount(grpc::ServerContext* context,
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/GetAccount");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "accounts", "name");
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  absl::StatusOr<hub::v1::Account> account = store_->GetAccount(*id, true);
-  if (!account.ok()) return ToGrpcStatus(account.status());
-  *response = *std::move(account);
-  return grpc::Status::OK;
+  absl::StatusOr<hub::v1::Account> account = id.ok() ? store_->GetAccount(*id, true) : id.status();
+  if (account.ok()) *response = *std::move(account);
+  return Respond(*who, "hub.v1.ProfileService/GetAccount", *request, account.status(), response);
 }
 
 grpc::Status ProfileServiceImpl::ListAccounts(
@@ -461,10 +468,11 @@ grpc::Status ProfileServiceImpl::ListAccounts(
     hub::v1::ListAccountsResponse* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListAccounts");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(ListPage(
+  absl::Status listed = ListPage(
       store_, Side::kAccount, request->page_size(), request->page_token(),
       "accounts", [&](int64_t id) { return store_->GetAccount(id, false); },
-      response->mutable_accounts(), response->mutable_next_page_token()));
+      response->mutable_accounts(), response->mutable_next_page_token());
+  return Respond(*who, "hub.v1.ProfileService/ListAccounts", *request, listed, response);
 }
 
 }  // namespace hub

@@ -4,6 +4,8 @@
 
 #include "absl/synchronization/notification.h"
 #include "hub/auth.h"
+#include "hub/masking.h"
+#include "hub/read_auditor.h"
 #include "hub/v1/profile_service.grpc.pb.h"
 #include "profile/identity/merge_ledger.h"
 #include "profile/store/store.h"
@@ -14,12 +16,15 @@ namespace hub {
 hub::v1::MergeLedgerEntry ToProto(const MergeEntry& e);
 
 // Each handler authenticates, validates the request, calls the store (or the
-// merge ledger) and converts the status. Thread-safe; the store, ledger and
-// authenticator must outlive the service.
+// merge ledger) and converts the status. Every read of profile or account
+// data is masked for the caller's role by `masker` and, where it shows
+// personal data unmasked, noted in `reads` (the audit). Thread-safe; the
+// store, ledger, authenticator, masker and auditor must outlive the service.
 class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
  public:
-  ProfileServiceImpl(Store* store, MergeLedger* ledger, const Authenticator* auth)
-      : store_(store), ledger_(ledger), auth_(auth) {}
+  ProfileServiceImpl(Store* store, MergeLedger* ledger, const Authenticator* auth,
+                     const Masker* masker, ReadAuditor* reads)
+      : store_(store), ledger_(ledger), auth_(auth), masker_(masker), reads_(reads) {}
 
   grpc::Status GetProfile(grpc::ServerContext* context,
                           const hub::v1::GetProfileRequest* request,
@@ -81,9 +86,18 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
   void BeginShutdown() { stopping_.Notify(); }
 
  private:
+  // The end of every read: on success masks `response` for `who` and notes
+  // an unmasked read; on an error, scrubs its message for a masked role.
+  template <typename Response>
+  grpc::Status Respond(const Principal& who, absl::string_view method,
+                       const google::protobuf::Message& request, const absl::Status& status,
+                       Response* response) const;
+
   Store* store_;
   MergeLedger* ledger_;
   const Authenticator* auth_;
+  const Masker* masker_;
+  ReadAuditor* reads_;
   absl::Notification stopping_;
 };
 

@@ -20,6 +20,8 @@
 #include "hub/policy_audit.h"
 #include "hub/log.h"
 #include "hub/governance_service.h"
+#include "hub/masking.h"
+#include "hub/read_auditor.h"
 #include "hub/metrics_service.h"
 #include "hub/profile_service.h"
 #include "hub/sync_service.h"
@@ -87,6 +89,17 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenerCredentials(
   return grpc::SslServerCredentials(options);
 }
 
+// The masker of `config`, its key the store's secret "masking_key" (made on
+// first start).
+absl::StatusOr<std::unique_ptr<Masker>> BuildMasker(const hub::v1::ClassificationConfig& config,
+                                                    Store* store) {
+  HUB_ASSIGN_OR_RETURN(Classification classes, Classification::FromConfig(config));
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store->BeginWrite());
+  HUB_ASSIGN_OR_RETURN(std::string key, tx->SecretKey("masking_key"));
+  HUB_RETURN_IF_ERROR(tx->Commit());
+  return std::make_unique<Masker>(std::move(classes), std::move(key));
+}
+
 class ServerImpl : public Server {
  public:
   absl::Status Init(const ServerOptions& options) {
@@ -95,6 +108,12 @@ class ServerImpl : public Server {
     HUB_ASSIGN_OR_RETURN(std::vector<TokenRecord> tokens,
                          LoadTokens(config, store_.get(), options.token_out));
     auth_ = std::make_unique<Authenticator>(tokens, CertPrincipals(config));
+    HUB_ASSIGN_OR_RETURN(masker_, BuildMasker(config.classification(), store_.get()));
+    ReadAuditOptions read_audit;
+    if (config.classification().read_audit_interval_ms() > 0) {
+      read_audit.interval = absl::Milliseconds(config.classification().read_audit_interval_ms());
+    }
+    reads_ = std::make_unique<ReadAuditor>(store_.get(), read_audit);
     RegisterBuiltinAdapters(&registry_);
     for (const hub::v1::Source& s : config.sources()) {
       HUB_RETURN_IF_ERROR(CreateConfiguredSource(s));
@@ -124,12 +143,13 @@ class ServerImpl : public Server {
     scheduler_ = std::make_unique<SyncScheduler>(runner_.get());
     HUB_RETURN_IF_ERROR(ScheduleSources());
     profiles_ = std::make_unique<ProfileServiceImpl>(store_.get(), ledger_.get(),
-                                                     auth_.get());
+                                                     auth_.get(), masker_.get(), reads_.get());
     syncs_ = std::make_unique<SyncServiceImpl>(store_.get(), &registry_,
                                                runner_.get(), auth_.get(),
                                                scheduler_.get());
     metrics_ = std::make_unique<MetricsServiceImpl>(
-        store_.get(), auth_.get(), [this] { return ingester_->FlushStages(); });
+        store_.get(), auth_.get(), [this] { return ingester_->FlushStages(); },
+        masker_.get());
     governance_ =
         std::make_unique<GovernanceServiceImpl>(store_.get(), ingester_.get(), auth_.get());
     HUB_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
@@ -161,6 +181,7 @@ class ServerImpl : public Server {
     profiles_->BeginShutdown();  // change streams end now, not at the deadline
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     runner_->Shutdown();
+    reads_->Stop();  // the last reads' audit, before the store closes
     LogJson("info", "stopped");
     stopped_.Notify();
   }
@@ -227,6 +248,8 @@ class ServerImpl : public Server {
 
   std::unique_ptr<Store> store_;
   std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<Masker> masker_;
+  std::unique_ptr<ReadAuditor> reads_;
   AdapterRegistry registry_;
   std::unique_ptr<Ingester> ingester_;
   std::unique_ptr<MergeLedger> ledger_;

@@ -207,26 +207,30 @@ absl::StatusOr<ErasedProfile> EraseProfile(Connection* conn, int64_t live) {
   return out;
 }
 
-absl::StatusOr<std::string> SuppressionKey(Connection* conn) {
+absl::StatusOr<std::string> SecretKey(Connection* conn, const std::string& name) {
   {
-    HUB_ASSIGN_OR_RETURN(
-        Statement * s, conn->Prepare("SELECT value FROM secrets WHERE name='suppression_key'"));
+    HUB_ASSIGN_OR_RETURN(Statement * s, conn->Prepare("SELECT value FROM secrets WHERE name=?"));
     ScopedReset reset(s);
+    s->Bind(1, name);
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (row) return s->Text(0);
   }
   std::string key(32, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) !=
       1) {
-    return absl::InternalError("no randomness for the suppression key");
+    return absl::InternalError(absl::StrCat("no randomness for the secret ", name));
   }
-  HUB_ASSIGN_OR_RETURN(
-      Statement * s,
-      conn->Prepare("INSERT INTO secrets(name, value) VALUES('suppression_key', ?)"));
+  HUB_ASSIGN_OR_RETURN(Statement * s,
+                       conn->Prepare("INSERT INTO secrets(name, value) VALUES(?, ?)"));
   ScopedReset reset(s);
-  s->BindBlob(1, key);
+  s->Bind(1, name);
+  s->BindBlob(2, key);
   HUB_RETURN_IF_ERROR(s->Run());
   return key;
+}
+
+absl::StatusOr<std::string> SuppressionKey(Connection* conn) {
+  return SecretKey(conn, "suppression_key");
 }
 
 std::string SuppressionHash(const std::string& key, const std::string& type,

@@ -17,7 +17,11 @@ namespace sqlite_internal {
 // WriteTransaction::EraseProfile, but for the change log note.
 absl::StatusOr<ErasedProfile> EraseProfile(sqlite::Connection* conn, int64_t live);
 
-// The suppression list's key: created (32 random bytes) on first use.
+// The store's secret `name` (table `secrets`): created (32 random bytes) on
+// first use, committed with the caller's transaction.
+absl::StatusOr<std::string> SecretKey(sqlite::Connection* conn, const std::string& name);
+
+// The suppression list's key: SecretKey "suppression_key".
 absl::StatusOr<std::string> SuppressionKey(sqlite::Connection* conn);
 
 // Hex HMAC-SHA256(key, type "\x1f" value).

@@ -522,6 +522,10 @@ class SqliteWriteTransaction : public WriteTransaction {
         conn_, sqlite_internal::SuppressionHash(suppression_key_, type, value));
   }
 
+  absl::StatusOr<std::string> SecretKey(const std::string& name) override {
+    return sqlite_internal::SecretKey(conn_, name);
+  }
+
   absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) override {
     const Actor& a = entry.actor;
     // One request may write several entries (a merge suggestion accepted and

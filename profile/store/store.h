@@ -574,6 +574,11 @@ class WriteTransaction {
   // per transaction while the list is empty.
   virtual absl::StatusOr<bool> IsSuppressed(const std::string& type,
                                             const std::string& value) = 0;
+  // The store's secret `name` (32 random bytes, e.g. "masking_key" for the
+  // keyed hashes of masked reads): created on first use, committed with this
+  // transaction, the same bytes ever after. Never leaves the store but
+  // through this call.
+  virtual absl::StatusOr<std::string> SecretKey(const std::string& name) = 0;
 
   // Appends `entry` to the audit log (its seq, time and hash assigned) in
   // this transaction: the action and its audit entry commit together.

@@ -35,9 +35,12 @@ TEST(HubdAuditTest, StewardActionsAreLoggedAndATamperedRowIsFound) {
   ASSERT_EQ(RunShell(absl::StrCat(HUB_SAMPLE_BIN, " --out ", dir.File("world"),
                                   " --accounts 4 --seed 7 2>&1"), &out), 0) << out;
   const std::string config = dir.File("hub.textproto");
+  // The audit of the test's own unmasked reads is written at shutdown
+  // (interval: an hour), so the steward actions are entries 1 and 2.
   std::ofstream(config) << "db_path: \"" << dir.File("hub.db") << "\"\n"
                         << "tokens { principal: \"steward-ana\" role: \"admin\" sha256: \""
-                        << Sha256Hex(kToken) << "\" }\n";
+                        << Sha256Hex(kToken) << "\" }\n"
+                        << "classification { read_audit_interval_ms: 3600000 }\n";
   auto hubd = HubdProcess::Start(HUBD_BIN, {"--config", config}, dir.path());
   ASSERT_TRUE(hubd.ok()) << hubd.status();
   const std::string ctl = absl::StrCat("HUB_TOKEN=", kToken, " ", HUBCTL_BIN, " --server ",
@@ -93,7 +96,7 @@ TEST(HubdAuditTest, StewardActionsAreLoggedAndATamperedRowIsFound) {
     EXPECT_EQ(policy.principal(), "hubd");
     EXPECT_EQ(policy.role(), "system");
     EXPECT_EQ(policy.action(), "PolicyChanged");
-    EXPECT_EQ(policy.details().find("tokens set ("), 0u) << policy.details();
+    EXPECT_NE(policy.details().find("tokens set ("), std::string::npos) << policy.details();
     const hub::v1::AuditEntry& first = log.entries(1);
     EXPECT_EQ(first.sequence(), 2);
     EXPECT_EQ(first.principal(), "steward-ana");
@@ -303,17 +306,23 @@ TEST(HubdAuditTest, QuarantinedRecordsAreReleasedCorrectedOrDiscarded) {
   ASSERT_TRUE(governance
                   ->ListAuditEntries(client.Ctx().get(), hub::v1::ListAuditEntriesRequest(), &log)
                   .ok());
-  ASSERT_EQ(log.entries_size(), 3);
-  EXPECT_EQ(log.entries(0).action(), "PolicyChanged");
-  EXPECT_EQ(log.entries(1).action(), "ReleaseQuarantine");
-  EXPECT_EQ(log.entries(1).target(), "quarantine/1");
-  EXPECT_EQ(log.entries(1).reason(), "typo in the email");
+  // Besides the audit of the lookup (ReadUnmasked): hubd's start-up record
+  // of the configured tokens, and the steward actions.
+  std::vector<hub::v1::AuditEntry> actions;
+  for (const hub::v1::AuditEntry& e : log.entries()) {
+    if (e.action() != "ReadUnmasked") actions.push_back(e);
+  }
+  ASSERT_EQ(actions.size(), 3u);
+  EXPECT_EQ(actions[0].action(), "PolicyChanged");
+  EXPECT_EQ(actions[1].action(), "ReleaseQuarantine");
+  EXPECT_EQ(actions[1].target(), "quarantine/1");
+  EXPECT_EQ(actions[1].reason(), "typo in the email");
   // hubctl gave each command a request id of its own.
-  EXPECT_EQ(log.entries(1).request_id().find("hubctl-"), 0u) << log.entries(1).request_id();
-  EXPECT_EQ(log.entries(2).action(), "DiscardQuarantine");
-  EXPECT_EQ(log.entries(2).reason(), "test data");
-  EXPECT_EQ(log.entries(2).request_id().size(), 23u) << log.entries(2).request_id();
-  EXPECT_NE(log.entries(2).request_id(), log.entries(1).request_id());
+  EXPECT_EQ(actions[1].request_id().find("hubctl-"), 0u) << actions[1].request_id();
+  EXPECT_EQ(actions[2].action(), "DiscardQuarantine");
+  EXPECT_EQ(actions[2].reason(), "test data");
+  EXPECT_EQ(actions[2].request_id().size(), 23u) << actions[2].request_id();
+  EXPECT_NE(actions[2].request_id(), actions[1].request_id());
   int status = (*hubd)->Stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
 }

@@ -187,6 +187,10 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->IsSuppressed(t, v);
   }
+  absl::StatusOr<std::string> SecretKey(const std::string& name) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->SecretKey(name);
+  }
   absl::StatusOr<AuditEntry> AppendAudit(AuditEntry e) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->AppendAudit(std::move(e));
