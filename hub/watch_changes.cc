@@ -64,7 +64,7 @@ grpc::Status ProfileServiceImpl::WatchProfileChanges(
       Authorize(*auth_, *context, "hub.v1.ProfileService/WatchProfileChanges");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<std::unique_ptr<FilterNode>> filter = ChangeFilter(*request);
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
+  if (!filter.ok()) return ToGrpcStatus(masker_->ScrubError(who->role, filter.status(), *request));
   int64_t after = request->after_sequence();
   for (;;) {
     if (context->IsCancelled()) return grpc::Status::CANCELLED;
@@ -89,8 +89,9 @@ grpc::Status ProfileServiceImpl::WatchProfileChanges(
       change.set_name(absl::StrCat(person ? "profiles/" : "accounts/", e.id));
       change.set_kind(KindOf(e.change));
       *change.mutable_change_time() = ToProtoTime(absl::FromUnixMicros(e.at_us));
-      // Blocks while the client's flow-control window is full: a slow
-      // reader slows this loop, not hubd's memory.
+      // Names and kinds only: nothing to mask. Blocks while the client's
+      // flow-control window is full: a slow reader slows this loop, not
+      // hubd's memory.
       if (!writer->Write(change)) return grpc::Status::CANCELLED;
     }
     if (static_cast<int>(batch->size()) < kBatch) {

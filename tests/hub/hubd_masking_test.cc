@@ -377,6 +377,29 @@ std::map<std::string, Caller> Callers(const std::vector<std::string>& profiles,
     hub::v1::ListAccountsResponse resp;
     seen->Add("ListAccounts", h.profiles()->ListAccounts(h.Ctx().get(), bad, &resp), resp);
   };
+  c["hub.v1.ProfileService/WatchProfileChanges"] = [=](HubClient& h, Seen* seen) {
+    // The whole change log (the stream stays open: stop when it is idle).
+    hub::v1::WatchProfileChangesRequest req;
+    auto ctx = h.Ctx();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+    auto reader = h.profiles()->WatchProfileChanges(ctx.get(), req);
+    hub::v1::ProfileChange change;
+    int read = 0;
+    while (reader->Read(&change)) {
+      seen->Add("WatchProfileChanges", grpc::Status::OK, change);
+      ++read;
+    }
+    EXPECT_GT(read, 0);
+    reader->Finish();
+    for (const std::string& filter : {"change = " + an_email, "resource:" + a_phone}) {
+      hub::v1::WatchProfileChangesRequest bad;
+      bad.set_filter(filter);
+      auto bad_ctx = h.Ctx();
+      auto bad_reader = h.profiles()->WatchProfileChanges(bad_ctx.get(), bad);
+      EXPECT_FALSE(bad_reader->Read(&change));
+      seen->Add("WatchProfileChanges", bad_reader->Finish(), change);
+    }
+  };
   c["hub.v1.ProfileService/ListAccountMembers"] = [=](HubClient& h, Seen* seen) {
     std::vector<std::string> names = accounts;
     names.push_back(an_email);
@@ -701,12 +724,14 @@ TEST(HubdClassificationTest, ShutdownWritesTheReadAuditStillPending) {
   ASSERT_TRUE(governance
                   ->ListAuditEntries(admin.Ctx().get(), hub::v1::ListAuditEntriesRequest(), &log)
                   .ok());
-  ASSERT_EQ(log.entries_size(), 1);
-  EXPECT_EQ(log.entries(0).action(), "ReadUnmasked");
-  EXPECT_EQ(log.entries(0).principal(), "ops");
-  EXPECT_EQ(log.entries(0).target(), "hub.v1.ProfileService/LookupProfile");
-  EXPECT_TRUE(absl::EndsWith(log.entries(0).details(), "Z: " + profile))
-      << log.entries(0).details();
+  // After hubd's start-up record of its configured policy, the read.
+  ASSERT_EQ(log.entries_size(), 2);
+  EXPECT_EQ(log.entries(0).action(), "PolicyChanged");
+  EXPECT_EQ(log.entries(1).action(), "ReadUnmasked");
+  EXPECT_EQ(log.entries(1).principal(), "ops");
+  EXPECT_EQ(log.entries(1).target(), "hub.v1.ProfileService/LookupProfile");
+  EXPECT_TRUE(absl::EndsWith(log.entries(1).details(), "Z: " + profile))
+      << log.entries(1).details();
   status = (*hubd)->Stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*hubd)->Stderr();
 }

@@ -46,7 +46,7 @@ const std::set<std::string> kProfileReads = {
     "ProfileService/GetProfile",         "ProfileService/LookupProfile",
     "ProfileService/ListProfiles",       "ProfileService/ListProfileEvents",
     "ProfileService/GetAccount",         "ProfileService/ListAccounts",
-    "ProfileService/ListAccountMembers"};
+    "ProfileService/ListAccountMembers", "ProfileService/WatchProfileChanges"};
 
 TEST(PermissionsTest, EveryRpcHasARowOfKnownRolesThatAdminIsIn) {
   for (const std::string& method : AllMethods()) {
