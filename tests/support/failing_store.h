@@ -112,6 +112,10 @@ class FailingStore : public Store {
     return base_->ListAudit(after, l);
   }
   absl::StatusOr<AuditCheck> VerifyAudit() override { return base_->VerifyAudit(); }
+  absl::StatusOr<std::vector<ConsentSignal>> ConsentSignalsOf(
+      const std::vector<int64_t>& ids) override {
+    return base_->ConsentSignalsOf(ids);
+  }
 
  private:
   Store* base_;
