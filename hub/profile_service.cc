@@ -9,6 +9,7 @@
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
+#include "profile/consent/consent.h"
 #include "profile/identity/identifier.h"
 
 namespace hub {
@@ -42,6 +43,11 @@ absl::StatusOr<int64_t> LookupId(Store* store,
         "\" is a placeholder that never identifies anyone"));
   }
   return store->FindIdentity(Side::kPerson, type->name, value->value);
+}
+
+// OK for no purpose or a configured one; INVALID_ARGUMENT naming `purpose`.
+absl::Status CheckReadPurpose(const ConsentPolicy& policy, const std::string& purpose) {
+  return purpose.empty() ? absl::OkStatus() : policy.CheckPurpose(purpose, "purpose");
 }
 
 // Lists one page of live ids of `side` and turns each into a resource.
@@ -384,8 +390,15 @@ grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = CheckReadPurpose(consent_, request->purpose()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   absl::StatusOr<hub::v1::Profile> profile = store_->GetProfile(*id, true);
   if (!profile.ok()) return ToGrpcStatus(profile.status());
+  if (absl::Status s = AttachConsent(store_, consent_, request->purpose(), true, &*profile);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   *response = *std::move(profile);
   return grpc::Status::OK;
 }
@@ -398,8 +411,15 @@ grpc::Status ProfileServiceImpl::LookupProfile(
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = LookupId(store_, *request);
   if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = CheckReadPurpose(consent_, request->purpose()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   absl::StatusOr<hub::v1::Profile> profile = store_->GetProfile(*id, true);
   if (!profile.ok()) return ToGrpcStatus(profile.status());
+  if (absl::Status s = AttachConsent(store_, consent_, request->purpose(), true, &*profile);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   *response = *std::move(profile);
   return grpc::Status::OK;
 }
@@ -409,10 +429,19 @@ grpc::Status ProfileServiceImpl::ListProfiles(
     hub::v1::ListProfilesResponse* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListProfiles");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(ListPage(
+  if (absl::Status s = CheckReadPurpose(consent_, request->purpose()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::Status listed = ListPage(
       store_, Side::kPerson, request->page_size(), request->page_token(),
       "profiles", [&](int64_t id) { return store_->GetProfile(id, false); },
-      response->mutable_profiles(), response->mutable_next_page_token()));
+      response->mutable_profiles(), response->mutable_next_page_token());
+  // The page's consent in one query; the token stays the page's last id, so
+  // profiles left out for the purpose never make a later page skip one.
+  if (listed.ok()) {
+    listed = AttachConsents(store_, consent_, request->purpose(), response->mutable_profiles());
+  }
+  return ToGrpcStatus(listed);
 }
 
 grpc::Status ProfileServiceImpl::ListProfileEvents(

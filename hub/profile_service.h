@@ -4,6 +4,7 @@
 
 #include "hub/auth.h"
 #include "hub/v1/profile_service.grpc.pb.h"
+#include "profile/consent/consent_policy.h"
 #include "profile/identity/merge_ledger.h"
 #include "profile/store/store.h"
 
@@ -72,10 +73,15 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
       const hub::v1::DecideMergeSuggestionRequest* request,
       hub::v1::MergeSuggestion* response) override;
 
+  // The consent purposes reads may declare, and the merge rule (default:
+  // ConsentPolicy::Default()). Not thread-safe: call before serving.
+  void set_consent_policy(ConsentPolicy policy) { consent_ = std::move(policy); }
+
  private:
   Store* store_;
   MergeLedger* ledger_;
   const Authenticator* auth_;
+  ConsentPolicy consent_ = ConsentPolicy::Default();
 };
 
 }  // namespace hub
