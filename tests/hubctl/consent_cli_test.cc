@@ -2,10 +2,12 @@
 // themselves run against a real hubd in tests/hub/hubd_consent_test.cc).
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 
 #include "tests/hubctl/cli_fixture.h"
 #include "tools/hubctl/exit_codes.h"
+#include "tools/hubctl/profile_view.h"
 
 namespace hubctl::testing {
 namespace {
@@ -40,6 +42,30 @@ TEST_F(ConsentCliTest, SetNeedsAKnownStateAndAReason) {
                  "DENIED"}),
             kExitUsage);
   EXPECT_NE(err_.str().find("--reason is required"), std::string::npos) << err_.str();
+}
+
+TEST(ConsentViewTest, AProfileShowsItsConsentAfterItsIdentifiers) {
+  hub::v1::Profile p;
+  p.set_name("profiles/7");
+  hub::v1::Consent* denied = p.add_consents();
+  denied->set_purpose("email_marketing");
+  denied->set_state(hub::v1::DENIED);
+  denied->set_source("email");
+  denied->mutable_time()->set_seconds(1717322400);  // 2024-06-02T10:00:00Z
+  hub::v1::Consent* none = p.add_consents();
+  none->set_purpose("analytics");
+  none->set_assumed(true);
+  std::ostringstream out;
+  PrintProfile(p, out);
+  const std::string view = out.str();
+  const size_t at = view.find("\nConsent\n");
+  ASSERT_NE(at, std::string::npos) << view;
+  EXPECT_GT(at, view.find("\nIdentifiers\n"));
+  EXPECT_EQ(view.substr(at, view.find("\nSource records") - at),
+            "\nConsent\n"
+            "  PURPOSE          STATE   SOURCE     TIME\n"
+            "  email_marketing  DENIED  email      2024-06-02T10:00:00Z\n"
+            "  analytics        NONE    (default)  -\n");
 }
 
 }  // namespace
