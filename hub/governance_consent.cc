@@ -1,5 +1,7 @@
 // GovernanceService's consent handlers (profile/consent/consent.h).
 #include "hub/governance_service.h"
+
+#include "absl/strings/str_cat.h"
 #include "hub/permissions.h"
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
