@@ -67,6 +67,8 @@ absl::StatusOr<hub::v1::SourceRecord> MapGa4Row(absl::string_view source,
   adapters_internal::SetProperty(
       &record, "analytics_storage",
       TextAt(row, {"privacy_info", "analytics_storage"}));
+  adapters_internal::SetProperty(&record, "ads_storage",
+                                 TextAt(row, {"privacy_info", "ads_storage"}));
   return record;
 }
 

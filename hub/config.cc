@@ -290,6 +290,10 @@ absl::StatusOr<std::optional<ProfileMatcher>> BuildProfileMatcher(
   return std::optional<ProfileMatcher>(*std::move(matcher));
 }
 
+absl::StatusOr<ConsentPolicy> BuildConsentPolicy(const hub::v1::ConsentConfig& config) {
+  return ConsentPolicy::FromConfig(config);
+}
+
 absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
   hub::v1::HubConfig config;
   HUB_RETURN_IF_ERROR(ReadTextProto(path, &config));
@@ -299,6 +303,7 @@ absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
   if (status.ok()) status = BuildProfileMatcher(config).status();
   if (status.ok()) status = BuildStageRules(config.lifecycle()).status();
   if (status.ok()) status = Classification::FromConfig(config.classification()).status();
+  if (status.ok()) status = BuildConsentPolicy(config.consent()).status();
   if (!status.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
   }

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "hub/v1/config.pb.h"
+#include "profile/consent/consent_policy.h"
 #include "profile/identity/identity_policy.h"
 #include "profile/lifecycle/stage_rules.h"
 #include "profile/identity/profile_matcher.h"
@@ -48,6 +49,11 @@ absl::StatusOr<StageRules> BuildStageRules(const hub::v1::LifecycleConfig& confi
 // not a valid MatchConfig or lacks its model (m and u per field, prior).
 absl::StatusOr<std::optional<ProfileMatcher>> BuildProfileMatcher(
     const hub::v1::HubConfig& config);
+
+// The consent policy of `config` (the built-in purposes where unset).
+// INVALID_ARGUMENT "consent.<field>: ..." for a bad purpose name, an
+// unknown default state or merge rule.
+absl::StatusOr<ConsentPolicy> BuildConsentPolicy(const hub::v1::ConsentConfig& config);
 
 }  // namespace hub
 

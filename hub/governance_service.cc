@@ -144,7 +144,7 @@ absl::Status Erase(Ingester* ingester, Store* store, const Principal& who,
 }
 
 absl::Status Export(Store* store, const Principal& who, const hub::v1::ExportSubjectRequest& req,
-                    hub::v1::SubjectExport* resp) {
+                    const ConsentPolicy* consent, hub::v1::SubjectExport* resp) {
   if (req.identifier_type().empty()) {
     return absl::InvalidArgumentError("identifier_type: required");
   }
@@ -153,7 +153,7 @@ absl::Status Export(Store* store, const Principal& who, const hub::v1::ExportSub
   }
   HUB_ASSIGN_OR_RETURN(SubjectData data,
                        ExportSubject(store, req.identifier_type(), req.identifier_value(),
-                                     ActorOf(who, req)));
+                                     ActorOf(who, req), consent));
   *resp->mutable_profile() = std::move(data.profile);
   for (hub::v1::SourceRecord& r : data.records) *resp->add_records() = std::move(r);
   for (const MergeEntry& e : data.merges) *resp->add_merges() = ToProto(e);
@@ -243,7 +243,7 @@ grpc::Status GovernanceServiceImpl::ExportSubject(grpc::ServerContext* context,
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.GovernanceService/ExportSubject");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(Export(store_, *who, *request, response));
+  return ToGrpcStatus(Export(store_, *who, *request, &consent_, response));
 }
 
 }  // namespace hub

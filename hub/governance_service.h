@@ -5,6 +5,7 @@
 
 #include "hub/auth.h"
 #include "hub/v1/governance_service.grpc.pb.h"
+#include "profile/consent/consent_policy.h"
 #include "profile/ingest/ingester.h"
 #include "profile/store/store.h"
 
@@ -39,11 +40,23 @@ class GovernanceServiceImpl final : public hub::v1::GovernanceService::Service {
   grpc::Status ExportSubject(grpc::ServerContext* context,
                              const hub::v1::ExportSubjectRequest* request,
                              hub::v1::SubjectExport* response) override;
+  // In governance_consent.cc.
+  grpc::Status GetConsent(grpc::ServerContext* context,
+                          const hub::v1::GetConsentRequest* request,
+                          hub::v1::ProfileConsent* response) override;
+  grpc::Status SetConsent(grpc::ServerContext* context,
+                          const hub::v1::SetConsentRequest* request,
+                          hub::v1::ProfileConsent* response) override;
+
+  // The consent purposes and merge rule (default: ConsentPolicy::Default()).
+  // Not thread-safe: call before serving.
+  void set_consent_policy(ConsentPolicy policy) { consent_ = std::move(policy); }
 
  private:
   Store* store_;
   Ingester* ingester_;
   const Authenticator* auth_;
+  ConsentPolicy consent_ = ConsentPolicy::Default();
 };
 
 }  // namespace hub

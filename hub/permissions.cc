@@ -59,6 +59,8 @@ const absl::flat_hash_map<std::string, RoleList>& Table() {
       {"hub.v1.GovernanceService/DiscardQuarantine", stewards},
       {"hub.v1.GovernanceService/EraseSubject", stewards},
       {"hub.v1.GovernanceService/ExportSubject", stewards},
+      {"hub.v1.GovernanceService/GetConsent", {"admin", "steward", "service"}},
+      {"hub.v1.GovernanceService/SetConsent", stewards},
   };
   return *table;
 }

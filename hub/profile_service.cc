@@ -10,6 +10,7 @@
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
+#include "profile/consent/consent.h"
 #include "profile/identity/identifier.h"
 
 namespace hub {
@@ -43,6 +44,11 @@ absl::StatusOr<int64_t> LookupId(Store* store,
         "\" is a placeholder that never identifies anyone"));
   }
   return store->FindIdentity(Side::kPerson, type->name, value->value);
+}
+
+// OK for no purpose or a configured one; INVALID_ARGUMENT naming `purpose`.
+absl::Status CheckReadPurpose(const ConsentPolicy& policy, const std::string& purpose) {
+  return purpose.empty() ? absl::OkStatus() : policy.CheckPurpose(purpose, "purpose");
 }
 
 // Lists one page of live ids of `side` and turns each into a resource.
@@ -411,9 +417,13 @@ grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/GetProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
-  absl::StatusOr<hub::v1::Profile> profile = id.ok() ? store_->GetProfile(*id, true) : id.status();
-  if (profile.ok()) *response = *std::move(profile);
-  return Respond(*who, "hub.v1.ProfileService/GetProfile", *request, profile.status(), response);
+  absl::Status status = id.ok() ? CheckReadPurpose(consent_, request->purpose()) : id.status();
+  absl::StatusOr<hub::v1::Profile> profile =
+      status.ok() ? store_->GetProfile(*id, true) : absl::StatusOr<hub::v1::Profile>(status);
+  status = profile.ok() ? AttachConsent(store_, consent_, request->purpose(), true, &*profile)
+                        : profile.status();
+  if (status.ok()) *response = *std::move(profile);
+  return Respond(*who, "hub.v1.ProfileService/GetProfile", *request, status, response);
 }
 
 grpc::Status ProfileServiceImpl::LookupProfile(
@@ -423,10 +433,13 @@ grpc::Status ProfileServiceImpl::LookupProfile(
       Authorize(*auth_, *context, "hub.v1.ProfileService/LookupProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = LookupId(store_, *request);
-  absl::StatusOr<hub::v1::Profile> profile = id.ok() ? store_->GetProfile(*id, true) : id.status();
-  if (profile.ok()) *response = *std::move(profile);
-  return Respond(*who, "hub.v1.ProfileService/LookupProfile", *request, profile.status(),
-                 response);
+  absl::Status status = id.ok() ? CheckReadPurpose(consent_, request->purpose()) : id.status();
+  absl::StatusOr<hub::v1::Profile> profile =
+      status.ok() ? store_->GetProfile(*id, true) : absl::StatusOr<hub::v1::Profile>(status);
+  status = profile.ok() ? AttachConsent(store_, consent_, request->purpose(), true, &*profile)
+                        : profile.status();
+  if (status.ok()) *response = *std::move(profile);
+  return Respond(*who, "hub.v1.ProfileService/LookupProfile", *request, status, response);
 }
 
 grpc::Status ProfileServiceImpl::ListProfiles(
@@ -434,10 +447,18 @@ grpc::Status ProfileServiceImpl::ListProfiles(
     hub::v1::ListProfilesResponse* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListProfiles");
   if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status s = CheckReadPurpose(consent_, request->purpose()); !s.ok()) {
+    return Respond(*who, "hub.v1.ProfileService/ListProfiles", *request, s, response);
+  }
   absl::Status listed = ListPage(
       store_, Side::kPerson, request->page_size(), request->page_token(),
       "profiles", [&](int64_t id) { return store_->GetProfile(id, false); },
       response->mutable_profiles(), response->mutable_next_page_token());
+  // The page's consent in one query; the token stays the page's last id, so
+  // profiles left out for the purpose never make a later page skip one.
+  if (listed.ok()) {
+    listed = AttachConsents(store_, consent_, request->purpose(), response->mutable_profiles());
+  }
   return Respond(*who, "hub.v1.ProfileService/ListProfiles", *request, listed, response);
 }
 

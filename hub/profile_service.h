@@ -7,6 +7,7 @@
 #include "hub/masking.h"
 #include "hub/read_auditor.h"
 #include "hub/v1/profile_service.grpc.pb.h"
+#include "profile/consent/consent_policy.h"
 #include "profile/identity/merge_ledger.h"
 #include "profile/store/store.h"
 
@@ -85,6 +86,10 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
   // interval; they would otherwise hold a server shutdown to its deadline.
   void BeginShutdown() { stopping_.Notify(); }
 
+  // The consent purposes reads may declare, and the merge rule (default:
+  // ConsentPolicy::Default()). Not thread-safe: call before serving.
+  void set_consent_policy(ConsentPolicy policy) { consent_ = std::move(policy); }
+
  private:
   // The end of every read: on success masks `response` for `who` and notes
   // an unmasked read; on an error, scrubs its message for a masked role.
@@ -99,6 +104,7 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
   const Masker* masker_;
   ReadAuditor* reads_;
   absl::Notification stopping_;
+  ConsentPolicy consent_ = ConsentPolicy::Default();
 };
 
 }  // namespace hub

@@ -125,6 +125,7 @@ class ServerImpl : public Server {
     HUB_ASSIGN_OR_RETURN(std::optional<ProfileMatcher> matcher,
                          BuildProfileMatcher(config));
     HUB_ASSIGN_OR_RETURN(StageRules stage_rules, BuildStageRules(config.lifecycle()));
+    HUB_ASSIGN_OR_RETURN(ConsentPolicy consent, BuildConsentPolicy(config.consent()));
     // The configuration is accepted: record what of its policy changed.
     HUB_RETURN_IF_ERROR(AuditPolicyChanges(store_.get(), config).status());
     ingester_ = std::make_unique<Ingester>(store_.get(), std::move(policy),
@@ -144,6 +145,7 @@ class ServerImpl : public Server {
     HUB_RETURN_IF_ERROR(ScheduleSources());
     profiles_ = std::make_unique<ProfileServiceImpl>(store_.get(), ledger_.get(),
                                                      auth_.get(), masker_.get(), reads_.get());
+    profiles_->set_consent_policy(consent);
     syncs_ = std::make_unique<SyncServiceImpl>(store_.get(), &registry_,
                                                runner_.get(), auth_.get(),
                                                scheduler_.get());
@@ -152,6 +154,7 @@ class ServerImpl : public Server {
         masker_.get());
     governance_ =
         std::make_unique<GovernanceServiceImpl>(store_.get(), ingester_.get(), auth_.get());
+    governance_->set_consent_policy(consent);
     HUB_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                          ListenerCredentials(config.tls()));
     return Listen(config.listen_address(), credentials);

@@ -11,6 +11,7 @@
 #include "profile/base/hash.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
+#include "profile/consent/consent_signals.h"
 #include "profile/identity/identifier.h"
 #include "profile/identity/merge_ledger.h"
 #include "profile/identity/resolver.h"
@@ -143,6 +144,9 @@ class RecordApplier {
     }
     HUB_ASSIGN_OR_RETURN(int64_t seq, tx_->PutRecord(r, stored));
     NoteStages(role, r, stored, previous.has_value(), seq);
+    if (role == RecordRole::kPerson && stored.profile_id != 0) {
+      HUB_RETURN_IF_ERROR(PutConsentSignals(r, stored));
+    }
     if (role == RecordRole::kAccount && !r.deleted()) {
       HUB_RETURN_IF_ERROR(LinkWaitingPersons(v));
     }
@@ -156,6 +160,17 @@ class RecordApplier {
     if (stored.profile_id != 0) {
       Side side = role == RecordRole::kAccount ? Side::kAccount : Side::kPerson;
       HUB_RETURN_IF_ERROR(tx_->NoteChange(side, stored.profile_id, "updated"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Stores the consent signals the record carries, as its origin's: they
+  // follow that profile through merges and unmerges. One indexed upsert per
+  // signal; most records carry none.
+  absl::Status PutConsentSignals(const hub::v1::SourceRecord& r, const RecordPlacement& stored) {
+    for (ConsentSignal& signal : ConsentSignalsOf(r)) {
+      signal.origin_id = stored.origin_id != 0 ? stored.origin_id : stored.profile_id;
+      HUB_RETURN_IF_ERROR(tx_->PutConsentSignal(signal).status());
     }
     return absl::OkStatus();
   }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "profile/base/status_macros.h"
+#include "profile/consent/consent.h"
 #include "profile/identity/identifier.h"
 
 namespace hub {
@@ -36,7 +37,8 @@ absl::StatusOr<int64_t> FindSubject(WriteTransaction* tx, absl::string_view type
 }
 
 absl::StatusOr<SubjectData> ExportSubject(Store* store, absl::string_view type,
-                                          absl::string_view value, const Actor& actor) {
+                                          absl::string_view value, const Actor& actor,
+                                          const ConsentPolicy* consent) {
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store->BeginWrite());
   HUB_ASSIGN_OR_RETURN(int64_t live, FindSubject(tx.get(), type, value));
   SubjectData out;
@@ -51,6 +53,8 @@ absl::StatusOr<SubjectData> ExportSubject(Store* store, absl::string_view type,
   // The profile and ledger through the store's readers, after the commit:
   // a merge in between only adds to what the person is.
   HUB_ASSIGN_OR_RETURN(out.profile, store->GetProfile(live, /*lineage=*/true));
+  HUB_RETURN_IF_ERROR(AttachConsent(store, consent ? *consent : ConsentPolicy::Default(), "",
+                                    /*with_evidence=*/true, &out.profile));
   HUB_ASSIGN_OR_RETURN(out.merges,
                        store->ListMerges(Side::kPerson, live, INT64_MAX, 10000));
   return out;

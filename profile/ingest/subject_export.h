@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "hub/v1/records.pb.h"
 #include "hub/v1/resources.pb.h"
+#include "profile/consent/consent_policy.h"
 #include "profile/store/store.h"
 
 namespace hub {
@@ -21,13 +22,15 @@ struct SubjectData {
 };
 
 // Collects what the hub holds about the live person holding identifier
-// `type` = `value` (normalised as ingest does) and writes an audit entry
-// "ExportSubject" (an unmasked read of personal data). Reads in one write
+// `type` = `value` (normalised as ingest does), its consent with the
+// evidence under `consent` (null: ConsentPolicy::Default()), and writes an
+// audit entry "ExportSubject" (an unmasked read of personal data). Reads in one write
 // transaction, so the export is one consistent state; cost linear in the
 // person's records. INVALID_ARGUMENT naming identifier_type or
 // identifier_value; NOT_FOUND if no person holds it.
 absl::StatusOr<SubjectData> ExportSubject(Store* store, absl::string_view type,
-                                          absl::string_view value, const Actor& actor);
+                                          absl::string_view value, const Actor& actor,
+                                          const ConsentPolicy* consent = nullptr);
 
 // The live person holding `type` = `value` in `tx`; the errors above.
 absl::StatusOr<int64_t> FindSubject(WriteTransaction* tx, absl::string_view type,

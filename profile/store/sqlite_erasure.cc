@@ -175,7 +175,8 @@ absl::StatusOr<ErasedProfile> EraseProfile(Connection* conn, int64_t live) {
         "DELETE FROM match_keys WHERE profile_id=?1",
         "DELETE FROM merge_suggestions WHERE (a=?1 OR b=?1) AND side=0",
         "DELETE FROM identity_refusals WHERE side=0 AND (holder=?1 OR target=?1)",
-        "DELETE FROM domain_waits WHERE person=?1"}) {
+        "DELETE FROM domain_waits WHERE person=?1",
+        "DELETE FROM consent_signals WHERE origin_id=?1"}) {
     HUB_ASSIGN_OR_RETURN(int64_t n, ForEachId(conn, sql, out.profiles));
     out.other += n;
   }

@@ -283,6 +283,27 @@ CREATE TABLE policy_digests(
   section TEXT PRIMARY KEY,         -- a HubConfig field, e.g. "identity"
   digest TEXT NOT NULL) WITHOUT ROWID;
 )sql",
+      // 10: consent (docs/governance.md, "Consent"): the latest signal of each
+      // source per purpose for each profile on its own (its records' origin,
+      // or the profile SetConsent named). A profile's consent is derived from
+      // the signals of itself and of the profiles forwarding to it, so merges
+      // and unmerges rewrite nothing. Records stored before this version
+      // gave no signals.
+      R"sql(
+CREATE TABLE consent_signals(
+  origin_id INTEGER NOT NULL,
+  purpose TEXT NOT NULL,
+  source TEXT NOT NULL,             -- the record's source, or 'api'
+  state INTEGER NOT NULL,           -- hub.v1.ConsentState
+  at_us INTEGER NOT NULL,           -- when given
+  entity INTEGER NOT NULL,          -- the record (0, '' for the API)
+  external_id TEXT NOT NULL,
+  principal TEXT NOT NULL,          -- the API's caller, role, reason, request id
+  role TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  PRIMARY KEY(origin_id, purpose, source)) WITHOUT ROWID;
+)sql",
   };
   return *kMigrations;
 }

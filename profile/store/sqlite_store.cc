@@ -18,6 +18,7 @@
 #include "profile/base/time_util.h"
 #include "profile/store/key_filter.h"
 #include "profile/store/sqlite_audit.h"
+#include "profile/store/sqlite_consent.h"
 #include "profile/store/sqlite_internal.h"
 #include "profile/store/sqlite_lifecycle.h"
 #include "profile/store/sqlite_matching.h"
@@ -391,6 +392,12 @@ class SqliteStore : public Store {
       const std::string& principal, const std::string& request_id) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
     return sqlite_internal::GetRequest(lease.conn, principal, request_id);
+  }
+
+  absl::StatusOr<std::vector<ConsentSignal>> ConsentSignalsOf(
+      const std::vector<int64_t>& ids) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::ConsentSignalsOf(lease.conn, ids);
   }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

@@ -13,6 +13,7 @@
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
 #include "profile/store/sqlite_audit.h"
+#include "profile/store/sqlite_consent.h"
 #include "profile/store/sqlite_erasure.h"
 #include "profile/store/sqlite_internal.h"
 #include "profile/store/sqlite_ledger.h"
@@ -658,6 +659,13 @@ class SqliteWriteTransaction : public WriteTransaction {
   absl::Status UpdateSyncJob(const std::string& source_id, int64_t job_id,
                              const hub::v1::SyncJob& job) override {
     return UpdateSyncJobRow(conn_, source_id, job_id, job);
+  }
+
+  absl::StatusOr<bool> PutConsentSignal(const ConsentSignal& signal) override {
+    return sqlite_internal::PutConsentSignal(conn_, signal);
+  }
+  absl::StatusOr<std::vector<ConsentSignal>> ConsentSignalsOf(int64_t id) override {
+    return sqlite_internal::ConsentSignalsOf(conn_, {id});
   }
 
   absl::Status Commit() override {

@@ -407,6 +407,25 @@ struct StoreCounts {
   int64_t merges = 0;
 };
 
+// One consent signal of a profile for a purpose (DESIGN.md section 7), from
+// a source record or set through the API. The store keeps the latest signal
+// per (origin, purpose, source): of two at one time, the more restrictive
+// (the higher state), so the outcome does not depend on arrival order.
+struct ConsentSignal {
+  // The profile the signal belongs to on its own: a record's origin, or
+  // the live profile SetConsent named. Merges and unmerges carry it along
+  // with its profile's forwarding, so it is never rewritten.
+  int64_t origin_id = 0;
+  std::string purpose;
+  hub::v1::ConsentState state = hub::v1::CONSENT_STATE_UNSPECIFIED;
+  std::string source;  // the record's source, or "api"
+  int64_t at_us = 0;   // when given (Unix microseconds)
+  RecordKey record;    // the record it came from; empty for the API
+  Actor actor;         // the API's caller, reason and request id; else empty
+  // Output only: the live profile the origin resolves to.
+  int64_t profile_id = 0;
+};
+
 // One write transaction. All changes made through it become visible to
 // readers atomically on Commit(); destroying it without a successful Commit()
 // rolls every change back. Only one WriteTransaction exists at a time per
@@ -657,6 +676,15 @@ class WriteTransaction {
   virtual absl::StatusOr<std::vector<std::pair<int64_t, int64_t>>> TakeDomainWaits(
       const std::string& domain) = 0;
 
+  // --- Consent (ConsentSignal) ------------------------------------------------
+  // Stores `signal` unless a signal of the same origin, purpose and source
+  // that is later (or as late and at least as restrictive) is stored.
+  // Returns whether it was stored. O(log n).
+  virtual absl::StatusOr<bool> PutConsentSignal(const ConsentSignal& signal) = 0;
+  // The stored signals of live person `id` and of every profile merged into
+  // it, each with profile_id = `id`, ordered by purpose, then newest first.
+  virtual absl::StatusOr<std::vector<ConsentSignal>> ConsentSignalsOf(int64_t id) = 0;
+
   // Makes every change durable and visible. After an error nothing was
   // committed.
   virtual absl::Status Commit() = 0;
@@ -788,6 +816,13 @@ class Store {
   // The request `principal` registered under `request_id`, if any.
   virtual absl::StatusOr<std::optional<StoredRequest>> GetRequest(
       const std::string& principal, const std::string& request_id) = 0;
+
+  // --- Consent ----------------------------------------------------------------
+  // The stored consent signals of the live persons `ids` (already resolved)
+  // and of the profiles merged into each, in one query, each with its
+  // profile_id; ordered by profile, purpose, then newest first.
+  virtual absl::StatusOr<std::vector<ConsentSignal>> ConsentSignalsOf(
+      const std::vector<int64_t>& ids) = 0;
 };
 
 }  // namespace hub

@@ -52,6 +52,7 @@ TEST(MapGa4RowTest, VendorExampleRow) {
     properties { key: "page_location" value: "https://acme.example/demo" }
     properties { key: "ga_session_id" value: "1714644000" }
     properties { key: "analytics_storage" value: "Yes" }
+    properties { key: "ads_storage" value: "No" }
   )pb"));
 }
 

@@ -255,5 +255,32 @@ TEST(AuthTest, HashesAndTokens) {
   EXPECT_NE(a, b);
 }
 
+TEST(ConfigTest, ConsentPurposesAndRuleAreCheckedAtStartUp) {
+  absl::StatusOr<hub::v1::HubConfig> example =
+      LoadConfig(std::string(HUB_SOURCE_DIR) + "/docs/hub.example.textproto");
+  ASSERT_TRUE(example.ok()) << example.status();
+  absl::StatusOr<ConsentPolicy> policy = BuildConsentPolicy(example->consent());
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_EQ(policy->purposes().size(), 4u);
+  EXPECT_EQ(policy->purposes().at("product_updates"), hub::v1::GRANTED);
+  EXPECT_EQ(policy->purposes().at("email_marketing"), hub::v1::CONSENT_STATE_UNSPECIFIED);
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"consent { merge_rule: \"newest\" }",
+       "consent.merge_rule: unknown rule \"newest\" (want most_restrictive or most_recent)"},
+      {"consent { purposes { name: \"ads\" default_state: \"MAYBE\" } }",
+       "consent.purposes[0].default_state: unknown state \"MAYBE\""},
+      {"consent { purposes { name: \"Ads\" } }", "consent.purposes[0].name: \"Ads\""},
+  };
+  for (const auto& [text, error] : cases) {
+    std::ofstream(dir.File("c.textproto"), std::ios::trunc) << text << "\n";
+    absl::StatusOr<hub::v1::HubConfig> bad = LoadConfig(dir.File("c.textproto"));
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_NE(bad.status().message().find(error), absl::string_view::npos)
+        << text << " -> " << bad.status();
+  }
+}
+
 }  // namespace
 }  // namespace hub

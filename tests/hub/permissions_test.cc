@@ -58,7 +58,9 @@ TEST(PermissionsTest, EveryRpcHasARowOfKnownRolesThatAdminIsIn) {
 }
 
 TEST(PermissionsTest, EachRoleCallsWhatDesignSection7Gives) {
-  EXPECT_EQ(CallableBy("service"), kProfileReads);
+  std::set<std::string> service = kProfileReads;
+  service.insert("GovernanceService/GetConsent");  // to honour a person's choices
+  EXPECT_EQ(CallableBy("service"), service);
   std::set<std::string> analyst = kProfileReads;
   analyst.insert({"MetricsService/ListStageTransitions", "MetricsService/GetFunnel",
                   "MetricsService/GetStageMetrics", "MetricsService/GetCustomerValue"});
@@ -73,6 +75,7 @@ TEST(PermissionsTest, EachRoleCallsWhatDesignSection7Gives) {
                   "GovernanceService/ListQuarantine", "GovernanceService/ReleaseQuarantine",
                   "GovernanceService/DiscardQuarantine", "GovernanceService/EraseSubject",
                   "GovernanceService/ExportSubject"});
+  steward.insert({"GovernanceService/GetConsent", "GovernanceService/SetConsent"});
   EXPECT_EQ(CallableBy("steward"), steward);
   EXPECT_EQ(CallableBy("sync"),
             (std::set<std::string>{"SyncService/GetSourceCursor", "SyncService/IngestRecords",

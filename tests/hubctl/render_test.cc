@@ -250,7 +250,8 @@ TEST(JsonTest, ProfileNestsTraitsLineageAndEnumsByName) {
             " ],\n"
             " \"identifiers\": [],\n"
             " \"sourceRecords\": [],\n"
-            " \"eventCount\": \"0\"\n"
+            " \"eventCount\": \"0\",\n"
+            " \"consents\": []\n"
             "}\n");
 }
 

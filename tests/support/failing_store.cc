@@ -209,6 +209,14 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->SetPolicyDigest(section, digest);
   }
+  absl::StatusOr<bool> PutConsentSignal(const ConsentSignal& c) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PutConsentSignal(c);
+  }
+  absl::StatusOr<std::vector<ConsentSignal>> ConsentSignalsOf(int64_t id) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->ConsentSignalsOf(id);
+  }
   absl::StatusOr<QuarantineEntry> TakeQuarantined(int64_t seq) override {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->TakeQuarantined(seq);

@@ -119,6 +119,10 @@ class FailingStore : public Store {
       const std::string& principal, const std::string& request_id) override {
     return base_->GetRequest(principal, request_id);
   }
+  absl::StatusOr<std::vector<ConsentSignal>> ConsentSignalsOf(
+      const std::vector<int64_t>& ids) override {
+    return base_->ConsentSignalsOf(ids);
+  }
 
  private:
   Store* base_;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tools/hubctl/command_context.h"
+#include "tools/hubctl/consent_commands.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/governance_commands.h"
 #include "tools/hubctl/health_command.h"
@@ -84,6 +85,7 @@ class Cli {
   void AddAudit();
   void AddQuarantine();
   void AddErase();
+  void AddConsent();
   void AddListFlags(CLI::App* command);
   void AddStewardFlags(CLI::App* command);
   void OnRun(CLI::App* command, Action action);
@@ -119,6 +121,8 @@ class Cli {
   std::string reason_, request_id_;
   std::string record_file_;
   bool yes_ = false;
+  ConsentTarget consent_;
+  std::string purpose_, state_;
 };
 
 Cli::Cli() {
@@ -143,6 +147,7 @@ Cli::Cli() {
   AddAudit();
   AddQuarantine();
   AddErase();
+  AddConsent();
   app_.footer(std::string("Environment: HUB_SERVER (--server), HUB_TOKEN "
                           "(--token), HUB_CA_FILE (--ca-file), HUB_CERT (--cert), "
                           "HUB_KEY (--key).\n\n") +
@@ -551,6 +556,28 @@ void Cli::AddErase() {
   exported->add_option("--value", value_flag_, "Identifier value")->required();
   AddStewardFlags(exported);
   OnRun(exported, [this](const auto& ctx) { return Export(ctx, type_flag_, value_flag_); });
+}
+
+void Cli::AddConsent() {
+  CLI::App* group = app_.add_subcommand(
+      "consent", "A profile's consent per purpose (get: admin, steward, service; set: steward)");
+  group->require_subcommand(0, 1);
+  auto add_target = [this](CLI::App* command) {
+    command->add_option("PROFILE", consent_.name, "profiles/{id} or {id}");
+    command->add_option("--email", consent_.email, "Find the profile by this email");
+    command->add_option("--identifier", consent_.identifier,
+                        "Find the profile by this identifier, type:value");
+  };
+  CLI::App* get = group->add_subcommand("get", "Purpose, state, source and time of each");
+  add_target(get);
+  OnRun(get, [this](const auto& ctx) { return ConsentGet(ctx, consent_); });
+  CLI::App* set = group->add_subcommand("set", "Record a consent signal (source \"api\")");
+  add_target(set);
+  set->add_option("--purpose", purpose_, "e.g. email_marketing")->required();
+  set->add_option("--state", state_, "GRANTED, DENIED or REVOKED")->required();
+  AddStewardFlags(set);
+  set->get_option("--reason")->required();
+  OnRun(set, [this](const auto& ctx) { return ConsentSet(ctx, consent_, purpose_, state_); });
 }
 
 int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {

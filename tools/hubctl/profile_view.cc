@@ -79,6 +79,22 @@ void PrintSourceRecords(
   table.Print(out, "  ");
 }
 
+// The consent section, when the hub sent one (it does for every profile).
+void PrintConsents(const RepeatedPtrField<hub::v1::Consent>& consents, std::ostream& out) {
+  if (consents.empty()) return;
+  out << "\nConsent\n";
+  Table table({"PURPOSE", "STATE", "SOURCE", "TIME"});
+  for (const auto& c : consents) {
+    table.AddRow({c.purpose(),
+                  c.state() == hub::v1::CONSENT_STATE_UNSPECIFIED
+                      ? "NONE"
+                      : hub::v1::ConsentState_Name(c.state()),
+                  c.assumed() ? "(default)" : OrDash(c.source()),
+                  c.has_time() ? FormatTimestamp(c.time()) : "-"});
+  }
+  table.Print(out, "  ");
+}
+
 std::string MergedNames(const RepeatedPtrField<std::string>& names) {
   return names.empty() ? "-" : absl::StrJoin(names, ", ");
 }
@@ -113,6 +129,7 @@ void PrintProfile(const hub::v1::Profile& profile, std::ostream& out) {
                     {"events", absl::StrCat(profile.event_count())}});
   PrintTraits(profile.traits(), out);
   PrintIdentifiers(profile.identifiers(), out);
+  PrintConsents(profile.consents(), out);
   PrintSourceRecords(profile.source_records(), out);
 }
 
