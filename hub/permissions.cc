@@ -58,6 +58,10 @@ const absl::flat_hash_map<std::string, RoleList>& Table() {
       {"hub.v1.GovernanceService/DiscardQuarantine", stewards},
       {"hub.v1.GovernanceService/EraseSubject", stewards},
       {"hub.v1.GovernanceService/ExportSubject", stewards},
+      {"hub.v1.GovernanceService/PlaceLegalHold", stewards},
+      {"hub.v1.GovernanceService/ReleaseLegalHold", stewards},
+      {"hub.v1.GovernanceService/ListLegalHolds", stewards},
+      {"hub.v1.GovernanceService/PurgeExpired", stewards},
   };
   return *table;
 }

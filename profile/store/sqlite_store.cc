@@ -22,6 +22,7 @@
 #include "profile/store/sqlite_lifecycle.h"
 #include "profile/store/sqlite_matching.h"
 #include "profile/store/sqlite_ledger.h"
+#include "profile/store/sqlite_retention.h"
 #include "profile/store/sqlite_schema.h"
 #include "profile/store/sqlite_util.h"
 #include "profile/store/sqlite_write_transaction.h"
@@ -361,6 +362,11 @@ class SqliteStore : public Store {
   absl::StatusOr<AuditCheck> VerifyAudit() override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
     return sqlite_internal::VerifyAudit(lease.conn);
+  }
+
+  absl::StatusOr<std::vector<LegalHold>> ListLegalHolds() override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::LegalHolds(lease.conn, 0);
   }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

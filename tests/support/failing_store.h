@@ -112,6 +112,9 @@ class FailingStore : public Store {
     return base_->ListAudit(after, l);
   }
   absl::StatusOr<AuditCheck> VerifyAudit() override { return base_->VerifyAudit(); }
+  absl::StatusOr<std::vector<LegalHold>> ListLegalHolds() override {
+    return base_->ListLegalHolds();
+  }
 
  private:
   Store* base_;
