@@ -73,6 +73,9 @@ TEST(PermissionsTest, EachRoleCallsWhatDesignSection7Gives) {
                   "GovernanceService/ListQuarantine", "GovernanceService/ReleaseQuarantine",
                   "GovernanceService/DiscardQuarantine", "GovernanceService/EraseSubject",
                   "GovernanceService/ExportSubject"});
+  // Retention: legal holds, and purges of what the configured policy expires.
+  steward.insert({"GovernanceService/PlaceLegalHold", "GovernanceService/ReleaseLegalHold",
+                  "GovernanceService/ListLegalHolds", "GovernanceService/PurgeExpired"});
   EXPECT_EQ(CallableBy("steward"), steward);
   EXPECT_EQ(CallableBy("sync"),
             (std::set<std::string>{"SyncService/GetSourceCursor", "SyncService/IngestRecords",

@@ -42,7 +42,9 @@ void PrintPurge(const hub::v1::PurgeExpiredResponse& r, std::ostream& out) {
       table.AddRow({c.data_class(), "kept forever", "-", "-"});
       continue;
     }
-    table.AddRow({c.data_class(), Cutoff(c.cutoff_time(), c.has_cutoff_time()),
+    // Events without a default age go by their types' ages only.
+    table.AddRow({c.data_class(),
+                  c.has_cutoff_time() ? FormatTimestamp(c.cutoff_time()) : "by type",
                   absl::StrCat(c.purged()), absl::StrCat(c.held())});
   }
   for (const hub::v1::PurgedEventType& t : r.event_types()) {
