@@ -1,5 +1,6 @@
-// The gRPC GovernanceService: the audit log (profile/store/audit_chain.h)
-// and the quarantine (profile/ingest/quarantine.h).
+// The gRPC GovernanceService: the audit log (profile/store/audit_chain.h),
+// the quarantine (profile/ingest/quarantine.h), erasure, subject export and
+// retention (profile/ingest/retention.h; handlers in governance_retention.cc).
 #ifndef HUB_HUB_GOVERNANCE_SERVICE_H_
 #define HUB_HUB_GOVERNANCE_SERVICE_H_
 
