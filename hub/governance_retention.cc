@@ -1,4 +1,8 @@
 // GovernanceService's retention RPCs: legal holds and PurgeExpired.
+#include <map>
+#include <string>
+#include <vector>
+
 #include "absl/time/time.h"
 #include "hub/api_util.h"
 #include "hub/governance_service.h"
@@ -104,6 +108,7 @@ absl::Status Purge(Store* store, Ingester* ingester, const RetentionPolicy& poli
   PurgeOptions options;
   options.now = absl::Now();
   options.confirm = req.confirm();
+  options.flush_stages = [ingester] { return ingester->FlushStages(); };
   HUB_ASSIGN_OR_RETURN(PurgeReport report, PurgeExpired(store, RulesOf(ingester), policy,
                                                         options, ActorOf(who, req)));
   ToProto(report, resp);
@@ -121,6 +126,7 @@ absl::StatusOr<PurgeReport> RunScheduledPurge(Store* store, Ingester* ingester,
   options.confirm = true;
   options.audit_when_empty = false;
   options.cancel = cancel;
+  options.flush_stages = [ingester] { return ingester->FlushStages(); };
   return PurgeExpired(store, RulesOf(ingester), policy, options,
                       Actor{"hubd", "system", "retention schedule", ""});
 }

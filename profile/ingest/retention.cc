@@ -15,6 +15,10 @@
 namespace hub {
 namespace {
 
+// Flushes of deferred stage work one class may wait through before it
+// gives up (ingest keeps deferring).
+constexpr int kMaxFlushes = 100;
+
 constexpr absl::string_view kClassNames[] = {"raw_payloads", "events", "quarantine", "audit"};
 
 std::string TimeText(int64_t us) {
@@ -75,11 +79,25 @@ absl::StatusOr<int64_t> Audit(WriteTransaction* tx, const Actor& actor, std::str
 absl::Status PurgeClass(Store* store, const StageRules& rules, PurgeStep step,
                         const PurgeOptions& options, const Actor& actor, ClassPurge* out,
                         PurgeReport* report) {
+  int flushes = 0;
   for (;;) {
     if (options.cancel != nullptr && options.cancel->HasBeenNotified()) {
       return absl::CancelledError("retention purge stopped (shutting down)");
     }
     HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store->BeginWrite());
+    if (step.data_class == RetentionClass::kEvents && !step.count_only) {
+      HUB_ASSIGN_OR_RETURN(int64_t pending, tx->PendingStageNotes());
+      if (pending > 0) {
+        // A batch deferred its stage work since: apply it, then retry.
+        tx.reset();
+        if (!options.flush_stages || ++flushes > kMaxFlushes) {
+          return absl::FailedPreconditionError(
+              "retention purge: stage work is pending (deferred by ingest); flush it first");
+        }
+        HUB_RETURN_IF_ERROR(options.flush_stages());
+        continue;
+      }
+    }
     HUB_ASSIGN_OR_RETURN(PurgeStepResult r, tx->PurgeExpired(step));
     out->purged += r.purged;
     out->held += r.held;

@@ -4,6 +4,7 @@
 #define HUB_PROFILE_INGEST_RETENTION_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,6 +62,11 @@ struct PurgeOptions {
   // Write an audit entry even when nothing expired (a steward's command);
   // a schedule's empty run writes none.
   bool audit_when_empty = true;
+  // Applies deferred stage work (Ingester::FlushStages), outside any
+  // transaction. Deferred notes may name events about to be purged, whose
+  // facts must be counted first: an events step that finds notes pending
+  // calls it and runs again. Unset: such a step fails FAILED_PRECONDITION.
+  std::function<absl::Status()> flush_stages;
   // If set and notified, the purge stops between transactions (CANCELLED);
   // what committed stays. Not owned.
   const absl::Notification* cancel = nullptr;

@@ -681,9 +681,9 @@ class WriteTransaction {
   // records the anchor from which VerifyAudit starts. INVALID_ARGUMENT for a
   // non-positive limit.
   virtual absl::StatusOr<PurgeStepResult> PurgeExpired(const PurgeStep& step) = 0;
-  // What purged events of the persons of origin `origin_id` or merged into
-  // live person `live` contributed to their stage facts: (origin, facts)
-  // for every origin resolving to `live`, by origin.
+  // What purged events contributed to stage facts (PersonFacts bytes), for
+  // every origin resolving to person `live`: itself and the profiles merged
+  // into it; (origin, facts) by origin. Given a merged-away id, its own row.
   virtual absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> RetainedFacts(
       int64_t live) = 0;
   // Replaces the retained facts of origin `origin_id`.

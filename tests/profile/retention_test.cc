@@ -261,6 +261,36 @@ TEST_F(RetentionTest, PurgingEventsKeepsTheFunnelAndMetricsThroughAnUnmerge) {
   EXPECT_EQ(Funnel(purged.store.get()), funnel);
 }
 
+TEST_F(RetentionTest, StageWorkIngestDeferredIsAppliedBeforeItsEventsGo) {
+  Hub purged(dir_.File("a.db"));
+  Hub kept(dir_.File("b.db"));
+  // New events whose stage work is deferred (a stage window): their facts
+  // are not counted until the notes are applied.
+  std::vector<SourceRecord> late = {
+      Event("pv4", "ana@acme.example", "2023-03-01T00:00:00Z", "page_view"),
+      Event("pv5", "bo@acme.example", "2023-03-02T00:00:00Z", "page_view")};
+  for (Hub* hub : {&purged, &kept}) {
+    hub->ingester->set_stage_window(1000);
+    ASSERT_TRUE(hub->ingester->IngestBatch(late).ok());
+  }
+  ASSERT_TRUE(kept.ingester->FlushStages().ok());
+  RetentionPolicy policy;
+  policy.events = absl::Hours(24 * 30);
+  PurgeOptions options;
+  options.now = At("2024-10-01T00:00:00Z");
+  options.confirm = true;
+  absl::StatusOr<PurgeReport> r =
+      PurgeExpired(purged.store.get(), purged.rules, policy, options, purged.steward);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  EXPECT_EQ(purged.EventsOf(purged.ana), 5);  // nothing went
+  options.flush_stages = [&purged] { return purged.ingester->FlushStages(); };
+  r = PurgeExpired(purged.store.get(), purged.rules, policy, options, purged.steward);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->events.purged, 6);  // pv1, pv2, pv4, eo1, pvb, pv5
+  EXPECT_EQ(Funnel(purged.store.get()), Funnel(kept.store.get()));
+  EXPECT_EQ(Metrics(purged.store.get()), Metrics(kept.store.get()));
+}
+
 TEST_F(RetentionTest, AHoldFollowsAMergeAndRefusesErasure) {
   Hub hub(dir_.File("hub.db"));
   absl::StatusOr<LegalHold> hold =
