@@ -160,6 +160,8 @@ absl::Status FinishConfig(hub::v1::HubConfig* config) {
     }
     HUB_RETURN_IF_ERROR(CheckRole(t.role(), absl::StrCat("tokens[", i, "].role")));
   }
+  HUB_RETURN_IF_ERROR(BuildRetentionPolicy(config->retention()).status());
+  HUB_RETURN_IF_ERROR(RetentionPurgeInterval(config->retention()).status());
   return CheckTls(*config);
 }
 
@@ -308,6 +310,33 @@ absl::StatusOr<hub::v1::HubConfig> LoadConfig(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
   }
   return config;
+}
+
+absl::StatusOr<RetentionPolicy> BuildRetentionPolicy(const hub::v1::RetentionConfig& config) {
+  RetentionPolicy policy;
+  const std::pair<const std::string*, std::optional<absl::Duration>*> ages[] = {
+      {&config.raw_payloads(), &policy.raw_payloads},
+      {&config.events(), &policy.events},
+      {&config.quarantine(), &policy.quarantine},
+      {&config.audit(), &policy.audit}};
+  const char* names[] = {"raw_payloads", "events", "quarantine", "audit"};
+  for (int i = 0; i < 4; ++i) {
+    if (ages[i].first->empty()) continue;
+    HUB_ASSIGN_OR_RETURN(*ages[i].second,
+                         ParseRetentionAge(*ages[i].first, absl::StrCat("retention.", names[i])));
+  }
+  for (const auto& [type, age] : config.event_types()) {
+    const std::string field = absl::StrCat("retention.event_types[\"", type, "\"]");
+    if (type.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": empty event type"));
+    HUB_ASSIGN_OR_RETURN(policy.event_types[type], ParseRetentionAge(age, field));
+  }
+  return policy;
+}
+
+absl::StatusOr<absl::Duration> RetentionPurgeInterval(const hub::v1::RetentionConfig& config) {
+  const std::string& text = config.purge_interval();
+  if (text.empty() || text == "0") return absl::ZeroDuration();
+  return ParseRetentionAge(text, "retention.purge_interval");
 }
 
 }  // namespace hub

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "profile/ingest/retention.h"
 #include "hub/v1/config.pb.h"
 #include "profile/consent/consent_policy.h"
 #include "profile/identity/identity_policy.h"
@@ -54,6 +56,16 @@ absl::StatusOr<std::optional<ProfileMatcher>> BuildProfileMatcher(
 // INVALID_ARGUMENT "consent.<field>: ..." for a bad purpose name, an
 // unknown default state or merge rule.
 absl::StatusOr<ConsentPolicy> BuildConsentPolicy(const hub::v1::ConsentConfig& config);
+
+// The retention policy of `config` (the ages of hub.v1.RetentionConfig).
+// INVALID_ARGUMENT "retention.<field>: ..." for a malformed, zero or
+// negative age or an empty event type.
+absl::StatusOr<RetentionPolicy> BuildRetentionPolicy(const hub::v1::RetentionConfig& config);
+
+// How often hubd purges on its own: zero when `purge_interval` is unset or
+// "0". INVALID_ARGUMENT "retention.purge_interval: ..." when malformed or
+// negative.
+absl::StatusOr<absl::Duration> RetentionPurgeInterval(const hub::v1::RetentionConfig& config);
 
 }  // namespace hub
 

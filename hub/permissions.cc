@@ -61,6 +61,10 @@ const absl::flat_hash_map<std::string, RoleList>& Table() {
       {"hub.v1.GovernanceService/ExportSubject", stewards},
       {"hub.v1.GovernanceService/GetConsent", {"admin", "steward", "service"}},
       {"hub.v1.GovernanceService/SetConsent", stewards},
+      {"hub.v1.GovernanceService/PlaceLegalHold", stewards},
+      {"hub.v1.GovernanceService/ReleaseLegalHold", stewards},
+      {"hub.v1.GovernanceService/ListLegalHolds", stewards},
+      {"hub.v1.GovernanceService/PurgeExpired", stewards},
   };
   return *table;
 }

@@ -24,6 +24,7 @@
 #include "hub/read_auditor.h"
 #include "hub/metrics_service.h"
 #include "hub/profile_service.h"
+#include "hub/retention_schedule.h"
 #include "hub/sync_service.h"
 #include "profile/base/status_macros.h"
 #include "profile/ingest/ingester.h"
@@ -152,9 +153,16 @@ class ServerImpl : public Server {
     metrics_ = std::make_unique<MetricsServiceImpl>(
         store_.get(), auth_.get(), [this] { return ingester_->FlushStages(); },
         masker_.get());
-    governance_ =
-        std::make_unique<GovernanceServiceImpl>(store_.get(), ingester_.get(), auth_.get());
+    HUB_ASSIGN_OR_RETURN(RetentionPolicy retention, BuildRetentionPolicy(config.retention()));
+    HUB_ASSIGN_OR_RETURN(absl::Duration purge_every, RetentionPurgeInterval(config.retention()));
+    governance_ = std::make_unique<GovernanceServiceImpl>(store_.get(), ingester_.get(),
+                                                          auth_.get(), retention);
     governance_->set_consent_policy(consent);
+    if (purge_every > absl::ZeroDuration() && !retention.empty()) {
+      retention_schedule_ = std::make_unique<RetentionSchedule>(store_.get(), ingester_.get(),
+                                                                retention, purge_every);
+      LogJson("info", "retention scheduled", {{"interval", absl::FormatDuration(purge_every)}});
+    }
     HUB_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                          ListenerCredentials(config.tls()));
     return Listen(config.listen_address(), credentials);
@@ -182,6 +190,7 @@ class ServerImpl : public Server {
     server_->GetHealthCheckService()->SetServingStatus(false);
     scheduler_->Shutdown();  // no new scheduled jobs from here on
     profiles_->BeginShutdown();  // change streams end now, not at the deadline
+    if (retention_schedule_ != nullptr) retention_schedule_->Shutdown();
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     runner_->Shutdown();
     reads_->Stop();  // the last reads' audit, before the store closes
@@ -262,6 +271,7 @@ class ServerImpl : public Server {
   std::unique_ptr<SyncServiceImpl> syncs_;
   std::unique_ptr<MetricsServiceImpl> metrics_;
   std::unique_ptr<GovernanceServiceImpl> governance_;
+  std::unique_ptr<RetentionSchedule> retention_schedule_;  // null: no purge_interval
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex mu_;

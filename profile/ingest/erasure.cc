@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "profile/base/status_macros.h"
+#include "profile/ingest/retention.h"
 #include "profile/ingest/subject_export.h"
 #include "profile/lifecycle/stage_tracker.h"
 
@@ -16,6 +17,9 @@ absl::StatusOr<ErasureReceipt> EraseSubject(Store* store, const StageRules* stag
                                             const Actor& actor, bool validate_only) {
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store->BeginWrite());
   HUB_ASSIGN_OR_RETURN(int64_t live, FindSubject(tx.get(), type, value));
+  // A legal hold outranks the right to erasure: refused, previews too.
+  HUB_ASSIGN_OR_RETURN(std::vector<LegalHold> holds, tx->LegalHoldsOn(live));
+  HUB_RETURN_IF_ERROR(RefuseIfHeld(live, holds));
   ErasureReceipt receipt;
   HUB_ASSIGN_OR_RETURN(receipt.erased, tx->EraseProfile(live));
   if (stage_rules != nullptr) {

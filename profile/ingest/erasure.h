@@ -29,7 +29,8 @@ struct ErasureReceipt {
 // Callers applying deferred stage work (Ingester::FlushStages) should do so
 // first, so that no pending note names the erased person.
 // INVALID_ARGUMENT naming identifier_type or identifier_value; NOT_FOUND if
-// no person holds it.
+// no person holds it; FAILED_PRECONDITION naming the holds if the person is
+// under legal hold (a preview too).
 absl::StatusOr<ErasureReceipt> EraseSubject(Store* store, const StageRules* stage_rules,
                                             absl::string_view type, absl::string_view value,
                                             const Actor& actor, bool validate_only);

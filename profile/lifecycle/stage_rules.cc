@@ -362,6 +362,12 @@ absl::StatusOr<PersonFacts> PersonFacts::Parse(absl::string_view in) {
   return f;
 }
 
+const std::vector<std::string>& StageRuleProperties() {
+  static const auto* kProperties = new std::vector<std::string>{
+      "score", "campaign_id", "is_closed", "is_won", "close_date", "type", "amount"};
+  return *kProperties;
+}
+
 absl::StatusOr<Opportunity> OpportunityOf(const hub::v1::SourceRecord& r) {
   Opportunity o;
   if (!r.has_occurred_at()) {

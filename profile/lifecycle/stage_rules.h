@@ -130,6 +130,11 @@ struct Opportunity {
 // (INVALID_ARGUMENT naming the property) if it has no usable created time.
 absl::StatusOr<Opportunity> OpportunityOf(const hub::v1::SourceRecord& record);
 
+// The record properties the stage facts and opportunities are computed
+// from (PersonFacts::Fold, OpportunityOf): what a retention purge of raw
+// payloads keeps.
+const std::vector<std::string>& StageRuleProperties();
+
 // A record's time for the rules: occurred_at for events, `created_date`
 // (when parseable) else updated_at for CONTACT and LEAD, updated_at otherwise.
 int64_t RecordTime(const hub::v1::SourceRecord& record);

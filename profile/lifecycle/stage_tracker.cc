@@ -363,6 +363,13 @@ absl::StatusOr<PersonFacts> StageTracker::RebuildFacts(WriteTransaction* tx, int
   HUB_ASSIGN_OR_RETURN(std::vector<hub::v1::SourceRecord> records, tx->PersonRecordsOf(id));
   PersonFacts facts;
   for (const hub::v1::SourceRecord& r : records) facts.Fold(r, *rules_);
+  // Events a retention purge removed count as they did: their facts were
+  // kept, by origin, when they went.
+  HUB_ASSIGN_OR_RETURN(auto retained, tx->RetainedFacts(id));
+  for (const auto& [origin, bytes] : retained) {
+    HUB_ASSIGN_OR_RETURN(PersonFacts kept, PersonFacts::Parse(bytes));
+    facts.Absorb(kept, *rules_);
+  }
   return facts;
 }
 

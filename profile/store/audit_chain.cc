@@ -1,5 +1,7 @@
 #include "profile/store/audit_chain.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "profile/base/sha256.h"
 
@@ -27,9 +29,15 @@ std::string AuditHash(absl::string_view previous_hash, const AuditEntry& entry) 
   return Sha256Hex(bytes);
 }
 
+AuditChainVerifier::AuditChainVerifier(int64_t anchor_seq, std::string anchor_hash)
+    : anchor_seq_(anchor_seq) {
+  check_.anchor_seq = anchor_seq;
+  check_.head_hash = std::move(anchor_hash);
+}
+
 bool AuditChainVerifier::Add(const AuditEntry& entry) {
   if (check_.first_bad_seq != 0) return false;
-  const int64_t expected = check_.entries + 1;
+  const int64_t expected = anchor_seq_ + check_.entries + 1;
   const std::string previous = check_.head_hash;
   ++check_.entries;
   check_.head_hash = entry.hash;

@@ -3,6 +3,7 @@
 #ifndef HUB_PROFILE_STORE_AUDIT_CHAIN_H_
 #define HUB_PROFILE_STORE_AUDIT_CHAIN_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -24,12 +25,19 @@ std::string AuditHash(absl::string_view previous_hash, const AuditEntry& entry);
 // scheme: compare `head_hash` with a copy kept elsewhere for that.
 class AuditChainVerifier {
  public:
+  AuditChainVerifier() = default;
+  // Starts after an anchor: the log's entries up to `anchor_seq` were
+  // removed (a retention purge) and entry anchor_seq + 1 chains to
+  // `anchor_hash`.
+  AuditChainVerifier(int64_t anchor_seq, std::string anchor_hash);
+
   // Returns false once a problem is found (the rest need not be fed).
   bool Add(const AuditEntry& entry);
   const AuditCheck& check() const { return check_; }
 
  private:
   AuditCheck check_;
+  int64_t anchor_seq_ = 0;
 };
 
 }  // namespace hub

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "profile/base/status_macros.h"
 #include "profile/store/audit_chain.h"
+#include "profile/store/sqlite_retention.h"
 
 namespace hub {
 namespace sqlite_internal {
@@ -44,6 +45,12 @@ absl::StatusOr<AuditEntry> AppendAudit(Connection* conn, AuditEntry entry,
     entry.seq = row ? s->Int(0) + 1 : 1;
     if (row) previous = s->Text(1);
   }
+  if (entry.seq == 1) {
+    // An empty log may have been purged whole: it goes on from the anchor.
+    HUB_ASSIGN_OR_RETURN(auto anchor, AuditAnchor(conn));
+    entry.seq = anchor.first + 1;
+    previous = anchor.second;
+  }
   entry.at_us = now_us;
   entry.hash = AuditHash(previous, entry);
   HUB_ASSIGN_OR_RETURN(
@@ -77,9 +84,10 @@ absl::StatusOr<std::vector<AuditEntry>> ListAudit(Connection* conn,
 }
 
 absl::StatusOr<AuditCheck> VerifyAudit(Connection* conn) {
+  HUB_ASSIGN_OR_RETURN(auto anchor, AuditAnchor(conn));
   HUB_ASSIGN_OR_RETURN(Statement * s, conn->Prepare(HUB_AUDIT_COLUMNS "ORDER BY seq"));
   ScopedReset reset(s);
-  AuditChainVerifier verifier;
+  AuditChainVerifier verifier(anchor.first, anchor.second);
   for (;;) {
     HUB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row || !verifier.Add(ReadEntry(s))) break;

@@ -180,6 +180,9 @@ absl::StatusOr<ErasedProfile> EraseProfile(Connection* conn, int64_t live) {
     HUB_ASSIGN_OR_RETURN(int64_t n, ForEachId(conn, sql, out.profiles));
     out.other += n;
   }
+  // What its purged events left in its stage facts (retention) goes too.
+  HUB_RETURN_IF_ERROR(
+      ForEachId(conn, "DELETE FROM retained_facts WHERE origin_id=?1", out.profiles).status());
   {
     // Refusals and hot flags name identifier values, whoever held them.
     HUB_ASSIGN_OR_RETURN(

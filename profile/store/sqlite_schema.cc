@@ -304,6 +304,44 @@ CREATE TABLE consent_signals(
   request_id TEXT NOT NULL,
   PRIMARY KEY(origin_id, purpose, source)) WITHOUT ROWID;
 )sql",
+      // 11: retention (docs/governance.md, "Retention"). Legal holds; the
+      // records whose raw payload was purged; what purged events contributed
+      // to their person's stage facts, by origin, so that facts rebuilt from
+      // records stay the same; and the audit log's anchors: a purge removes a
+      // prefix of the log and records the last removed entry's seq and hash,
+      // from which the chain is verified. Entries up to the newest anchor may
+      // be deleted; any other delete is still refused.
+      R"sql(
+CREATE TABLE legal_holds(
+  seq INTEGER PRIMARY KEY,
+  profile_id INTEGER NOT NULL,      -- as placed; applied through forwarding
+  subject TEXT NOT NULL,            -- how it was named: "profiles/12", "email:..."
+  reason TEXT NOT NULL,
+  who TEXT NOT NULL,
+  at_us INTEGER NOT NULL,
+  released_us INTEGER,              -- NULL while in force
+  released_by TEXT);
+CREATE INDEX legal_holds_active ON legal_holds(profile_id) WHERE released_us IS NULL;
+
+ALTER TABLE records ADD COLUMN payload_purged INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE retained_facts(
+  origin_id INTEGER PRIMARY KEY,
+  facts BLOB NOT NULL);             -- PersonFacts::Serialize() of purged events
+
+CREATE TABLE audit_anchors(
+  seq INTEGER PRIMARY KEY,          -- the last entry removed
+  hash TEXT NOT NULL,               -- its hash: the next entry chains to it
+  at_us INTEGER NOT NULL);
+CREATE TRIGGER audit_anchors_no_update BEFORE UPDATE ON audit_anchors
+  BEGIN SELECT RAISE(ABORT, 'audit_anchors is append-only'); END;
+CREATE TRIGGER audit_anchors_no_delete BEFORE DELETE ON audit_anchors
+  BEGIN SELECT RAISE(ABORT, 'audit_anchors is append-only'); END;
+DROP TRIGGER audit_log_no_delete;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  WHEN OLD.seq > (SELECT COALESCE(MAX(seq), 0) FROM audit_anchors)
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql",
   };
   return *kMigrations;
 }

@@ -23,6 +23,7 @@
 #include "profile/store/sqlite_lifecycle.h"
 #include "profile/store/sqlite_matching.h"
 #include "profile/store/sqlite_ledger.h"
+#include "profile/store/sqlite_retention.h"
 #include "profile/store/sqlite_schema.h"
 #include "profile/store/sqlite_util.h"
 #include "profile/store/sqlite_write_transaction.h"
@@ -398,6 +399,11 @@ class SqliteStore : public Store {
       const std::vector<int64_t>& ids) override {
     HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
     return sqlite_internal::ConsentSignalsOf(lease.conn, ids);
+  }
+
+  absl::StatusOr<std::vector<LegalHold>> ListLegalHolds() override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite_internal::LegalHolds(lease.conn, 0);
   }
 
   absl::StatusOr<std::vector<QuarantineEntry>> ListQuarantine(

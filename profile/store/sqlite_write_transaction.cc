@@ -19,6 +19,7 @@
 #include "profile/store/sqlite_ledger.h"
 #include "profile/store/sqlite_lifecycle.h"
 #include "profile/store/sqlite_matching.h"
+#include "profile/store/sqlite_retention.h"
 
 namespace hub {
 namespace sqlite_internal {
@@ -557,6 +558,32 @@ class SqliteWriteTransaction : public WriteTransaction {
   absl::Status SetPolicyDigest(const std::string& section,
                                const std::string& digest) override {
     return sqlite_internal::SetPolicyDigest(conn_, section, digest);
+  }
+
+  absl::StatusOr<LegalHold> PlaceLegalHold(LegalHold hold) override {
+    return sqlite_internal::PlaceLegalHold(conn_, std::move(hold), now_us_);
+  }
+
+  absl::StatusOr<LegalHold> ReleaseLegalHold(int64_t seq, const std::string& who) override {
+    return sqlite_internal::ReleaseLegalHold(conn_, seq, who, now_us_);
+  }
+
+  absl::StatusOr<std::vector<LegalHold>> LegalHoldsOn(int64_t live) override {
+    if (live == 0) return std::vector<LegalHold>();  // 0 would mean every hold
+    return sqlite_internal::LegalHolds(conn_, live);
+  }
+
+  absl::StatusOr<PurgeStepResult> PurgeExpired(const PurgeStep& step) override {
+    return sqlite_internal::PurgeExpired(conn_, step, now_us_);
+  }
+
+  absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> RetainedFacts(
+      int64_t live) override {
+    return sqlite_internal::RetainedFacts(conn_, live);
+  }
+
+  absl::Status PutRetainedFacts(int64_t origin_id, const std::string& facts) override {
+    return sqlite_internal::PutRetainedFacts(conn_, origin_id, facts);
   }
 
   absl::StatusOr<QuarantineEntry> TakeQuarantined(int64_t seq) override {

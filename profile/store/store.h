@@ -307,6 +307,9 @@ struct AuditCheck {
   int64_t first_bad_seq = 0;    // 0 if the chain is intact
   std::string problem;          // why first_bad_seq is bad
   std::string head_hash;        // the last entry's stored hash ("" if none)
+  // The seq of the last entry a retention purge removed (0: none); the
+  // chain was verified from its hash.
+  int64_t anchor_seq = 0;
 };
 
 // An entry of the append-only merge ledger: a merge (`loser` became an alias
@@ -424,6 +427,53 @@ struct ConsentSignal {
   Actor actor;         // the API's caller, reason and request id; else empty
   // Output only: the live profile the origin resolves to.
   int64_t profile_id = 0;
+};
+
+// A legal hold: a person whose data retention purges keep and erasure
+// refuses to remove until the hold is released. It holds the profile it was
+// placed on through merges: while that profile is merged away, the survivor.
+struct LegalHold {
+  int64_t seq = 0;         // assigned when placed: its name is "legalHolds/{seq}"
+  int64_t profile_id = 0;  // the person, as placed
+  std::string subject;     // how the caller named it: "profiles/12", "email:a@b.example"
+  std::string reason;
+  std::string who;         // the principal who placed it
+  int64_t at_us = 0;       // assigned when placed
+};
+
+// The classes of data retention purges (docs/governance.md, "Retention").
+enum class RetentionClass { kRawPayloads = 0, kEvents = 1, kQuarantine = 2, kAudit = 3 };
+
+// One bounded step of a retention purge: looks at up to `limit` rows of one
+// class after row `after` (in seq order) and removes, or counts, those older
+// than their cutoff (times in Unix microseconds; older means strictly
+// before). Rows of a held person are kept and counted as held.
+struct PurgeStep {
+  RetentionClass data_class = RetentionClass::kEvents;
+  // Every class but kEvents: the cutoff. kEvents: the cutoff of event types
+  // not in `type_cutoff_us`; nullopt keeps them.
+  std::optional<int64_t> cutoff_us;
+  std::map<std::string, int64_t> type_cutoff_us;  // kEvents: by event_type
+  // kRawPayloads: the event and opportunity properties a purged payload
+  // keeps (those stage facts are computed from).
+  std::vector<std::string> kept_properties;
+  int64_t after = 0;  // resume after this row (0: from the start)
+  int limit = 10000;  // rows looked at, at most
+  bool count_only = false;  // count what would go; change nothing
+};
+
+// What a PurgeStep removed (or would remove).
+struct PurgeStepResult {
+  int64_t purged = 0;  // rows removed (kRawPayloads: payloads reduced)
+  int64_t held = 0;    // expired rows kept for a legal hold
+  std::map<std::string, int64_t> purged_by_type;  // kEvents
+  int64_t next_after = 0;  // where the next step resumes
+  bool done = false;       // no rows after next_after are left to look at
+  // kEvents, not count_only: the non-deleted events removed that belonged
+  // to a person, with the origin of each (for their stage facts).
+  std::vector<std::pair<int64_t, hub::v1::SourceRecord>> person_events;
+  // kAudit, not count_only: the anchor recorded (the last entry removed).
+  int64_t anchor_seq = 0;
 };
 
 // One write transaction. All changes made through it become visible to
@@ -688,6 +738,29 @@ class WriteTransaction {
   // Makes every change durable and visible. After an error nothing was
   // committed.
   virtual absl::Status Commit() = 0;
+
+  // --- Retention (docs/governance.md, "Retention") ---------------------------
+  // Places `hold` (seq and at_us assigned) and returns it. NOT_FOUND if its
+  // profile_id is not a person profile.
+  virtual absl::StatusOr<LegalHold> PlaceLegalHold(LegalHold hold) = 0;
+  // Releases hold `seq` (it stays in the history, no longer in force) and
+  // returns it. NOT_FOUND if no hold `seq` is in force.
+  virtual absl::StatusOr<LegalHold> ReleaseLegalHold(int64_t seq,
+                                                     const std::string& who) = 0;
+  // The holds in force on live person `live`: placed on it or on a profile
+  // merged into it, oldest first.
+  virtual absl::StatusOr<std::vector<LegalHold>> LegalHoldsOn(int64_t live) = 0;
+  // One bounded step of a purge (PurgeStep). Removing audit entries also
+  // records the anchor from which VerifyAudit starts. INVALID_ARGUMENT for a
+  // non-positive limit.
+  virtual absl::StatusOr<PurgeStepResult> PurgeExpired(const PurgeStep& step) = 0;
+  // What purged events contributed to stage facts (PersonFacts bytes), for
+  // every origin resolving to person `live`: itself and the profiles merged
+  // into it; (origin, facts) by origin. Given a merged-away id, its own row.
+  virtual absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> RetainedFacts(
+      int64_t live) = 0;
+  // Replaces the retained facts of origin `origin_id`.
+  virtual absl::Status PutRetainedFacts(int64_t origin_id, const std::string& facts) = 0;
 };
 
 // The store of profiles, accounts, records and operational state. One writer
@@ -806,7 +879,8 @@ class Store {
   // Audit log entries with seq > `after_seq`, oldest first, at most `limit`.
   virtual absl::StatusOr<std::vector<AuditEntry>> ListAudit(int64_t after_seq,
                                                             int limit) = 0;
-  // Recomputes the whole audit chain from its first entry: O(entries) time,
+  // Recomputes the audit chain from its first entry, or from the newest
+  // anchor a retention purge left (AuditCheck::anchor_seq): O(entries) time,
   // O(1) memory.
   virtual absl::StatusOr<AuditCheck> VerifyAudit() = 0;
   // Change-log entries with seq > `after_seq`, oldest first, at most
@@ -823,6 +897,9 @@ class Store {
   // profile_id; ordered by profile, purpose, then newest first.
   virtual absl::StatusOr<std::vector<ConsentSignal>> ConsentSignalsOf(
       const std::vector<int64_t>& ids) = 0;
+
+  // The legal holds in force, oldest first.
+  virtual absl::StatusOr<std::vector<LegalHold>> ListLegalHolds() = 0;
 };
 
 }  // namespace hub

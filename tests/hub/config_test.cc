@@ -246,6 +246,40 @@ TEST(ConfigTest, PersonMatchingNeedsAModelAndTheExampleLoads) {
             dir.File("no_model.textproto") + ": person_matching.prior: must be in (0, 1)");
 }
 
+TEST(ConfigTest, RetentionAgesBecomeThePolicyAndBadOnesAreRefused) {
+  hub::v1::RetentionConfig config;
+  config.set_events("730d");
+  (*config.mutable_event_types())["page_view"] = "90d";
+  config.set_audit("36h");
+  config.set_purge_interval("200ms");
+  absl::StatusOr<RetentionPolicy> policy = BuildRetentionPolicy(config);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_EQ(*policy->events, absl::Hours(24 * 730));
+  EXPECT_EQ(policy->event_types.at("page_view"), absl::Hours(24 * 90));
+  EXPECT_EQ(*policy->audit, absl::Hours(36));
+  EXPECT_FALSE(policy->raw_payloads.has_value());
+  EXPECT_FALSE(policy->quarantine.has_value());
+  EXPECT_EQ(*RetentionPurgeInterval(config), absl::Milliseconds(200));
+  EXPECT_TRUE(BuildRetentionPolicy(hub::v1::RetentionConfig())->empty());
+  config.set_purge_interval("0");
+  EXPECT_EQ(*RetentionPurgeInterval(config), absl::ZeroDuration());
+
+  hub::v1::HubConfig hub;
+  hub.mutable_retention()->set_raw_payloads("-1d");
+  absl::Status s = FinishConfig(&hub);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "retention.raw_payloads: \"-1d\" must be positive (leave it unset to keep forever)");
+  hub.mutable_retention()->clear_raw_payloads();
+  (*hub.mutable_retention()->mutable_event_types())["email_opened"] = "soon";
+  s = FinishConfig(&hub);
+  EXPECT_EQ(s.message().rfind("retention.event_types[\"email_opened\"]: ", 0), 0u) << s;
+  hub.mutable_retention()->clear_event_types();
+  hub.mutable_retention()->set_purge_interval("-5m");
+  s = FinishConfig(&hub);
+  EXPECT_EQ(s.message().rfind("retention.purge_interval: ", 0), 0u) << s;
+}
+
 TEST(AuthTest, HashesAndTokens) {
   EXPECT_EQ(Sha256Hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -76,6 +76,9 @@ TEST(PermissionsTest, EachRoleCallsWhatDesignSection7Gives) {
                   "GovernanceService/DiscardQuarantine", "GovernanceService/EraseSubject",
                   "GovernanceService/ExportSubject"});
   steward.insert({"GovernanceService/GetConsent", "GovernanceService/SetConsent"});
+  // Retention: legal holds, and purges of what the configured policy expires.
+  steward.insert({"GovernanceService/PlaceLegalHold", "GovernanceService/ReleaseLegalHold",
+                  "GovernanceService/ListLegalHolds", "GovernanceService/PurgeExpired"});
   EXPECT_EQ(CallableBy("steward"), steward);
   EXPECT_EQ(CallableBy("sync"),
             (std::set<std::string>{"SyncService/GetSourceCursor", "SyncService/IngestRecords",

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,6 +15,15 @@
 #include "tools/hubctl/cli.h"
 
 namespace hubctl::testing {
+
+// The request as logged, less the request id hubctl generates for a steward
+// command given no --request-id; "no id: ..." if there is none.
+inline std::string LessGeneratedId(const std::string& logged) {
+  static const std::regex kId(R"( request_id: "hubctl-[0-9a-f]{16}")");
+  std::smatch match;
+  if (!std::regex_search(logged, match, kId)) return "no id: " + logged;
+  return match.prefix().str() + match.suffix().str();
+}
 
 class CliFixture : public ::testing::Test {
  protected:

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,16 +17,8 @@ namespace hubctl {
 namespace {
 
 using hub::v1::SyncJob;
-
-// The request as logged, less the request id hubctl generates for a steward
-// command given no --request-id; "no id" if there is none.
-std::string LessGeneratedId(const std::string& logged) {
-  static const std::regex kId(R"( request_id: "hubctl-[0-9a-f]{16}")");
-  std::smatch match;
-  if (!std::regex_search(logged, match, kId)) return "no id: " + logged;
-  return match.prefix().str() + match.suffix().str();
-}
 using testing::AnaProfile;
+using testing::LessGeneratedId;
 using testing::CrmJob;
 
 class CliTest : public testing::CliFixture {

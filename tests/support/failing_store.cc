@@ -268,6 +268,31 @@ class FailingTransaction : public WriteTransaction {
     HUB_RETURN_IF_ERROR(Tick());
     return base_->Commit();
   }
+  absl::StatusOr<LegalHold> PlaceLegalHold(LegalHold h) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PlaceLegalHold(std::move(h));
+  }
+  absl::StatusOr<LegalHold> ReleaseLegalHold(int64_t seq, const std::string& who) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->ReleaseLegalHold(seq, who);
+  }
+  absl::StatusOr<std::vector<LegalHold>> LegalHoldsOn(int64_t live) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->LegalHoldsOn(live);
+  }
+  absl::StatusOr<PurgeStepResult> PurgeExpired(const PurgeStep& step) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PurgeExpired(step);
+  }
+  absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> RetainedFacts(
+      int64_t live) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->RetainedFacts(live);
+  }
+  absl::Status PutRetainedFacts(int64_t origin, const std::string& facts) override {
+    HUB_RETURN_IF_ERROR(Tick());
+    return base_->PutRetainedFacts(origin, facts);
+  }
 
  private:
   absl::Status Tick() {

@@ -123,6 +123,9 @@ class FailingStore : public Store {
       const std::vector<int64_t>& ids) override {
     return base_->ConsentSignalsOf(ids);
   }
+  absl::StatusOr<std::vector<LegalHold>> ListLegalHolds() override {
+    return base_->ListLegalHolds();
+  }
 
  private:
   Store* base_;

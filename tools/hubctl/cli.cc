@@ -18,6 +18,7 @@
 #include "tools/hubctl/consent_commands.h"
 #include "tools/hubctl/exit_codes.h"
 #include "tools/hubctl/governance_commands.h"
+#include "tools/hubctl/retention_commands.h"
 #include "tools/hubctl/health_command.h"
 #include "tools/hubctl/metrics_commands.h"
 #include "tools/hubctl/profile_commands.h"
@@ -86,6 +87,7 @@ class Cli {
   void AddQuarantine();
   void AddErase();
   void AddConsent();
+  void AddRetention();
   void AddListFlags(CLI::App* command);
   void AddStewardFlags(CLI::App* command);
   void OnRun(CLI::App* command, Action action);
@@ -148,6 +150,7 @@ Cli::Cli() {
   AddQuarantine();
   AddErase();
   AddConsent();
+  AddRetention();
   app_.footer(std::string("Environment: HUB_SERVER (--server), HUB_TOKEN "
                           "(--token), HUB_CA_FILE (--ca-file), HUB_CERT (--cert), "
                           "HUB_KEY (--key).\n\n") +
@@ -578,6 +581,37 @@ void Cli::AddConsent() {
   AddStewardFlags(set);
   set->get_option("--reason")->required();
   OnRun(set, [this](const auto& ctx) { return ConsentSet(ctx, consent_, purpose_, state_); });
+}
+
+void Cli::AddRetention() {
+  CLI::App* group = app_.add_subcommand(
+      "retention", "Purge what the retention policy says expired; legal holds (admin, steward)");
+  CLI::App* purge = group->add_subcommand(
+      "purge", "Purge expired raw payloads, events, quarantined records and audit entries "
+               "(previews unless --yes)");
+  purge->add_flag("--yes", yes_, "Purge; without this, only show what would go");
+  AddStewardFlags(purge);
+  purge->get_option("--reason")->required();
+  OnRun(purge, [this](const auto& ctx) { return RetentionPurge(ctx, yes_); });
+
+  CLI::App* hold = group->add_subcommand("hold", "Legal holds: kept from purges and erasure");
+  CLI::App* place = hold->add_subcommand(
+      "place", "Hold a person, by profile or by an identifier (--type, --value)");
+  place->add_option("PROFILE", name_, "profiles/{id} or {id}");
+  place->add_option("--type", type_flag_, "Identifier type, e.g. email");
+  place->add_option("--value", value_flag_, "Identifier value");
+  AddStewardFlags(place);
+  place->get_option("--reason")->required();
+  OnRun(place, [this](const auto& ctx) {
+    return RetentionHoldPlace(ctx, name_, type_flag_, value_flag_);
+  });
+  CLI::App* release = hold->add_subcommand("release", "Release a legal hold");
+  release->add_option("NAME_OR_ID", name_, "legalHolds/{id} or {id}")->required();
+  AddStewardFlags(release);
+  release->get_option("--reason")->required();
+  OnRun(release, [this](const auto& ctx) { return RetentionHoldRelease(ctx, name_); });
+  CLI::App* list = hold->add_subcommand("list", "List the legal holds in force");
+  OnRun(list, [](const auto& ctx) { return RetentionHoldList(ctx); });
 }
 
 int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {
