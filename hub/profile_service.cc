@@ -411,19 +411,25 @@ grpc::Status ProfileServiceImpl::ListIdentityRefusals(
   return ToGrpcStatus(ListRefusals(store_, *request, response));
 }
 
+absl::Status ProfileServiceImpl::ReadProfile(const absl::StatusOr<int64_t>& id,
+                                             const std::string& purpose,
+                                             hub::v1::Profile* response) const {
+  HUB_RETURN_IF_ERROR(id.status());
+  HUB_RETURN_IF_ERROR(CheckReadPurpose(consent_, purpose));
+  HUB_ASSIGN_OR_RETURN(hub::v1::Profile profile, store_->GetProfile(*id, true));
+  HUB_RETURN_IF_ERROR(AttachConsent(store_, consent_, purpose, true, &profile));
+  *response = std::move(profile);
+  return absl::OkStatus();
+}
+
 grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
                                             const hub::v1::GetProfileRequest* request,
                                             hub::v1::Profile* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/GetProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
-  absl::Status status = id.ok() ? CheckReadPurpose(consent_, request->purpose()) : id.status();
-  absl::StatusOr<hub::v1::Profile> profile =
-      status.ok() ? store_->GetProfile(*id, true) : absl::StatusOr<hub::v1::Profile>(status);
-  status = profile.ok() ? AttachConsent(store_, consent_, request->purpose(), true, &*profile)
-                        : profile.status();
-  if (status.ok()) *response = *std::move(profile);
-  return Respond(*who, "hub.v1.ProfileService/GetProfile", *request, status, response);
+  return Respond(*who, "hub.v1.ProfileService/GetProfile", *request,
+                 ReadProfile(id, request->purpose(), response), response);
 }
 
 grpc::Status ProfileServiceImpl::LookupProfile(
@@ -433,13 +439,8 @@ grpc::Status ProfileServiceImpl::LookupProfile(
       Authorize(*auth_, *context, "hub.v1.ProfileService/LookupProfile");
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = LookupId(store_, *request);
-  absl::Status status = id.ok() ? CheckReadPurpose(consent_, request->purpose()) : id.status();
-  absl::StatusOr<hub::v1::Profile> profile =
-      status.ok() ? store_->GetProfile(*id, true) : absl::StatusOr<hub::v1::Profile>(status);
-  status = profile.ok() ? AttachConsent(store_, consent_, request->purpose(), true, &*profile)
-                        : profile.status();
-  if (status.ok()) *response = *std::move(profile);
-  return Respond(*who, "hub.v1.ProfileService/LookupProfile", *request, status, response);
+  return Respond(*who, "hub.v1.ProfileService/LookupProfile", *request,
+                 ReadProfile(id, request->purpose(), response), response);
 }
 
 grpc::Status ProfileServiceImpl::ListProfiles(

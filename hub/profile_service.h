@@ -93,6 +93,11 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
  private:
   // The end of every read: on success masks `response` for `who` and notes
   // an unmasked read; on an error, scrubs its message for a masked role.
+  // GetProfile and LookupProfile once the profile's id is known: the
+  // profile with its lineage and consent, if it has consent for `purpose`
+  // (when given).
+  absl::Status ReadProfile(const absl::StatusOr<int64_t>& id, const std::string& purpose,
+                           hub::v1::Profile* response) const;
   template <typename Response>
   grpc::Status Respond(const Principal& who, absl::string_view method,
                        const google::protobuf::Message& request, const absl::Status& status,
