@@ -85,7 +85,27 @@ async function main() {
     await assert.rejects(call(profiles, 'ListProfiles', {page_token: 'nope'}),
                          (err) => err.code === grpc.status.INVALID_ARGUMENT &&
                                   err.details.startsWith('page_token:'));
-    console.log(`node client: looked up zendesk user ${user.id} as ${byId.name}`);
+    // The change stream: dense sequences from 1, until the looked-up
+    // profile's creation has arrived.
+    const changes = await new Promise((resolve, reject) => {
+      const metadata = new grpc.Metadata();
+      metadata.add('authorization', `Bearer ${token}`);
+      const stream = profiles.WatchProfileChanges({after_sequence: 0}, metadata);
+      const seen = [];
+      stream.on('data', (change) => {
+        seen.push(change);
+        if (change.kind === 'CREATED' && change.name === byId.name) {
+          stream.cancel();
+          resolve(seen);
+        }
+      });
+      stream.on('error', (err) => {
+        if (err.code !== grpc.status.CANCELLED) reject(err);
+      });
+    });
+    changes.forEach((c, i) => assert.strictEqual(Number(c.sequence), i + 1));
+    console.log(`node client: looked up zendesk user ${user.id} as ${byId.name}; ` +
+                `its creation is change ${changes[changes.length - 1].sequence}`);
     sync.close();
     profiles.close();
   } finally {

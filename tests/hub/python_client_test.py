@@ -124,6 +124,33 @@ def main():
             assert e.code() == grpc.StatusCode.INVALID_ARGUMENT, e.code()
             assert e.details() == "side: required (PERSONS or ACCOUNTS)", e.details()
 
+        # The change stream: from 0, dense sequences, the looked-up profile
+        # created; resumed after its first change, it starts at the second.
+        stream = profiles.WatchProfileChanges(
+            profile_service_pb2.WatchProfileChangesRequest(after_sequence=0), metadata=auth)
+        created = set()
+        last = 0
+        for change in stream:
+            assert change.sequence == last + 1, (change.sequence, last)
+            last = change.sequence
+            if change.kind == profile_service_pb2.ProfileChange.CREATED:
+                created.add(change.name)
+            if profile.name in created and last >= 2:
+                break
+        stream.cancel()
+        resumed = profiles.WatchProfileChanges(
+            profile_service_pb2.WatchProfileChangesRequest(after_sequence=1), metadata=auth)
+        assert next(resumed).sequence == 2
+        resumed.cancel()
+        try:
+            next(iter(profiles.WatchProfileChanges(
+                profile_service_pb2.WatchProfileChangesRequest(filter="change = renamed"),
+                metadata=auth)))
+            raise SystemExit("a bad change filter was accepted")
+        except grpc.RpcError as e:
+            assert e.code() == grpc.StatusCode.INVALID_ARGUMENT, e.code()
+            assert e.details().startswith("filter: change is one of created"), e.details()
+
         try:
             profiles.GetProfile(profile_service_pb2.GetProfileRequest(name=profile.name))
             raise SystemExit("call without a token succeeded")
