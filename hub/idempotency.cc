@@ -1,13 +1,11 @@
 #include "hub/idempotency.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <memory>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "hub/log.h"
+#include "profile/base/proto_bytes.h"
 #include "profile/base/status_macros.h"
 
 namespace hub {
@@ -55,15 +53,7 @@ absl::Status Save(Store* store, const Principal& who, const std::string& request
 
 std::string RequestFingerprint(absl::string_view method,
                                const google::protobuf::Message& request) {
-  std::string bytes(method);
-  bytes.push_back('\n');
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    request.SerializeToCodedStream(&coded);
-  }
-  return Sha256Hex(bytes);
+  return Sha256Hex(absl::StrCat(method, "\n", SerializeDeterministic(request)));
 }
 
 absl::Status AtMostOnce(Store* store, const Principal& who,

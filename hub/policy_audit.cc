@@ -1,8 +1,6 @@
 #include "hub/policy_audit.h"
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <memory>
 #include <set>
@@ -10,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "profile/base/proto_bytes.h"
 #include "profile/base/sha256.h"
 #include "profile/base/status_macros.h"
 
@@ -18,16 +17,6 @@ namespace {
 
 bool IsOperational(const std::string& field) {
   return field == "listen_address" || field == "db_path" || field == "max_batch_records";
-}
-
-std::string DeterministicBytes(const google::protobuf::Message& m) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream out(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&out);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return bytes;
 }
 
 }  // namespace
@@ -43,7 +32,7 @@ std::map<std::string, std::string> PolicyDigests(const hub::v1::HubConfig& confi
     hub::v1::HubConfig rest = config;
     hub::v1::HubConfig section;
     reflection->SwapFields(&rest, &section, {field});
-    out[field->name()] = Sha256Hex(DeterministicBytes(section));
+    out[field->name()] = Sha256Hex(SerializeDeterministic(section));
   }
   return out;
 }

@@ -14,17 +14,6 @@ std::string Name(Side side, int64_t id) {
   return absl::StrCat(side == Side::kPerson ? "profiles/" : "accounts/", id);
 }
 
-// Appends the audit entry of a steward operation to `tx`.
-absl::Status Audit(WriteTransaction* tx, const Actor& actor, std::string action,
-                   std::string target, std::string details) {
-  AuditEntry entry;
-  entry.actor = actor;
-  entry.action = std::move(action);
-  entry.target = std::move(target);
-  entry.details = std::move(details);
-  return tx->AppendAudit(std::move(entry)).status();
-}
-
 // The two live ids `a` and `b` resolve to, or FAILED_PRECONDITION naming
 // `what` if they are one profile.
 absl::StatusOr<std::pair<int64_t, int64_t>> TwoLive(WriteTransaction* tx,
@@ -106,10 +95,10 @@ absl::StatusOr<MergeEntry> MergeLedger::Merge(Side side, int64_t a, int64_t b,
   HUB_ASSIGN_OR_RETURN(MergeEntry entry, MergeIn(tx.get(), side, a, b, "manual",
                                                  std::nullopt, actor.principal, &stages));
   HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
-  HUB_RETURN_IF_ERROR(Audit(tx.get(), actor, "MergeProfiles", Name(side, entry.winner),
-                            absl::StrCat("merged ", Name(side, entry.loser), " into ",
-                                         Name(side, entry.winner), " (ledger entry ",
-                                         entry.seq, ")")));
+  HUB_RETURN_IF_ERROR(tx->Audit(actor, "MergeProfiles", Name(side, entry.winner),
+                                absl::StrCat("merged ", Name(side, entry.loser), " into ",
+                                             Name(side, entry.winner), " (ledger entry ",
+                                             entry.seq, ")")).status());
   HUB_RETURN_IF_ERROR(tx->Commit());
   return entry;
 }
@@ -177,10 +166,10 @@ absl::StatusOr<UnmergeResult> MergeLedger::Unmerge(Side side, int64_t id,
   HUB_RETURN_IF_ERROR(stages.Apply(tx.get()));
   HUB_ASSIGN_OR_RETURN(MergeEntry undone_now, tx->GetMergeEntry(seq));
   HUB_ASSIGN_OR_RETURN(MergeEntry entry, tx->GetMergeEntry(undone_now.undone_by));
-  HUB_RETURN_IF_ERROR(Audit(tx.get(), actor, "UnmergeProfile", Name(side, root),
-                            absl::StrCat("undid ledger entry ", seq, ": ",
-                                         Name(side, undone.loser), " is live again (entry ",
-                                         entry.seq, ")")));
+  HUB_RETURN_IF_ERROR(tx->Audit(actor, "UnmergeProfile", Name(side, root),
+                                absl::StrCat("undid ledger entry ", seq, ": ",
+                                             Name(side, undone.loser), " is live again (entry ",
+                                             entry.seq, ")")).status());
   HUB_RETURN_IF_ERROR(tx->Commit());
   return UnmergeResult{root, undone.loser, std::move(entry)};
 }
@@ -208,11 +197,11 @@ absl::StatusOr<MergeSuggestion> MergeLedger::DecideSuggestion(
   HUB_RETURN_IF_ERROR(tx->DecideMergeSuggestion(seq, decision, who));
   HUB_ASSIGN_OR_RETURN(MergeSuggestion decided, tx->GetMergeSuggestion(seq));
   const bool accepted = decision == MergeSuggestion::State::kAccepted;
-  HUB_RETURN_IF_ERROR(Audit(
-      tx.get(), actor, accepted ? "AcceptMergeSuggestion" : "RejectMergeSuggestion",
+  HUB_RETURN_IF_ERROR(tx->Audit(
+      actor, accepted ? "AcceptMergeSuggestion" : "RejectMergeSuggestion",
       absl::StrCat("mergeSuggestions/", seq),
       absl::StrCat(accepted ? "merged " : "kept apart ", Name(s.side, s.a), " and ",
-                   Name(s.side, s.b))));
+                   Name(s.side, s.b))).status());
   HUB_RETURN_IF_ERROR(tx->Commit());
   return decided;
 }
@@ -222,9 +211,9 @@ absl::StatusOr<std::pair<int64_t, int64_t>> MergeLedger::AddDoNotLink(
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store_->BeginWrite());
   HUB_ASSIGN_OR_RETURN(auto live, TwoLive(tx.get(), side, a, b, "keep apart"));
   HUB_RETURN_IF_ERROR(tx->AddDoNotLink(side, live.first, live.second, actor.principal));
-  HUB_RETURN_IF_ERROR(Audit(tx.get(), actor, "AddDoNotLink", Name(side, live.first),
-                            absl::StrCat("kept ", Name(side, live.first), " and ",
-                                         Name(side, live.second), " apart")));
+  HUB_RETURN_IF_ERROR(tx->Audit(actor, "AddDoNotLink", Name(side, live.first),
+                                absl::StrCat("kept ", Name(side, live.first), " and ",
+                                             Name(side, live.second), " apart")).status());
   HUB_RETURN_IF_ERROR(tx->Commit());
   return live;
 }

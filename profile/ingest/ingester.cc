@@ -1,14 +1,12 @@
 #include "profile/ingest/ingester.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "profile/base/hash.h"
+#include "profile/base/proto_bytes.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
 #include "profile/consent/consent_signals.h"
@@ -267,7 +265,6 @@ class RecordApplier {
     return Placed{d.target, origin};
   }
 
-
   // Flags `key` hot once it has been seen on more profiles than the policy
   // allows, and reports that in the refusal log.
   absl::Status FlagIfHot(Side side, const Key& key, const hub::v1::SourceRecord& r) {
@@ -418,17 +415,6 @@ IngestStats& IngestStats::operator+=(const IngestStats& o) {
   matched += o.matched;
   suggested += o.suggested;
   return *this;
-}
-
-std::string SerializeDeterministic(const hub::v1::SourceRecord& record) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    record.SerializeToCodedStream(&out);
-  }
-  return bytes;
 }
 
 uint64_t ContentHash(const hub::v1::SourceRecord& record) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "hub/v1/records.pb.h"
+#include "profile/base/proto_bytes.h"  // SerializeDeterministic
 #include "profile/identity/identity_policy.h"
 #include "profile/identity/profile_matcher.h"
 #include "profile/ingest/validator.h"
@@ -37,9 +38,6 @@ struct IngestStats {
   int64_t suggested = 0;    // merge suggestions queued for review
   IngestStats& operator+=(const IngestStats& o);
 };
-
-// The deterministic serialization of a record (map entries ordered).
-std::string SerializeDeterministic(const hub::v1::SourceRecord& record);
 
 // A stable 64-bit hash of a record's content: Fnv1a64 of its deterministic
 // serialization. The idempotency key together with (source, entity,

@@ -64,17 +64,6 @@ std::string Details(const PurgeStep& step, const PurgeStepResult& r) {
   return out;
 }
 
-absl::StatusOr<int64_t> Audit(WriteTransaction* tx, const Actor& actor, std::string action,
-                              std::string target, std::string details) {
-  AuditEntry entry;
-  entry.actor = actor;
-  entry.action = std::move(action);
-  entry.target = std::move(target);
-  entry.details = std::move(details);
-  HUB_ASSIGN_OR_RETURN(AuditEntry written, tx->AppendAudit(std::move(entry)));
-  return written.seq;
-}
-
 // Runs one class's steps until its rows are all looked at.
 absl::Status PurgeClass(Store* store, const StageRules& rules, PurgeStep step,
                         const PurgeOptions& options, const Actor& actor, ClassPurge* out,
@@ -106,9 +95,9 @@ absl::Status PurgeClass(Store* store, const StageRules& rules, PurgeStep step,
       HUB_RETURN_IF_ERROR(RetainFacts(tx.get(), rules, r.person_events));
       HUB_ASSIGN_OR_RETURN(
           report->last_audit_seq,
-          Audit(tx.get(), actor, "PurgeExpired",
-                absl::StrCat("retention/", kClassNames[static_cast<int>(step.data_class)]),
-                Details(step, r)));
+          tx->Audit(actor, "PurgeExpired",
+                    absl::StrCat("retention/", kClassNames[static_cast<int>(step.data_class)]),
+                    Details(step, r)));
       HUB_RETURN_IF_ERROR(tx->Commit());
       ++report->transactions;
     }
@@ -186,8 +175,8 @@ absl::StatusOr<PurgeReport> PurgeExpired(Store* store, const StageRules& rules,
   if (options.confirm && report.transactions == 0 && options.audit_when_empty) {
     HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store->BeginWrite());
     HUB_ASSIGN_OR_RETURN(report.last_audit_seq,
-                         Audit(tx.get(), actor, "PurgeExpired", "retention",
-                               "purged nothing: nothing had expired"));
+                         tx->Audit(actor, "PurgeExpired", "retention",
+                                   "purged nothing: nothing had expired"));
     HUB_RETURN_IF_ERROR(tx->Commit());
     ++report.transactions;
   }
@@ -218,9 +207,9 @@ absl::StatusOr<LegalHold> PlaceLegalHold(Store* store, int64_t profile_id,
     hold.subject = absl::StrCat(type, ":", value);
   }
   HUB_ASSIGN_OR_RETURN(LegalHold placed, tx->PlaceLegalHold(std::move(hold)));
-  HUB_RETURN_IF_ERROR(Audit(tx.get(), actor, "PlaceLegalHold",
-                            absl::StrCat("profiles/", placed.profile_id),
-                            absl::StrCat("placed legalHolds/", placed.seq))
+  HUB_RETURN_IF_ERROR(tx->Audit(actor, "PlaceLegalHold",
+                                absl::StrCat("profiles/", placed.profile_id),
+                                absl::StrCat("placed legalHolds/", placed.seq))
                           .status());
   HUB_RETURN_IF_ERROR(tx->Commit());
   return placed;
@@ -232,9 +221,9 @@ absl::StatusOr<LegalHold> ReleaseLegalHold(Store* store, int64_t seq, const Acto
   }
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store->BeginWrite());
   HUB_ASSIGN_OR_RETURN(LegalHold released, tx->ReleaseLegalHold(seq, actor.principal));
-  HUB_RETURN_IF_ERROR(Audit(tx.get(), actor, "ReleaseLegalHold",
-                            absl::StrCat("profiles/", released.profile_id),
-                            absl::StrCat("released legalHolds/", seq))
+  HUB_RETURN_IF_ERROR(tx->Audit(actor, "ReleaseLegalHold",
+                                absl::StrCat("profiles/", released.profile_id),
+                                absl::StrCat("released legalHolds/", seq))
                           .status());
   HUB_RETURN_IF_ERROR(tx->Commit());
   return released;

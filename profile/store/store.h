@@ -655,6 +655,19 @@ class WriteTransaction {
   // too; ALREADY_EXISTS if an earlier transaction registered the same
   // (principal, request_id), so a retried mutation is never applied twice.
   virtual absl::StatusOr<AuditEntry> AppendAudit(AuditEntry entry) = 0;
+  // AppendAudit of `actor` doing `action` to `target`; returns the entry's
+  // seq.
+  absl::StatusOr<int64_t> Audit(const Actor& actor, std::string action, std::string target,
+                                std::string details) {
+    AuditEntry entry;
+    entry.actor = actor;
+    entry.action = std::move(action);
+    entry.target = std::move(target);
+    entry.details = std::move(details);
+    absl::StatusOr<AuditEntry> written = AppendAudit(std::move(entry));
+    if (!written.ok()) return written.status();
+    return written->seq;
+  }
   // Saves the response of a registered request (see StoredRequest); a no-op
   // for a request that was not registered (e.g. a preview).
   virtual absl::Status SaveResponse(const std::string& principal,
