@@ -13,11 +13,19 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "hub/filter.h"
 #include "hub/v1/records.pb.h"
 #include "profile/identity/identifier.h"
 
 namespace hub {
 namespace {
+
+// Calls `add` with every value `node` compares a field to.
+template <typename Add>
+void AddFilterValues(const FilterNode& node, const Add& add) {
+  if (node.kind == FilterNode::Kind::kCompare) add(node.value);
+  for (const FilterNode& child : node.children) AddFilterValues(child, add);
+}
 
 using ClassMap = absl::flat_hash_map<std::string, FieldClass>;
 
@@ -371,23 +379,45 @@ std::vector<std::string> Masker::Apply(absl::string_view role,
   return out;
 }
 
+std::vector<std::string> Masker::Apply(absl::string_view role,
+                                       hub::v1::BatchGetProfilesResponse* response) const {
+  std::vector<std::string> out;
+  for (hub::v1::BatchGetProfilesResult& r : *response->mutable_results()) {
+    if (!r.has_profile()) continue;
+    std::vector<std::string> raw = Apply(role, r.mutable_profile());
+    out.insert(out.end(), raw.begin(), raw.end());
+  }
+  return out;
+}
+
 absl::Status Masker::ScrubError(absl::string_view role, const absl::Status& status,
                                 const google::protobuf::Message& request) const {
   if (status.ok() || !MasksPersonal(role)) return status;
   std::set<std::string> echoes;
   const google::protobuf::Reflection* reflection = request.GetReflection();
   const google::protobuf::Descriptor* descriptor = request.GetDescriptor();
+  auto add = [&](const std::string& value) {
+    // An identifier type's name is vocabulary, not a value: messages name
+    // types ("invalid email ...") whatever the request said.
+    if (FindIdentifierType(value)) return;
+    for (const std::string& echo : EchoesOf(value)) echoes.insert(echo);
+  };
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const google::protobuf::FieldDescriptor* field = descriptor->field(i);
-    if (field->is_repeated() ||
-        field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) continue;
+    if (field->is_repeated()) {
+      for (int j = 0; j < reflection->FieldSize(request, field); ++j) {
+        add(reflection->GetRepeatedString(request, field, j));
+      }
       continue;
     }
     const std::string value = reflection->GetString(request, field);
-    // An identifier type's name is vocabulary, not a value: messages name
-    // types ("invalid email ...") whatever the request said.
-    if (FindIdentifierType(value)) continue;
-    for (const std::string& echo : EchoesOf(value)) echoes.insert(echo);
+    add(value);
+    // A filter's errors echo one compared value, not the whole filter.
+    if (field->name() == "filter") {
+      absl::StatusOr<std::unique_ptr<FilterNode>> root = ParseFilter(value);
+      if (root.ok() && *root != nullptr) AddFilterValues(**root, add);
+    }
   }
   std::vector<std::pair<std::string, std::string>> replacements;
   for (const std::string& echo : echoes) {
@@ -403,13 +433,13 @@ absl::Status Masker::ScrubError(absl::string_view role, const absl::Status& stat
   return absl::Status(status.code(), MaskEmailWords(message));
 }
 
-absl::Status Masker::CheckAccountTraitFilter(absl::string_view role, absl::string_view trait,
-                                             absl::string_view field) const {
-  const FieldClass c = classes_.Of(FieldKind::kAccountTrait, trait);
+absl::Status Masker::CheckTraitFilter(absl::string_view role, FieldKind kind,
+                                      absl::string_view trait, absl::string_view field) const {
+  const FieldClass c = classes_.Of(kind, trait);
   if (c == FieldClass::kPublic || !MasksPersonal(role)) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
-      field, ": account trait \"", trait, "\" is ", FieldClassName(c), "; role \"", role,
-      "\" may not filter or group by it"));
+      field, ": ", kind == FieldKind::kAccountTrait ? "account trait" : "trait", " \"", trait,
+      "\" is ", FieldClassName(c), "; role \"", role, "\" may not filter or group by it"));
 }
 
 }  // namespace hub

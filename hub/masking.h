@@ -119,6 +119,8 @@ class Masker {
                                  hub::v1::ListAccountMembersResponse* response) const;
   std::vector<std::string> Apply(absl::string_view role,
                                  hub::v1::ListProfileEventsResponse* response) const;
+  std::vector<std::string> Apply(absl::string_view role,
+                                 hub::v1::BatchGetProfilesResponse* response) const;
 
   // For a role that MasksPersonal, `status` with every echo of the
   // request's string fields in its message masked (MaskValue), as typed,
@@ -132,7 +134,13 @@ class Masker {
   // trait `trait` is not public (a filter or grouping on it would reveal its
   // values); OK otherwise.
   absl::Status CheckAccountTraitFilter(absl::string_view role, absl::string_view trait,
-                                       absl::string_view field) const;
+                                       absl::string_view field) const {
+    return CheckTraitFilter(role, FieldKind::kAccountTrait, trait, field);
+  }
+  // As CheckAccountTraitFilter, for a trait of `kind` (kTrait or
+  // kAccountTrait).
+  absl::Status CheckTraitFilter(absl::string_view role, FieldKind kind, absl::string_view trait,
+                                absl::string_view field) const;
 
   const Classification& classes() const { return classes_; }
 

@@ -25,6 +25,7 @@ const absl::flat_hash_map<std::string, RoleList>& Table() {
   static const auto* table = new absl::flat_hash_map<std::string, RoleList>{
       {"hub.v1.ProfileService/GetProfile", readers},
       {"hub.v1.ProfileService/LookupProfile", readers},
+      {"hub.v1.ProfileService/BatchGetProfiles", readers},
       {"hub.v1.ProfileService/ListProfiles", readers},
       {"hub.v1.ProfileService/ListProfileEvents", readers},
       {"hub.v1.ProfileService/GetAccount", readers},

@@ -7,6 +7,8 @@
 #include "hub/api_util.h"
 #include "hub/idempotency.h"
 #include "hub/permissions.h"
+#include "hub/profile_list.h"
+#include "hub/read_mask.h"
 #include "hub/status_util.h"
 #include "profile/base/status_macros.h"
 #include "profile/base/time_util.h"
@@ -51,20 +53,21 @@ absl::Status CheckReadPurpose(const ConsentPolicy& policy, const std::string& pu
   return purpose.empty() ? absl::OkStatus() : policy.CheckPurpose(purpose, "purpose");
 }
 
-// Lists one page of live ids of `side` and turns each into a resource.
+// The deadline of the call, for the store's queries.
+absl::Time DeadlineOf(const grpc::ServerContext& context) {
+  const auto deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(deadline);
+}
+
+// Lists one page of `spec` and turns each id into a resource.
 template <typename Resource, typename Fetch>
-absl::Status ListPage(Store* store, Side side, int32_t page_size,
-                      const std::string& page_token, absl::string_view tag,
-                      Fetch fetch,
+absl::Status ListPage(Store* store, const Masker& masker, absl::string_view role,
+                      const ListSpec& spec, absl::Time deadline, Fetch fetch,
                       google::protobuf::RepeatedPtrField<Resource>* out,
                       std::string* next_page_token) {
-  HUB_ASSIGN_OR_RETURN(int size, PageSize(page_size, kDefaultPageSize, kMaxPageSize));
-  int64_t after = 0;
-  if (!page_token.empty()) {
-    HUB_ASSIGN_OR_RETURN(std::vector<int64_t> v, DecodePageToken(page_token, tag, 1));
-    after = v[0];
-  }
-  HUB_ASSIGN_OR_RETURN(IdPage page, store->ListIds(side, after, size));
+  HUB_ASSIGN_OR_RETURN(ListedIds page, ListProfileIds(store, masker, role, spec, deadline));
+  const absl::string_view tag = spec.side == Side::kPerson ? "profiles" : "accounts";
   for (int64_t id : page.ids) {
     absl::StatusOr<Resource> resource = fetch(id);
     // Merged away since the page was read: its survivor has its own place.
@@ -73,7 +76,7 @@ absl::Status ListPage(Store* store, Side side, int32_t page_size,
     if (resource->name() != absl::StrCat(tag, "/", id)) continue;
     *out->Add() = *std::move(resource);
   }
-  if (page.more) *next_page_token = EncodePageToken(tag, {page.ids.back()});
+  *next_page_token = std::move(page.next_page_token);
   return absl::OkStatus();
 }
 
@@ -413,11 +416,14 @@ grpc::Status ProfileServiceImpl::ListIdentityRefusals(
 
 absl::Status ProfileServiceImpl::ReadProfile(const absl::StatusOr<int64_t>& id,
                                              const std::string& purpose,
+                                             const google::protobuf::FieldMask& read_mask,
                                              hub::v1::Profile* response) const {
   HUB_RETURN_IF_ERROR(id.status());
   HUB_RETURN_IF_ERROR(CheckReadPurpose(consent_, purpose));
+  HUB_RETURN_IF_ERROR(CheckProfileReadMask(read_mask));
   HUB_ASSIGN_OR_RETURN(hub::v1::Profile profile, store_->GetProfile(*id, true));
   HUB_RETURN_IF_ERROR(AttachConsent(store_, consent_, purpose, true, &profile));
+  ApplyProfileReadMask(read_mask, &profile);
   *response = std::move(profile);
   return absl::OkStatus();
 }
@@ -429,7 +435,52 @@ grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
   return Respond(*who, "hub.v1.ProfileService/GetProfile", *request,
-                 ReadProfile(id, request->purpose(), response), response);
+                 ReadProfile(id, request->purpose(), request->read_mask(), response), response);
+}
+
+grpc::Status ProfileServiceImpl::BatchGetProfiles(grpc::ServerContext* context,
+                                                  const hub::v1::BatchGetProfilesRequest* request,
+                                                  hub::v1::BatchGetProfilesResponse* response) {
+  constexpr absl::string_view kMethod = "hub.v1.ProfileService/BatchGetProfiles";
+  absl::StatusOr<Principal> who = Authorize(*auth_, *context, kMethod);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::Status checked = absl::OkStatus();
+  if (request->names().empty()) {
+    checked = absl::InvalidArgumentError("names: required, 1 to 1000 profile names");
+  } else if (request->names_size() > kMaxPageSize) {
+    checked = absl::InvalidArgumentError(absl::StrCat(
+        "names: at most ", kMaxPageSize, " per call, got ", request->names_size()));
+  } else {
+    checked = CheckReadPurpose(consent_, request->purpose());
+    if (checked.ok()) checked = CheckProfileReadMask(request->read_mask());
+  }
+  if (!checked.ok()) return Respond(*who, kMethod, *request, checked, response);
+  for (int i = 0; i < request->names_size(); ++i) {
+    if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    hub::v1::BatchGetProfilesResult* result = response->add_results();
+    result->set_requested_name(request->names(i));
+    absl::StatusOr<int64_t> id =
+        ParseIdName(request->names(i), "profiles", absl::StrCat("names[", i, "]"));
+    absl::Status read = ReadProfile(id, request->purpose(), request->read_mask(),
+                                    result->mutable_profile());
+    if (!read.ok()) {
+      // One name's failure is its own; a failing store fails the call.
+      if (!absl::IsInvalidArgument(read) && !absl::IsNotFound(read) &&
+          !absl::IsFailedPrecondition(read)) {
+        response->Clear();
+        return Respond(*who, kMethod, *request, read, response);
+      }
+      read = masker_->ScrubError(who->role, read, *request);
+      // A name that is no profile name may be a value (an email pasted by
+      // mistake): a masked role gets it back scrubbed like any echo.
+      result->set_requested_name(std::string(
+          masker_->ScrubError(who->role, absl::UnknownError(request->names(i)), *request)
+              .message()));
+      result->mutable_error()->set_code(static_cast<int>(read.code()));
+      result->mutable_error()->set_message(std::string(read.message()));
+    }
+  }
+  return Respond(*who, kMethod, *request, absl::OkStatus(), response);
 }
 
 grpc::Status ProfileServiceImpl::LookupProfile(
@@ -440,7 +491,7 @@ grpc::Status ProfileServiceImpl::LookupProfile(
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<int64_t> id = LookupId(store_, *request);
   return Respond(*who, "hub.v1.ProfileService/LookupProfile", *request,
-                 ReadProfile(id, request->purpose(), response), response);
+                 ReadProfile(id, request->purpose(), request->read_mask(), response), response);
 }
 
 grpc::Status ProfileServiceImpl::ListProfiles(
@@ -448,17 +499,28 @@ grpc::Status ProfileServiceImpl::ListProfiles(
     hub::v1::ListProfilesResponse* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListProfiles");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  if (absl::Status s = CheckReadPurpose(consent_, request->purpose()); !s.ok()) {
-    return Respond(*who, "hub.v1.ProfileService/ListProfiles", *request, s, response);
-  }
+  absl::Status s = CheckReadPurpose(consent_, request->purpose());
+  if (s.ok()) s = CheckProfileReadMask(request->read_mask());
+  if (!s.ok()) return Respond(*who, "hub.v1.ProfileService/ListProfiles", *request, s, response);
+  ListSpec spec;
+  spec.side = Side::kPerson;
+  spec.filter = request->filter();
+  spec.order_by = request->order_by();
+  spec.page_token = request->page_token();
+  spec.page_size = request->page_size();
   absl::Status listed = ListPage(
-      store_, Side::kPerson, request->page_size(), request->page_token(),
-      "profiles", [&](int64_t id) { return store_->GetProfile(id, false); },
+      store_, *masker_, who->role, spec, DeadlineOf(*context),
+      [&](int64_t id) { return store_->GetProfile(id, false); },
       response->mutable_profiles(), response->mutable_next_page_token());
-  // The page's consent in one query; the token stays the page's last id, so
+  // The page's consent in one query; the token stays the page's last row, so
   // profiles left out for the purpose never make a later page skip one.
   if (listed.ok()) {
     listed = AttachConsents(store_, consent_, request->purpose(), response->mutable_profiles());
+  }
+  if (listed.ok()) {
+    for (hub::v1::Profile& p : *response->mutable_profiles()) {
+      ApplyProfileReadMask(request->read_mask(), &p);
+    }
   }
   return Respond(*who, "hub.v1.ProfileService/ListProfiles", *request, listed, response);
 }
@@ -490,9 +552,15 @@ grpc::Status ProfileServiceImpl::ListAccounts(
     hub::v1::ListAccountsResponse* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListAccounts");
   if (!who.ok()) return ToGrpcStatus(who.status());
+  ListSpec spec;
+  spec.side = Side::kAccount;
+  spec.filter = request->filter();
+  spec.order_by = request->order_by();
+  spec.page_token = request->page_token();
+  spec.page_size = request->page_size();
   absl::Status listed = ListPage(
-      store_, Side::kAccount, request->page_size(), request->page_token(),
-      "accounts", [&](int64_t id) { return store_->GetAccount(id, false); },
+      store_, *masker_, who->role, spec, DeadlineOf(*context),
+      [&](int64_t id) { return store_->GetAccount(id, false); },
       response->mutable_accounts(), response->mutable_next_page_token());
   return Respond(*who, "hub.v1.ProfileService/ListAccounts", *request, listed, response);
 }

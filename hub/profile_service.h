@@ -33,6 +33,9 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
   grpc::Status LookupProfile(grpc::ServerContext* context,
                              const hub::v1::LookupProfileRequest* request,
                              hub::v1::Profile* response) override;
+  grpc::Status BatchGetProfiles(grpc::ServerContext* context,
+                                const hub::v1::BatchGetProfilesRequest* request,
+                                hub::v1::BatchGetProfilesResponse* response) override;
   grpc::Status ListProfiles(grpc::ServerContext* context,
                             const hub::v1::ListProfilesRequest* request,
                             hub::v1::ListProfilesResponse* response) override;
@@ -93,10 +96,11 @@ class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
  private:
   // The end of every read: on success masks `response` for `who` and notes
   // an unmasked read; on an error, scrubs its message for a masked role.
-  // GetProfile and LookupProfile once the profile's id is known: the
-  // profile with its lineage and consent, if it has consent for `purpose`
-  // (when given).
+  // GetProfile, LookupProfile and BatchGetProfiles once the profile's id
+  // is known: the profile with its lineage and consent, if it has consent
+  // for `purpose` (when given), trimmed to `read_mask`.
   absl::Status ReadProfile(const absl::StatusOr<int64_t>& id, const std::string& purpose,
+                           const google::protobuf::FieldMask& read_mask,
                            hub::v1::Profile* response) const;
   template <typename Response>
   grpc::Status Respond(const Principal& who, absl::string_view method,

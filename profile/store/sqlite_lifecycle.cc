@@ -133,8 +133,8 @@ absl::Status PutStageState(Connection* conn, int64_t id, const StageState& state
   HUB_ASSIGN_OR_RETURN(
       Statement * s,
       conn->Prepare("INSERT OR REPLACE INTO stage_state(profile_id, side, facts, "
-                    "account_id, segments, history, opportunities, counted) "
-                    "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "account_id, segments, history, opportunities, counted, stage) "
+                    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ScopedReset reset(s);
   return s->Bind(1, id)
       .Bind(2, static_cast<int64_t>(state.side))
@@ -144,6 +144,7 @@ absl::Status PutStageState(Connection* conn, int64_t id, const StageState& state
       .BindBlob(6, EncodeHistory(state.history))
       .BindBlob(7, EncodeOpportunities(state.opportunities))
       .BindBlob(8, EncodeCounted(state.counted))
+      .Bind(9, int64_t{state.history.empty() ? 0 : state.history.back().stage})
       .Run();
 }
 

@@ -342,6 +342,18 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   WHEN OLD.seq > (SELECT COALESCE(MAX(seq), 0) FROM audit_anchors)
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql",
+      // 12: List filters and orders answered from indexes (docs/api.md):
+      // each profile's current stage beside its history (backfilled from
+      // the history's last transition: the low byte of its second
+      // little-endian word), and live profiles by last change.
+      R"sql(
+ALTER TABLE stage_state ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
+UPDATE stage_state SET stage = CAST(substr(hex(history), 2 * (length(history) - 24) + 1, 2)
+                                    AS INTEGER)
+  WHERE length(history) >= 32;
+CREATE INDEX stage_state_stage ON stage_state(side, stage, profile_id);
+CREATE INDEX profiles_update ON profiles(side, update_us, id) WHERE forward_to IS NULL;
+)sql",
   };
   return *kMigrations;
 }

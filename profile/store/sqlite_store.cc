@@ -23,6 +23,7 @@
 #include "profile/store/sqlite_lifecycle.h"
 #include "profile/store/sqlite_matching.h"
 #include "profile/store/sqlite_ledger.h"
+#include "profile/store/sqlite_query.h"
 #include "profile/store/sqlite_retention.h"
 #include "profile/store/sqlite_schema.h"
 #include "profile/store/sqlite_util.h"
@@ -128,6 +129,11 @@ class SqliteStore : public Store {
 
   absl::StatusOr<std::vector<std::pair<hub::v1::Event, int64_t>>> ListEvents(
       int64_t id, int64_t before_us, int64_t before_seq, int limit) override;
+
+  absl::StatusOr<std::vector<ProfileRow>> QueryProfiles(const ProfileQuery& query) override {
+    HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return sqlite::QueryProfilesOn(lease.conn, query);
+  }
 
   absl::StatusOr<IdPage> ListMembers(int64_t account_id, int64_t after_id,
                                      int limit) override {
@@ -628,7 +634,8 @@ absl::StatusOr<hub::v1::Profile> SqliteStore::GetProfile(int64_t id,
         lease.conn->Prepare("SELECT (SELECT COALESCE(a.forward_to, a.id) FROM "
                             "profiles a WHERE a.id=p.account_id), create_us, update_us, "
                             "(SELECT count(*) FROM records WHERE profile_id=?1 "
-                            "AND is_event=1) FROM profiles p WHERE id=?1"));
+                            "AND is_event=1), (SELECT stage FROM stage_state WHERE "
+                            "profile_id=?1) FROM profiles p WHERE id=?1"));
     {
       ScopedReset reset(s);
       s->Bind(1, live);
@@ -639,6 +646,7 @@ absl::StatusOr<hub::v1::Profile> SqliteStore::GetProfile(int64_t id,
       *p.mutable_create_time() = ToProtoTime(absl::FromUnixMicros(s->Int(1)));
       *p.mutable_update_time() = ToProtoTime(absl::FromUnixMicros(s->Int(2)));
       p.set_event_count(s->Int(3));
+      p.set_stage(static_cast<hub::v1::Stage>(s->Int(4)));
     }
     return FillCommon(lease.conn, live, with_lineage, p.mutable_traits(),
                       p.mutable_identifiers(), p.mutable_source_records(),
@@ -658,7 +666,8 @@ absl::StatusOr<hub::v1::Account> SqliteStore::GetAccount(int64_t id,
         lease.conn->Prepare("SELECT create_us, update_us, (SELECT count(*) "
                             "FROM profiles WHERE account_id IN (SELECT id FROM "
                             "profiles WHERE id=?1 OR forward_to=?1) AND forward_to "
-                            "IS NULL) FROM profiles WHERE id=?1"));
+                            "IS NULL), (SELECT stage FROM stage_state WHERE "
+                            "profile_id=?1) FROM profiles WHERE id=?1"));
     {
       ScopedReset reset(s);
       s->Bind(1, live);
@@ -668,6 +677,7 @@ absl::StatusOr<hub::v1::Account> SqliteStore::GetAccount(int64_t id,
       *a.mutable_create_time() = ToProtoTime(absl::FromUnixMicros(s->Int(0)));
       *a.mutable_update_time() = ToProtoTime(absl::FromUnixMicros(s->Int(1)));
       a.set_member_count(s->Int(2));
+      a.set_stage(static_cast<hub::v1::Stage>(s->Int(3)));
     }
     return FillCommon(lease.conn, live, with_lineage, a.mutable_traits(),
                       a.mutable_identifiers(), a.mutable_source_records(),

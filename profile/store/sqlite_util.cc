@@ -130,5 +130,12 @@ absl::StatusOr<Statement*> Connection::Prepare(const char* sql) {
   return raw;
 }
 
+absl::StatusOr<std::unique_ptr<Statement>> Connection::PrepareUncached(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return ToStatus(db_, rc, sql);
+  return std::make_unique<Statement>(db_, stmt);
+}
+
 }  // namespace sqlite
 }  // namespace hub

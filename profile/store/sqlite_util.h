@@ -95,6 +95,8 @@ class Connection {
   // cache is keyed by the pointer, so pass string literals (or other text
   // that lives as long as the connection).
   absl::StatusOr<Statement*> Prepare(const char* sql);
+  // Prepares `sql` for one use, uncached: for statements built at run time.
+  absl::StatusOr<std::unique_ptr<Statement>> PrepareUncached(const std::string& sql);
   sqlite3* raw() const { return db_; }
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }

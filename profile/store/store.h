@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "hub/v1/records.pb.h"
 #include "hub/v1/resources.pb.h"
 #include "hub/v1/sync_service.pb.h"
@@ -398,6 +399,52 @@ struct TokenRecord {
 struct IdPage {
   std::vector<int64_t> ids;
   bool more = false;  // true if ids after the last one exist
+};
+
+// A condition on live profiles (or accounts) for Store::QueryProfiles: a
+// List filter (hub/filter.h) as the API layer translates it.
+struct ProfileCondition {
+  enum class Kind {
+    kAnd,            // every child
+    kOr,             // any child
+    kNot,            // not the one child
+    kStage,          // current stage (hub::Stage; 0 for none) op `number`
+    kAccount,        // persons: current account (live id, 0 for none) op `number`
+    kCreateUs,       // create time (Unix microseconds) op `number`
+    kUpdateUs,       // last change op `number`
+    kTrait,          // trait `trait` op `text` (a missing trait is "" to != only)
+    kHasTrait,       // has trait `trait`
+    kTraitContains,  // trait `trait` holds the substring `text`
+  };
+  enum class Op { kEq, kNe, kLt, kLe, kGt, kGe };
+  Kind kind = Kind::kAnd;
+  std::vector<ProfileCondition> children;
+  Op op = Op::kEq;
+  int64_t number = 0;
+  std::string trait;
+  std::string text;
+};
+
+// One page's worth of a List query: live profiles of `side` matching
+// `where`, in an order, after a keyset position.
+struct ProfileQuery {
+  enum class Order { kId, kUpdate };
+  Side side = Side::kPerson;
+  const ProfileCondition* where = nullptr;  // nullptr: every live profile
+  Order order = Order::kId;
+  bool descending = false;
+  // Start strictly after this (update_us, id) position in the order (the
+  // update_us part is ignored when ordering by id); unset: from the start.
+  std::optional<std::pair<int64_t, int64_t>> after;
+  int limit = 50;
+  // The query stops with DEADLINE_EXCEEDED once this passes.
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+// A row QueryProfiles found: the id and its position in the order.
+struct ProfileRow {
+  int64_t id = 0;
+  int64_t update_us = 0;
 };
 
 // Counts kept for tests, the demo and operators.
@@ -809,6 +856,11 @@ class Store {
   // `limit` of them.
   virtual absl::StatusOr<IdPage> ListIds(Side side, int64_t after_id,
                                          int limit) = 0;
+  // Runs a List query: at most `query.limit` rows. Stage, account and
+  // update-time conditions and the update-time order use indexes; trait and
+  // create-time conditions test each candidate (a primary-key probe).
+  // DEADLINE_EXCEEDED once `query.deadline` passes.
+  virtual absl::StatusOr<std::vector<ProfileRow>> QueryProfiles(const ProfileQuery& query) = 0;
   // Lists the live persons whose current account is `account_id` (already
   // resolved), ids greater than `after_id`, ascending, at most `limit`.
   virtual absl::StatusOr<IdPage> ListMembers(int64_t account_id,

@@ -318,7 +318,29 @@ std::map<std::string, Caller> Callers(const std::vector<std::string>& profiles,
     }
     lookup("email", "nobody." + an_email);
   };
+  c["hub.v1.ProfileService/BatchGetProfiles"] = [=](HubClient& h, Seen* seen) {
+    hub::v1::BatchGetProfilesRequest req;
+    for (const std::string& name : profiles) req.add_names(name);
+    // Bad names are per-item errors: they must not echo a value either.
+    for (const std::string& bad : {an_email, "profiles/" + an_email, a_phone}) req.add_names(bad);
+    hub::v1::BatchGetProfilesResponse resp;
+    seen->Add("BatchGetProfiles", h.profiles()->BatchGetProfiles(h.Ctx().get(), req, &resp),
+              resp);
+    req.set_purpose(an_email);  // not a purpose: the whole call fails, echoing it
+    seen->Add("BatchGetProfiles", h.profiles()->BatchGetProfiles(h.Ctx().get(), req, &resp),
+              resp);
+  };
   c["hub.v1.ProfileService/ListProfiles"] = [=](HubClient& h, Seen* seen) {
+    // Filters naming values: a personal trait is refused, a public one
+    // matches nothing, a malformed account echoes its value.
+    for (const std::string& filter :
+         {"traits.email = \"" + an_email + "\"", "traits.title = \"" + an_email + "\"",
+          "account = \"" + an_email + "\"", "traits.phone:\"" + a_phone + "\""}) {
+      hub::v1::ListProfilesRequest req;
+      req.set_filter(filter);
+      hub::v1::ListProfilesResponse resp;
+      seen->Add("ListProfiles", h.profiles()->ListProfiles(h.Ctx().get(), req, &resp), resp);
+    }
     std::string token;
     do {
       hub::v1::ListProfilesRequest req;

@@ -80,6 +80,38 @@ async function main() {
                                {identifier_type: 'email', identifier_value: user.email.toUpperCase()});
     assert.strictEqual(byEmail.name, byId.name);
 
+    // Every other read: a batch with a missing name and a read mask; a
+    // filtered, paged list equal to the filter applied here to the whole
+    // list; the profile's events; accounts, one account and its members.
+    const batch = await call(profiles, 'BatchGetProfiles',
+                             {names: [byId.name, 'profiles/999999999'],
+                              read_mask: {paths: ['name']}});
+    assert.strictEqual(batch.results[0].profile.name, byId.name);
+    assert.strictEqual(batch.results[0].profile.identifiers.length, 0);
+    assert.strictEqual(batch.results[1].error.code, grpc.status.NOT_FOUND);
+    const everything = (await call(profiles, 'ListProfiles', {page_size: 1000})).profiles;
+    const want = everything.filter((p) => p.stage === byId.stage).map((p) => p.name);
+    assert.ok(want.includes(byId.name));
+    const got = [];
+    let pageToken = '';
+    do {
+      const page = await call(profiles, 'ListProfiles',
+                              {filter: `stage = ${byId.stage}`, page_size: 2, page_token: pageToken});
+      got.push(...page.profiles.map((p) => p.name));
+      pageToken = page.next_page_token;
+    } while (pageToken);
+    assert.deepStrictEqual(got, want);
+    const events = await call(profiles, 'ListProfileEvents', {name: byId.name, page_size: 1000});
+    assert.strictEqual(events.events.length, Number(byId.event_count));
+    assert.ok(events.events.every((e) => e.profile === byId.name));
+    const accounts = (await call(profiles, 'ListAccounts', {page_size: 1000})).accounts;
+    assert.ok(accounts.length > 0, 'no accounts');
+    const account = await call(profiles, 'GetAccount', {name: accounts[0].name});
+    const members = await call(profiles, 'ListAccountMembers',
+                               {parent: account.name, page_size: 1000});
+    assert.strictEqual(members.profiles.length, Number(account.member_count));
+    assert.ok(members.profiles.every((m) => m.account === account.name));
+
     await assert.rejects(call(profiles, 'GetProfile', {name: byId.name}, false),
                          (err) => err.code === grpc.status.UNAUTHENTICATED);
     await assert.rejects(call(profiles, 'ListProfiles', {page_token: 'nope'}),

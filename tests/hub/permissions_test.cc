@@ -44,6 +44,7 @@ std::set<std::string> CallableBy(absl::string_view role) {
 
 const std::set<std::string> kProfileReads = {
     "ProfileService/GetProfile",         "ProfileService/LookupProfile",
+    "ProfileService/BatchGetProfiles",
     "ProfileService/ListProfiles",       "ProfileService/ListProfileEvents",
     "ProfileService/GetAccount",         "ProfileService/ListAccounts",
     "ProfileService/ListAccountMembers", "ProfileService/WatchProfileChanges"};

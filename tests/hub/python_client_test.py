@@ -64,6 +64,7 @@ def main():
     from hub.v1 import profile_service_pb2, profile_service_pb2_grpc
     from hub.v1 import sync_service_pb2, sync_service_pb2_grpc
     from hub.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+    from hub.v1 import resources_pb2
 
     subprocess.run([sample, "--out", os.path.join(work, "world"), "--accounts", "5", "--seed", "3"],
                    check=True, stderr=subprocess.DEVNULL)
@@ -96,17 +97,67 @@ def main():
                                    metadata=auth)
         assert same.name == profile.name
 
+        # Every other read: a batch with one missing name and a read mask; a
+        # filtered, paged list that equals the filter applied here to the
+        # whole list; the profile's events, its account and the account's
+        # members.
+        batch = profiles.BatchGetProfiles(profile_service_pb2.BatchGetProfilesRequest(
+            names=[profile.name, "profiles/999999999"],
+            read_mask={"paths": ["name", "identifiers"]}), metadata=auth)
+        assert batch.results[0].profile.name == profile.name, batch
+        assert list(batch.results[0].profile.identifiers) == list(profile.identifiers)
+        assert not batch.results[0].profile.traits
+        assert batch.results[1].WhichOneof("result") == "error", batch
+        assert batch.results[1].error.code == grpc.StatusCode.NOT_FOUND.value[0], batch
+        everything = profiles.ListProfiles(
+            profile_service_pb2.ListProfilesRequest(page_size=1000), metadata=auth).profiles
+        want = [p.name for p in everything if p.stage == profile.stage]
+        assert profile.name in want and len(want) < len(everything), (len(want), len(everything))
+        got, token = [], ""
+        while True:
+            page = profiles.ListProfiles(profile_service_pb2.ListProfilesRequest(
+                filter="stage = %s" % resources_pb2.Stage.Name(profile.stage), page_size=2,
+                page_token=token, read_mask={"paths": ["name"]}), metadata=auth)
+            assert all(not p.traits and not p.identifiers for p in page.profiles), page
+            got += [p.name for p in page.profiles]
+            token = page.next_page_token
+            if not token:
+                break
+        assert got == want, (got, want)
+        events, token = [], ""
+        while True:
+            page = profiles.ListProfileEvents(profile_service_pb2.ListProfileEventsRequest(
+                name=profile.name, page_size=3, page_token=token), metadata=auth)
+            events += list(page.events)
+            token = page.next_page_token
+            if not token:
+                break
+        assert len(events) == same.event_count, (len(events), same.event_count)
+        assert all(e.profile == profile.name for e in events)
+        assert profile.account.startswith("accounts/"), profile
+        account = profiles.GetAccount(profile_service_pb2.GetAccountRequest(name=profile.account),
+                                      metadata=auth)
+        members = profiles.ListAccountMembers(profile_service_pb2.ListAccountMembersRequest(
+            parent=account.name, page_size=1000), metadata=auth).profiles
+        assert profile.name in [m.name for m in members]
+        assert len(members) == account.member_count, (len(members), account.member_count)
+        accounts = profiles.ListAccounts(profile_service_pb2.ListAccountsRequest(
+            page_size=1000, filter="stage = %s" % resources_pb2.Stage.Name(account.stage)),
+            metadata=auth).accounts
+        assert account.name in [a.name for a in accounts]
+        assert all(a.stage == account.stage for a in accounts)
+
         # Its lifecycle: first seen (ATTRACT) no later than the contact was created.
         metrics = metrics_service_pb2_grpc.MetricsServiceStub(channel)
         stages = metrics.ListStageTransitions(
             metrics_service_pb2.ListStageTransitionsRequest(parent=profile.name), metadata=auth)
         assert stages.parent == profile.name, stages.parent
-        assert stages.transitions[0].stage == metrics_service_pb2.ATTRACT, stages
+        assert stages.transitions[0].stage == resources_pb2.ATTRACT, stages
         created = contact["CreatedDate"][:19]
         first = time.strftime("%Y-%m-%dT%H:%M:%S",
                               time.gmtime(stages.transitions[0].enter_time.seconds))
         assert first <= created, (first, created)
-        assert stages.stage != metrics_service_pb2.STAGE_UNSPECIFIED
+        assert stages.stage != resources_pb2.STAGE_UNSPECIFIED
         # A funnel over a period with no data: entries 0, rates absent (not 0).
         empty = metrics.GetFunnel(metrics_service_pb2.GetFunnelRequest(
             side=metrics_service_pb2.PERSONS,

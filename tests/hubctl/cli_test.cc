@@ -221,6 +221,14 @@ TEST_F(CliTest, ListAllFollowsPagesIntoOneJsonDocument) {
   EXPECT_EQ(err_.str(), "");
 }
 
+TEST_F(CliTest, ListSendsTheFilterAndOrder) {
+  EXPECT_EQ(Run({"profiles", "list", "--filter", "stage = CONVERT", "--order-by",
+                 "update_time desc"}),
+            0);
+  EXPECT_EQ(hub_.profiles().log().last_request,
+            "filter: \"stage = CONVERT\" order_by: \"update_time desc\"");
+}
+
 class StewardCliTest : public CliTest {
  protected:
   void SetUp() override {

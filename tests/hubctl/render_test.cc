@@ -251,7 +251,8 @@ TEST(JsonTest, ProfileNestsTraitsLineageAndEnumsByName) {
             " \"identifiers\": [],\n"
             " \"sourceRecords\": [],\n"
             " \"eventCount\": \"0\",\n"
-            " \"consents\": []\n"
+            " \"consents\": [],\n"
+            " \"stage\": \"STAGE_UNSPECIFIED\"\n"
             "}\n");
 }
 

@@ -34,6 +34,9 @@ class FailingStore : public Store {
                                        const std::string& v) override {
     return base_->FindIdentity(s, t, v);
   }
+  absl::StatusOr<std::vector<ProfileRow>> QueryProfiles(const ProfileQuery& q) override {
+    return base_->QueryProfiles(q);
+  }
   absl::StatusOr<IdPage> ListIds(Side s, int64_t a, int l) override {
     return base_->ListIds(s, a, l);
   }

@@ -89,6 +89,7 @@ class Cli {
   void AddConsent();
   void AddRetention();
   void AddListFlags(CLI::App* command);
+  void AddFilterFlags(CLI::App* command);
   void AddStewardFlags(CLI::App* command);
   void OnRun(CLI::App* command, Action action);
   int Lookup(const CommandContext& ctx) const;
@@ -198,6 +199,13 @@ void Cli::AddStewardFlags(CLI::App* command) {
   steward_commands_.push_back(command);
 }
 
+void Cli::AddFilterFlags(CLI::App* command) {
+  command->add_option("--filter", list_.filter,
+                      "e.g. 'stage = CONVERT AND traits.country = \"DE\"' (docs/api.md)");
+  command->add_option("--order-by", list_.order_by,
+                      "name (default) or update_time, optionally followed by \" desc\"");
+}
+
 void Cli::AddListFlags(CLI::App* command) {
   command
       ->add_option("--page-size", list_.page_size,
@@ -222,8 +230,9 @@ void Cli::AddProfiles() {
   lookup->add_option("--value", value_flag_, "Identifier value (or VALUE)");
   OnRun(lookup, [this](const auto& ctx) { return Lookup(ctx); });
 
-  CLI::App* list = group->add_subcommand("list", "List profiles by id");
+  CLI::App* list = group->add_subcommand("list", "List profiles by id, or filtered and ordered");
   AddListFlags(list);
+  AddFilterFlags(list);
   OnRun(list, [this](const auto& ctx) { return ProfilesList(ctx, list_); });
 
   CLI::App* events =
@@ -289,8 +298,9 @@ void Cli::AddAccounts() {
   CLI::App* get = group->add_subcommand("get", "Show one account");
   get->add_option("ID", name_, "accounts/{id} or {id}")->required();
   OnRun(get, [this](const auto& ctx) { return AccountsGet(ctx, name_); });
-  CLI::App* list = group->add_subcommand("list", "List accounts by id");
+  CLI::App* list = group->add_subcommand("list", "List accounts by id, or filtered and ordered");
   AddListFlags(list);
+  AddFilterFlags(list);
   OnRun(list, [this](const auto& ctx) { return AccountsList(ctx, list_); });
   CLI::App* members =
       group->add_subcommand("members", "List the persons of an account");

@@ -22,6 +22,9 @@ struct ListOptions {
   std::string page_token;
   // Follow next_page_token to the end and print every item as one list.
   bool all = false;
+  // `profiles list` and `accounts list`: the filter and order (docs/api.md).
+  std::string filter;
+  std::string order_by;
 };
 
 // Fetches pages starting at options.page_token into `out`: one page, or every

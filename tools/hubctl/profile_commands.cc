@@ -12,6 +12,15 @@
 namespace hubctl {
 namespace {
 
+// A List request carrying the filter and order of `options`.
+template <typename Request>
+Request ListRequest(const ListOptions& options) {
+  Request request;
+  request.set_filter(options.filter);
+  request.set_order_by(options.order_by);
+  return request;
+}
+
 using hub::v1::ProfileService;
 
 std::unique_ptr<ProfileService::Stub> NewStub(const CommandContext& ctx) {
@@ -51,7 +60,7 @@ int ProfilesList(const CommandContext& ctx, const ListOptions& options) {
   auto stub = NewStub(ctx);
   hub::v1::ListProfilesResponse response;
   grpc::Status status =
-      FetchPages(ctx, options, hub::v1::ListProfilesRequest(), &response,
+      FetchPages(ctx, options, ListRequest<hub::v1::ListProfilesRequest>(options), &response,
                  [&](grpc::ClientContext* c, const auto& req, auto* resp) {
                    return stub->ListProfiles(c, req, resp);
                  });
@@ -95,7 +104,7 @@ int AccountsList(const CommandContext& ctx, const ListOptions& options) {
   auto stub = NewStub(ctx);
   hub::v1::ListAccountsResponse response;
   grpc::Status status =
-      FetchPages(ctx, options, hub::v1::ListAccountsRequest(), &response,
+      FetchPages(ctx, options, ListRequest<hub::v1::ListAccountsRequest>(options), &response,
                  [&](grpc::ClientContext* c, const auto& req, auto* resp) {
                    return stub->ListAccounts(c, req, resp);
                  });
