@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 namespace hub::match {
 namespace {
@@ -29,22 +30,26 @@ class UnionFind {
   std::vector<uint32_t> parent_;
 };
 
-// Greedy UPGMA over one component's sparse graph; clusters are identified
-// by a local index, `members` merge into the larger side.
+// Greedy UPGMA over one component's sparse graph; clusters and records are
+// identified by a local index, `members` merge into the larger side.
 class Agglomerator {
  public:
-  Agglomerator(const std::vector<uint32_t>& records, double threshold)
+  Agglomerator(uint32_t n, double threshold, bool witnesses)
       : threshold_(threshold),
-        size_(records.size(), 1),
-        stamp_(records.size(), 0),
-        sums_(records.size()),
-        members_(records.size()) {
-    for (uint32_t i = 0; i < records.size(); ++i) members_[i] = {records[i]};
+        witnesses_(witnesses),
+        size_(n, 1),
+        stamp_(n, 0),
+        owner_(n),
+        sums_(n),
+        members_(n) {
+    for (uint32_t i = 0; i < n; ++i) members_[i] = {i};
+    std::iota(owner_.begin(), owner_.end(), 0);
   }
 
   void AddEdge(uint32_t i, uint32_t j, double p) {
     sums_[i][j] += p;
     sums_[j][i] += p;
+    if (p >= threshold_) strong_.emplace_back(i, j);
   }
 
   void Run() {
@@ -53,6 +58,17 @@ class Agglomerator {
         if (i < j) Push(i, j, s);
       }
     }
+    Agglomerate();
+    while (witnesses_ && MergeMutualMajorities()) Agglomerate();
+  }
+
+  // By cluster: its local records (empty for merged-away clusters).
+  const std::vector<std::vector<uint32_t>>& members() const { return members_; }
+
+ private:
+  using Entry = std::tuple<double, uint32_t, uint32_t, uint32_t, uint32_t>;
+
+  void Agglomerate() {
     while (!heap_.empty()) {
       const auto [avg, i, j, si, sj] = heap_.top();
       heap_.pop();
@@ -60,12 +76,54 @@ class Agglomerator {
       if (stamp_[i] != si || stamp_[j] != sj) continue;  // stale
       Merge(i, j);
     }
+    heap_ = {};
   }
 
-  const std::vector<std::vector<uint32_t>>& members() const { return members_; }
-
- private:
-  using Entry = std::tuple<double, uint32_t, uint32_t, uint32_t, uint32_t>;
+  // Cluster-level evidence: two clusters merge when more than half of the
+  // records of each hold a pair at or above the threshold with the other,
+  // and their mean probability is at least half the threshold. Each such
+  // record is a separate witness (its own values, compared with the other
+  // side), so majorities of witnesses on both sides are evidence the mean
+  // misses when one entity's records write its name two ways and most
+  // cross pairs meet a differently named record; a bridge of a few records,
+  // the chain average linkage resists, is not a majority. Returns whether
+  // anything merged.
+  bool MergeMutualMajorities() {
+    // (record, other cluster) witnesses, counted once per cluster pair.
+    absl::flat_hash_set<std::pair<uint32_t, uint32_t>> witnesses;
+    absl::flat_hash_map<std::pair<uint32_t, uint32_t>, uint32_t> count;
+    for (const auto& [x, y] : strong_) {
+      const uint32_t cx = owner_[x], cy = owner_[y];
+      if (cx == cy) continue;
+      if (witnesses.insert({x, cy}).second) ++count[{cx, cy}];
+      if (witnesses.insert({y, cx}).second) ++count[{cy, cx}];
+    }
+    std::vector<std::tuple<double, uint32_t, uint32_t>> candidates;
+    for (const auto& [key, n] : count) {
+      const auto [c, d] = key;
+      if (c > d) continue;
+      const auto back = count.find({d, c});
+      if (back == count.end()) continue;
+      if (2 * n <= size_[c] || 2 * back->second <= size_[d]) continue;
+      const auto sum = sums_[c].find(d);
+      const double mean = sum == sums_[c].end()
+                              ? 0
+                              : sum->second / (double(size_[c]) * size_[d]);
+      if (2 * mean < threshold_) continue;
+      candidates.emplace_back(
+          std::min(double(n) / size_[c], double(back->second) / size_[d]), c, d);
+    }
+    std::sort(candidates.rbegin(), candidates.rend());
+    std::vector<bool> touched(size_.size(), false);
+    bool merged = false;
+    for (const auto& [share, c, d] : candidates) {
+      if (touched[c] || touched[d]) continue;
+      touched[c] = touched[d] = true;
+      Merge(c, d);
+      merged = true;
+    }
+    return merged;
+  }
 
   void Push(uint32_t i, uint32_t j, double sum) {
     const double avg = sum / (double(size_[i]) * size_[j]);
@@ -83,6 +141,7 @@ class Agglomerator {
     sums_[i].erase(j);
     sums_[j].clear();
     size_[i] += size_[j];
+    for (uint32_t r : members_[j]) owner_[r] = i;
     members_[i].insert(members_[i].end(), members_[j].begin(), members_[j].end());
     members_[j].clear();
     ++stamp_[i];
@@ -91,10 +150,13 @@ class Agglomerator {
   }
 
   double threshold_;
+  bool witnesses_;
   std::vector<uint32_t> size_;
   std::vector<uint32_t> stamp_;
+  std::vector<uint32_t> owner_;  // by record: its cluster
   std::vector<absl::flat_hash_map<uint32_t, double>> sums_;
   std::vector<std::vector<uint32_t>> members_;
+  std::vector<std::pair<uint32_t, uint32_t>> strong_;  // pairs >= threshold
   std::priority_queue<Entry> heap_;
 };
 
@@ -103,7 +165,7 @@ class Agglomerator {
 std::vector<uint32_t> AverageLinkage(
     uint32_t n, const std::vector<ScoredEdge>& edges, double threshold,
     const std::function<float(uint32_t, uint32_t)>& score,
-    uint32_t dense_limit) {
+    uint32_t dense_limit, bool witnesses) {
   UnionFind components(n);
   for (const ScoredEdge& e : edges) {
     if (e.probability >= threshold) components.Union(e.a, e.b);
@@ -130,7 +192,8 @@ std::vector<uint32_t> AverageLinkage(
   for (auto& [c, records] : members) {
     absl::flat_hash_map<uint32_t, uint32_t> local;
     for (uint32_t i = 0; i < records.size(); ++i) local[records[i]] = i;
-    Agglomerator agglomerator(records, threshold);
+    Agglomerator agglomerator(static_cast<uint32_t>(records.size()), threshold,
+                              witnesses);
     std::vector<bool> known;
     const bool dense = score && records.size() <= dense_limit;
     if (dense) known.assign(records.size() * records.size(), false);
@@ -151,8 +214,9 @@ std::vector<uint32_t> AverageLinkage(
     agglomerator.Run();
     for (const std::vector<uint32_t>& group : agglomerator.members()) {
       if (group.empty()) continue;
-      const uint32_t first = *std::min_element(group.begin(), group.end());
-      for (uint32_t r : group) cluster[r] = first;
+      uint32_t first = records[group[0]];
+      for (uint32_t i : group) first = std::min(first, records[i]);
+      for (uint32_t i : group) cluster[records[i]] = first;
     }
   }
   return cluster;

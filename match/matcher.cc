@@ -214,7 +214,8 @@ absl::StatusOr<MatchResult> Matcher::Run() {
   };
   result.cluster = AverageLinkage(static_cast<uint32_t>(data_->size()),
                                   result.pairs, config_.upper_threshold(), score,
-                                  static_cast<uint32_t>(config_.dense_cluster_limit()));
+                                  static_cast<uint32_t>(config_.dense_cluster_limit()),
+                                  /*witnesses=*/!data_->is_link());
   result.timings.clustering = Seconds(start);
   return result;
 }
