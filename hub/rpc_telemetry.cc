@@ -200,8 +200,8 @@ RpcTelemetryFactory::RpcTelemetryFactory(prometheus::Registry* registry,
     for (int i = 0; i < service->method_count(); ++i) {
       const std::string& method = service->method(i)->name();
       std::string label = absl::StrCat(name, "/", method);
-      methods_[absl::StrCat("/", label)] =
-          NewMethod(std::move(label), IsMutating(name, method), &calls, &latency);
+      std::string key = absl::StrCat("/", label);
+      methods_[key] = NewMethod(std::move(label), IsMutating(name, method), &calls, &latency);
     }
   }
   other_ = NewMethod("other", false, &calls, &latency);
