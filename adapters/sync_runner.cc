@@ -219,6 +219,9 @@ void SyncRunner::Run(std::string source_id, int64_t job_id,
     job.set_error(status.ToString());
   }
   *job.mutable_end_time() = ToProtoTime(absl::Now());
+  // Observed before the final state is stored: whoever sees the job ended
+  // also sees it counted.
+  if (job_observer_) job_observer_(job);
   store_->UpdateSyncJob(source_id, job_id, job).IgnoreError();
   Release(source_id);
 }
@@ -281,6 +284,7 @@ void RemoteJob::End(const absl::Status& given) {
     job_.set_error(status.ToString());
   }
   *job_.mutable_end_time() = ToProtoTime(absl::Now());
+  if (runner_->job_observer_) runner_->job_observer_(job_);
   runner_->store_->UpdateSyncJob(source_id_, job_id_, job_).IgnoreError();
   runner_->Release(source_id_);
 }

@@ -3,6 +3,7 @@
 #define HUB_ADAPTERS_SYNC_RUNNER_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -107,6 +108,14 @@ class SyncRunner {
   // Remote jobs refuse further pages (UNAVAILABLE); their callers end them.
   void Shutdown();
 
+  // Called with every job as it ends (SUCCEEDED, FAILED or CANCELLED, with
+  // its final counters), on the thread that ended it, just before the final
+  // state is stored; e.g. to count jobs and records for metrics. Set it
+  // before the first Start or BeginRemote.
+  void set_job_observer(std::function<void(const hub::v1::SyncJob&)> observer) {
+    job_observer_ = std::move(observer);
+  }
+
  private:
   friend class RemoteJob;
 
@@ -125,6 +134,7 @@ class SyncRunner {
   const AdapterRegistry* registry_;
   Ingester* ingester_;
   AdapterOptions options_;
+  std::function<void(const hub::v1::SyncJob&)> job_observer_;  // may be empty
   std::atomic<bool> stopping_{false};
   absl::Mutex mu_;
   std::map<std::string, std::thread> running_ ABSL_GUARDED_BY(mu_);

@@ -32,7 +32,7 @@ Authenticator::Authenticator(const std::vector<TokenRecord>& tokens,
 }
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
-    const grpc::ServerContext& context) const {
+    const grpc::ServerContextBase& context) const {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) return ByCertificate(context);
@@ -50,7 +50,7 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
 }
 
 absl::StatusOr<Principal> Authenticator::ByCertificate(
-    const grpc::ServerContext& context) const {
+    const grpc::ServerContextBase& context) const {
   std::shared_ptr<const grpc::AuthContext> peer = context.auth_context();
   if (peer == nullptr || !peer->IsPeerAuthenticated()) {
     return absl::UnauthenticatedError(

@@ -52,10 +52,10 @@ class Authenticator {
   // verified client certificate whose CN maps to a principal. A bad token
   // is refused even over a good certificate.
   absl::StatusOr<Principal> Authenticate(
-      const grpc::ServerContext& context) const;
+      const grpc::ServerContextBase& context) const;
 
  private:
-  absl::StatusOr<Principal> ByCertificate(const grpc::ServerContext& context) const;
+  absl::StatusOr<Principal> ByCertificate(const grpc::ServerContextBase& context) const;
 
   absl::flat_hash_map<std::string, Principal> by_hash_;
   absl::flat_hash_map<std::string, Principal> by_common_name_;

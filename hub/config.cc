@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "hub/masking.h"
 #include "hub/permissions.h"
@@ -162,6 +163,7 @@ absl::Status FinishConfig(hub::v1::HubConfig* config) {
   }
   HUB_RETURN_IF_ERROR(BuildRetentionPolicy(config->retention()).status());
   HUB_RETURN_IF_ERROR(RetentionPurgeInterval(config->retention()).status());
+  HUB_RETURN_IF_ERROR(CheckOps(config->ops()));
   return CheckTls(*config);
 }
 
@@ -337,6 +339,50 @@ absl::StatusOr<absl::Duration> RetentionPurgeInterval(const hub::v1::RetentionCo
   const std::string& text = config.purge_interval();
   if (text.empty() || text == "0") return absl::ZeroDuration();
   return ParseRetentionAge(text, "retention.purge_interval");
+}
+
+}  // namespace hub
+
+namespace hub {
+
+hub::v1::OperationsConfig OpsWithDefaults(const hub::v1::OperationsConfig& ops) {
+  hub::v1::OperationsConfig out = ops;
+  auto fill = [](int32_t value, int32_t fallback) { return value > 0 ? value : fallback; };
+  out.set_keepalive_time_ms(fill(ops.keepalive_time_ms(), 60000));
+  out.set_keepalive_timeout_ms(fill(ops.keepalive_timeout_ms(), 20000));
+  out.set_min_client_ping_interval_ms(fill(ops.min_client_ping_interval_ms(), 10000));
+  out.set_max_receive_message_bytes(fill(ops.max_receive_message_bytes(), 16 << 20));
+  out.set_max_send_message_bytes(fill(ops.max_send_message_bytes(), 16 << 20));
+  out.set_store_probe_interval_ms(fill(ops.store_probe_interval_ms(), 1000));
+  out.set_store_probe_timeout_ms(fill(ops.store_probe_timeout_ms(), 250));
+  return out;
+}
+
+absl::Status CheckOps(const hub::v1::OperationsConfig& ops) {
+  const std::pair<const char*, int32_t> values[] = {
+      {"keepalive_time_ms", ops.keepalive_time_ms()},
+      {"keepalive_timeout_ms", ops.keepalive_timeout_ms()},
+      {"min_client_ping_interval_ms", ops.min_client_ping_interval_ms()},
+      {"max_receive_message_bytes", ops.max_receive_message_bytes()},
+      {"max_send_message_bytes", ops.max_send_message_bytes()},
+      {"store_probe_interval_ms", ops.store_probe_interval_ms()},
+      {"store_probe_timeout_ms", ops.store_probe_timeout_ms()}};
+  for (const auto& [name, value] : values) {
+    if (value < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ops.", name, ": must not be negative, got ", value));
+    }
+  }
+  const std::string& admin = ops.admin_listen_address();
+  const size_t colon = admin.rfind(':');
+  int port = 0;
+  if (!admin.empty() && (colon == std::string::npos || colon == 0 ||
+                         !absl::SimpleAtoi(admin.substr(colon + 1), &port) || port < 0 ||
+                         port > 65535)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ops.admin_listen_address: \"", admin, "\" is not host:port (e.g. 127.0.0.1:9090)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace hub

@@ -62,6 +62,15 @@ absl::StatusOr<ConsentPolicy> BuildConsentPolicy(const hub::v1::ConsentConfig& c
 // negative age or an empty event type.
 absl::StatusOr<RetentionPolicy> BuildRetentionPolicy(const hub::v1::RetentionConfig& config);
 
+// The operations settings with their defaults filled in (docs/operations.md):
+// keepalive 60000/20000 ms, min client ping interval 10000 ms, messages up to
+// 16 MiB each way, store probe every 1000 ms with a 250 ms lock wait.
+hub::v1::OperationsConfig OpsWithDefaults(const hub::v1::OperationsConfig& ops);
+
+// Checks the ops section. INVALID_ARGUMENT "ops.<field>: ..." for a negative
+// value or an admin_listen_address that is not host:port.
+absl::Status CheckOps(const hub::v1::OperationsConfig& ops);
+
 // How often hubd purges on its own: zero when `purge_interval` is unset or
 // "0". INVALID_ARGUMENT "retention.purge_interval: ..." when malformed or
 // negative.

@@ -96,7 +96,7 @@ void ToProto(const PurgeReport& r, hub::v1::PurgeExpiredResponse* resp) {
 
 absl::Status Purge(Store* store, Ingester* ingester, const RetentionPolicy& policy,
                    const Principal& who, const hub::v1::PurgeExpiredRequest& req,
-                   hub::v1::PurgeExpiredResponse* resp) {
+                   const grpc::ServerContext& context, hub::v1::PurgeExpiredResponse* resp) {
   if (policy.empty()) {
     return absl::FailedPreconditionError(
         "no retention configured (HubConfig.retention): everything is kept");
@@ -110,6 +110,9 @@ absl::Status Purge(Store* store, Ingester* ingester, const RetentionPolicy& poli
   options.now = absl::Now();
   options.confirm = req.confirm();
   options.flush_stages = [ingester] { return ingester->FlushStages(); };
+  // A dead call stops between batches: each batch committed with its audit
+  // entry stands, the rest waits for the next purge.
+  options.alive = [&context] { return CallAlive(context); };
   HUB_ASSIGN_OR_RETURN(PurgeReport report, PurgeExpired(store, RulesOf(ingester), policy,
                                                         options, ActorOf(who, req)));
   ToProto(report, resp);
@@ -171,7 +174,7 @@ grpc::Status GovernanceServiceImpl::PurgeExpired(grpc::ServerContext* context,
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.GovernanceService/PurgeExpired");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(Purge(store_, ingester_, retention_, *who, *request, response));
+  return ToGrpcStatus(Purge(store_, ingester_, retention_, *who, *request, *context, response));
 }
 
 }  // namespace hub

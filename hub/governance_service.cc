@@ -110,7 +110,8 @@ absl::Status ListEntries(Store* store, const hub::v1::ListAuditEntriesRequest& r
 }
 
 absl::Status Erase(Ingester* ingester, Store* store, const Principal& who,
-                   const hub::v1::EraseSubjectRequest& req, hub::v1::ErasureReceipt* resp) {
+                   const hub::v1::EraseSubjectRequest& req, const grpc::ServerContext& context,
+                   hub::v1::ErasureReceipt* resp) {
   if (req.identifier_type().empty()) {
     return absl::InvalidArgumentError("identifier_type: required");
   }
@@ -122,6 +123,9 @@ absl::Status Erase(Ingester* ingester, Store* store, const Principal& who,
   }
   // Pending stage notes may name the subject's records: applied first.
   HUB_RETURN_IF_ERROR(ingester->FlushStages());
+  // The flush may have taken long; the erasure is one transaction, all or
+  // nothing, so this is the last point to give up.
+  HUB_RETURN_IF_ERROR(CallAlive(context));
   HUB_ASSIGN_OR_RETURN(
       ErasureReceipt receipt,
       EraseSubject(store, ingester->stage_rules(), req.identifier_type(), req.identifier_value(),
@@ -168,6 +172,7 @@ grpc::Status GovernanceServiceImpl::ListAuditEntries(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.GovernanceService/ListAuditEntries");
   if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status alive = CallAlive(*context); !alive.ok()) return ToGrpcStatus(alive);
   return ToGrpcStatus(ListEntries(store_, *request, response));
 }
 
@@ -177,6 +182,8 @@ grpc::Status GovernanceServiceImpl::VerifyAuditLog(
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.GovernanceService/VerifyAuditLog");
   if (!who.ok()) return ToGrpcStatus(who.status());
+  // One scan of the log; it is not interrupted, so do not start it late.
+  if (absl::Status alive = CallAlive(*context); !alive.ok()) return ToGrpcStatus(alive);
   absl::StatusOr<AuditCheck> check = store_->VerifyAudit();
   if (!check.ok()) return ToGrpcStatus(check.status());
   response->set_intact(check->first_bad_seq == 0);
@@ -225,12 +232,13 @@ grpc::Status GovernanceServiceImpl::EraseSubject(grpc::ServerContext* context,
                                                  hub::v1::ErasureReceipt* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.GovernanceService/EraseSubject");
   if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status alive = CallAlive(*context); !alive.ok()) return ToGrpcStatus(alive);
   // The receipt's identifiers go to the caller only: the hub keeps keyed
   // hashes of them, never the values.
   return ToGrpcStatus(AtMostOnce(
       store_, *who, *request, request->request_id(), response,
       [&](const Principal& caller) {
-        return Erase(ingester_, store_, caller, *request, response);
+        return Erase(ingester_, store_, caller, *request, *context, response);
       },
       [](google::protobuf::Message* kept) {
         static_cast<hub::v1::ErasureReceipt*>(kept)->clear_identifiers();
@@ -243,6 +251,7 @@ grpc::Status GovernanceServiceImpl::ExportSubject(grpc::ServerContext* context,
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.GovernanceService/ExportSubject");
   if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status alive = CallAlive(*context); !alive.ok()) return ToGrpcStatus(alive);
   return ToGrpcStatus(Export(store_, *who, *request, &consent_, response));
 }
 

@@ -412,6 +412,7 @@ absl::StatusOr<Principal> MetricsServiceImpl::Prepare(const grpc::ServerContext&
                                                       absl::string_view method) const {
   HUB_ASSIGN_OR_RETURN(Principal who, Authorize(*auth_, context, method));
   if (flush_stages_) HUB_RETURN_IF_ERROR(flush_stages_());
+  HUB_RETURN_IF_ERROR(CallAlive(context));  // the flush may have taken long
   return who;
 }
 

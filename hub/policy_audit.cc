@@ -16,7 +16,10 @@ namespace hub {
 namespace {
 
 bool IsOperational(const std::string& field) {
-  return field == "listen_address" || field == "db_path" || field == "max_batch_records";
+  // `ops` (ports, keepalive, probe, access log) changes how hubd runs, not
+  // what it does with data.
+  return field == "listen_address" || field == "db_path" || field == "max_batch_records" ||
+         field == "ops";
 }
 
 }  // namespace

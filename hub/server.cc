@@ -25,7 +25,10 @@
 #include "hub/metrics_service.h"
 #include "hub/profile_service.h"
 #include "hub/retention_schedule.h"
+#include "hub/rpc_telemetry.h"
+#include "hub/store_health.h"
 #include "hub/sync_service.h"
+#include "hub/telemetry.h"
 #include "profile/base/status_macros.h"
 #include "profile/ingest/ingester.h"
 #include "profile/store/sqlite_store.h"
@@ -141,6 +144,14 @@ class ServerImpl : public Server {
     adapter_options.page_size = config.max_batch_records();
     runner_ = std::make_unique<SyncRunner>(store_.get(), &registry_,
                                            ingester_.get(), adapter_options);
+    ops_ = OpsWithDefaults(config.ops());
+    HUB_ASSIGN_OR_RETURN(telemetry_, Telemetry::Create(ops_.admin_listen_address(), store_.get()));
+    if (telemetry_->admin_port() != 0) {
+      LogJson("info", "admin listening", {{"address", ops_.admin_listen_address()},
+                                          {"port", absl::StrCat(telemetry_->admin_port())}});
+    }
+    runner_->set_job_observer(
+        [t = telemetry_.get()](const hub::v1::SyncJob& job) { t->CountSyncJob(job); });
     HUB_RETURN_IF_ERROR(runner_->FailInterruptedJobs());
     scheduler_ = std::make_unique<SyncScheduler>(runner_.get());
     HUB_RETURN_IF_ERROR(ScheduleSources());
@@ -165,7 +176,15 @@ class ServerImpl : public Server {
     }
     HUB_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                          ListenerCredentials(config.tls()));
-    return Listen(config.listen_address(), credentials);
+    HUB_RETURN_IF_ERROR(Listen(config.listen_address(), credentials));
+    StoreHealthOptions probe;
+    probe.interval = absl::Milliseconds(ops_.store_probe_interval_ms());
+    probe.timeout = absl::Milliseconds(ops_.store_probe_timeout_ms());
+    health_ = std::make_unique<StoreHealth>(store_.get(), probe, [this](bool usable) {
+      telemetry_->SetStoreUp(usable);
+      server_->GetHealthCheckService()->SetServingStatus(usable);
+    });
+    return absl::OkStatus();
   }
 
   int port() const override { return port_; }
@@ -187,6 +206,8 @@ class ServerImpl : public Server {
       return;
     }
     LogJson("info", "shutting down");
+    // The probe first: a recovery it saw must not turn health back on.
+    if (health_ != nullptr) health_->Stop();
     server_->GetHealthCheckService()->SetServingStatus(false);
     scheduler_->Shutdown();  // no new scheduled jobs from here on
     profiles_->BeginShutdown();  // change streams end now, not at the deadline
@@ -194,6 +215,7 @@ class ServerImpl : public Server {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     runner_->Shutdown();
     reads_->Stop();  // the last reads' audit, before the store closes
+    telemetry_->StopAdmin();  // scrapes read the store
     LogJson("info", "stopped");
     stopped_.Notify();
   }
@@ -241,6 +263,25 @@ class ServerImpl : public Server {
     // port would start "successfully" and share the traffic.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.AddListeningPort(address, std::move(credentials), &port_);
+    builder.SetMaxReceiveMessageSize(ops_.max_receive_message_bytes());
+    builder.SetMaxSendMessageSize(ops_.max_send_message_bytes());
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ops_.keepalive_time_ms());
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ops_.keepalive_timeout_ms());
+    // Idle change streams are normal: ping them too, and let clients ping
+    // connections without calls, no faster than the configured interval.
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                               ops_.min_client_ping_interval_ms());
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+    observers.push_back(std::make_unique<RpcTelemetryFactory>(
+        &telemetry_->registry(), auth_.get(),
+        std::vector<std::string>{"hub.v1.ProfileService", "hub.v1.SyncService",
+                                 "hub.v1.MetricsService", "hub.v1.GovernanceService",
+                                 "grpc.health.v1.Health",
+                                 "grpc.reflection.v1alpha.ServerReflection"},
+        RpcTelemetryOptions{ops_.access_log()}));
+    builder.experimental().SetInterceptorCreators(std::move(observers));
     builder.RegisterService(profiles_.get());
     builder.RegisterService(syncs_.get());
     builder.RegisterService(metrics_.get());
@@ -272,7 +313,10 @@ class ServerImpl : public Server {
   std::unique_ptr<MetricsServiceImpl> metrics_;
   std::unique_ptr<GovernanceServiceImpl> governance_;
   std::unique_ptr<RetentionSchedule> retention_schedule_;  // null: no purge_interval
+  hub::v1::OperationsConfig ops_;  // with defaults (OpsWithDefaults)
+  std::unique_ptr<Telemetry> telemetry_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<StoreHealth> health_;  // reads server_'s health service
   int port_ = 0;
   absl::Mutex mu_;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;

@@ -1,5 +1,6 @@
 #include "hub/status_util.h"
 
+#include <chrono>
 #include <string>
 
 #include "hub/log.h"
@@ -20,6 +21,16 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
       return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                           std::string(status.message()));
   }
+}
+
+absl::Status CallAlive(const grpc::ServerContextBase& context) {
+  if (context.deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("the call's deadline passed; nothing more was done");
+  }
+  if (context.IsCancelled()) {
+    return absl::CancelledError("the call was cancelled; nothing more was done");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace hub

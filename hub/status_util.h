@@ -13,6 +13,12 @@ namespace hub {
 // keep their code but get a generic message; the detail is logged.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// OK while the call is live; DEADLINE_EXCEEDED once its deadline has passed;
+// CANCELLED once the client cancelled it or went away. Long handlers check
+// it before each unit of work (a transaction, a page, a scan), so that a
+// dead call stops between units and never leaves one half done.
+absl::Status CallAlive(const grpc::ServerContextBase& context);
+
 }  // namespace hub
 
 #endif  // HUB_HUB_STATUS_UTIL_H_

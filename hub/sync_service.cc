@@ -37,6 +37,9 @@ absl::Status IngestPages(grpc::ServerContext* context, IngestStream* stream,
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<RemoteJob> job, runner->BeginRemote(id));
   absl::Status status;
   do {
+    // Pages committed so far stand with their cursor; hub-sync resumes there.
+    status = CallAlive(*context);
+    if (!status.ok()) break;
     status = CheckPage(page, &id);
     if (!status.ok()) break;
     std::vector<hub::v1::SourceRecord> records(

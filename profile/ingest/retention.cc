@@ -73,6 +73,7 @@ absl::Status PurgeClass(Store* store, const StageRules& rules, PurgeStep step,
     if (options.cancel != nullptr && options.cancel->HasBeenNotified()) {
       return absl::CancelledError("retention purge stopped (shutting down)");
     }
+    if (options.alive) HUB_RETURN_IF_ERROR(options.alive());
     HUB_ASSIGN_OR_RETURN(std::unique_ptr<WriteTransaction> tx, store->BeginWrite());
     if (step.data_class == RetentionClass::kEvents && !step.count_only) {
       HUB_ASSIGN_OR_RETURN(int64_t pending, tx->PendingStageNotes());

@@ -70,6 +70,9 @@ struct PurgeOptions {
   // If set and notified, the purge stops between transactions (CANCELLED);
   // what committed stays. Not owned.
   const absl::Notification* cancel = nullptr;
+  // If set, called before each transaction; a non-OK status (e.g. the RPC's
+  // DEADLINE_EXCEEDED) stops the purge with it; what committed stays.
+  std::function<absl::Status()> alive;
 };
 
 // Purges what `policy` says has expired at options.now, class by class, in

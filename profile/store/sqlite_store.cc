@@ -1,6 +1,10 @@
 #include "profile/store/sqlite_store.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <iterator>
 
 #include <cstdint>
@@ -295,6 +299,8 @@ class SqliteStore : public Store {
   }
 
   absl::StatusOr<StoreCounts> Counts() override;
+  absl::Status Probe(absl::Duration timeout) override;
+  absl::StatusOr<int64_t> DiskBytes() override;
 
   absl::StatusOr<std::vector<MergeEntry>> ListMerges(Side side, int64_t id,
                                                      int64_t before_seq,
@@ -720,6 +726,38 @@ SqliteStore::ListEvents(int64_t id, int64_t before_us, int64_t before_seq,
     out.emplace_back(std::move(e), s->Int(0));
   }
   return out;
+}
+
+absl::Status SqliteStore::Probe(absl::Duration timeout) {
+  // Our own writer busy means the store is in use: skip the lock check
+  // rather than wait behind it (the waiting would stall that writer's
+  // successors, and an external lock shows once it ends).
+  if (writer_mu_.TryLock()) {
+    sqlite3* db = writer_->raw();
+    sqlite3_busy_timeout(db, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+    absl::Status locked = writer_->Exec("BEGIN IMMEDIATE");
+    if (locked.ok()) locked = writer_->Exec("ROLLBACK");
+    sqlite3_busy_timeout(db, sqlite::kBusyTimeoutMs);
+    writer_mu_.Unlock();
+    HUB_RETURN_IF_ERROR(locked);
+  }
+  HUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  HUB_ASSIGN_OR_RETURN(Statement * s, lease.conn->Prepare("SELECT count(*) FROM sqlite_master"));
+  ScopedReset reset(s);
+  return s->Step().status();
+}
+
+absl::StatusOr<int64_t> SqliteStore::DiskBytes() {
+  int64_t total = 0;
+  for (const std::string& path : {options_.path, options_.path + "-wal"}) {
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0) {
+      total += st.st_size;
+    } else if (errno != ENOENT || path == options_.path) {
+      return absl::InternalError(absl::StrCat("stat ", path, ": ", strerror(errno)));
+    }
+  }
+  return total;
 }
 
 absl::StatusOr<StoreCounts> SqliteStore::Counts() {

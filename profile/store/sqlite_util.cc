@@ -90,7 +90,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return status;
   }
   std::unique_ptr<Connection> conn(new Connection(db));
-  sqlite3_busy_timeout(db, 10000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   absl::Status status = conn->Exec(
       mode == Mode::kReader
           ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;"

@@ -69,8 +69,12 @@ class ScopedReset {
   Statement* s_;
 };
 
+// How long a connection waits for another's lock before SQLITE_BUSY.
+inline constexpr int kBusyTimeoutMs = 10000;
+
 // One SQLite connection with a cache of prepared statements.
 // Not thread-safe: one thread uses a connection at a time.
+
 class Connection {
  public:
   // How a connection is used.

@@ -904,6 +904,16 @@ class Store {
   virtual absl::Status AddToken(const TokenRecord& token) = 0;
   virtual absl::StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
   virtual absl::StatusOr<StoreCounts> Counts() = 0;
+  // Checks that the store can be written and read now: takes the write lock,
+  // waiting at most `timeout` for another process that holds it, and
+  // releases it without writing; then reads on a reader connection. OK
+  // without the write check while this process's own writer is busy (a
+  // store in use is usable). UNAVAILABLE if the lock is not had in time;
+  // DATA_LOSS or INTERNAL if a read fails.
+  virtual absl::Status Probe(absl::Duration timeout) = 0;
+  // Bytes the store occupies on disk now: the database file plus its
+  // write-ahead log. INTERNAL if the file cannot be stat'ed.
+  virtual absl::StatusOr<int64_t> DiskBytes() = 0;
   // Lists the ledger entries about live profile `id` (already resolved) or
   // its aliases — the merges that built it, merges since undone, and the
   // unmerges — with seq < `before_seq`, newest first, at most `limit`.

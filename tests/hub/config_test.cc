@@ -89,6 +89,37 @@ TEST(ConfigTest, TlsNeedsItsFilesAndClientCertsNeedAClientCa) {
                                   "client_certs[1]: needs common_name and principal"));
 }
 
+TEST(ConfigTest, OpsFieldsAreCheckedAndDefaulted) {
+  hub::v1::HubConfig c;
+  c.mutable_ops()->set_keepalive_time_ms(-1);
+  EXPECT_EQ(FinishConfig(&c),
+            absl::InvalidArgumentError("ops.keepalive_time_ms: must not be negative, got -1"));
+  c.mutable_ops()->set_keepalive_time_ms(0);
+  c.mutable_ops()->set_max_receive_message_bytes(-5);
+  EXPECT_EQ(FinishConfig(&c), absl::InvalidArgumentError(
+                                  "ops.max_receive_message_bytes: must not be negative, got -5"));
+  c.mutable_ops()->set_max_receive_message_bytes(1024);
+  c.mutable_ops()->set_admin_listen_address("localhost");
+  EXPECT_EQ(FinishConfig(&c),
+            absl::InvalidArgumentError("ops.admin_listen_address: \"localhost\" is not "
+                                       "host:port (e.g. 127.0.0.1:9090)"));
+  c.mutable_ops()->set_admin_listen_address("127.0.0.1:70000");
+  EXPECT_FALSE(FinishConfig(&c).ok());
+  c.mutable_ops()->set_admin_listen_address("127.0.0.1:0");
+  EXPECT_TRUE(FinishConfig(&c).ok());
+
+  const hub::v1::OperationsConfig ops = OpsWithDefaults(c.ops());
+  EXPECT_EQ(ops.admin_listen_address(), "127.0.0.1:0");
+  EXPECT_EQ(ops.keepalive_time_ms(), 60000);
+  EXPECT_EQ(ops.keepalive_timeout_ms(), 20000);
+  EXPECT_EQ(ops.min_client_ping_interval_ms(), 10000);
+  EXPECT_EQ(ops.max_receive_message_bytes(), 1024);
+  EXPECT_EQ(ops.max_send_message_bytes(), 16 << 20);
+  EXPECT_EQ(ops.store_probe_interval_ms(), 1000);
+  EXPECT_EQ(ops.store_probe_timeout_ms(), 250);
+  EXPECT_FALSE(ops.access_log());
+}
+
 TEST(ConfigTest, TheDocumentedExampleLoads) {
   absl::StatusOr<hub::v1::HubConfig> c =
       LoadConfig(std::string(HUB_SOURCE_DIR) + "/docs/hub.example.textproto");

@@ -83,6 +83,8 @@ class FailingStore : public Store {
     return base_->ListTokens();
   }
   absl::StatusOr<StoreCounts> Counts() override { return base_->Counts(); }
+  absl::Status Probe(absl::Duration timeout) override { return base_->Probe(timeout); }
+  absl::StatusOr<int64_t> DiskBytes() override { return base_->DiskBytes(); }
   absl::StatusOr<std::vector<MergeEntry>> ListMerges(Side s, int64_t id, int64_t before,
                                                      int l) override {
     return base_->ListMerges(s, id, before, l);

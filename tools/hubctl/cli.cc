@@ -179,7 +179,8 @@ void Cli::AddGlobalFlags() {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   app_.add_option("--timeout", timeout_seconds_,
-                  "Deadline of each RPC, seconds")
+                  "Deadline of each RPC, seconds (erase, purge and audit verify: 600 "
+                  "unless given)")
       ->check(PositiveSeconds())
       ->capture_default_str();
 }
@@ -649,6 +650,7 @@ int Cli::Run(const std::vector<std::string>& args, const CliEnvironment& env) {
   }
   ctx.token = token_;
   ctx.timeout = absl::Seconds(timeout_seconds_);
+  if (app_.get_option("--timeout")->count() > 0) ctx.long_timeout = ctx.timeout;
   ctx.output = output_ == "json" ? OutputFormat::kJson : OutputFormat::kTable;
   ctx.out = env.out;
   ctx.err = env.err;

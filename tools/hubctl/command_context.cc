@@ -8,9 +8,9 @@
 
 namespace hubctl {
 
-void PrepareCall(const CommandContext& ctx, grpc::ClientContext* call) {
+void PrepareCall(const CommandContext& ctx, grpc::ClientContext* call, bool long_running) {
   call->set_deadline(std::chrono::system_clock::now() +
-                     absl::ToChronoMilliseconds(ctx.timeout));
+                     absl::ToChronoMilliseconds(long_running ? ctx.long_timeout : ctx.timeout));
   if (!ctx.token.empty()) {
     call->AddMetadata("authorization", "Bearer " + ctx.token);
   }

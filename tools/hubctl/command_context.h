@@ -37,6 +37,9 @@ struct CommandContext {
   std::string token;
   // Deadline of each RPC.
   absl::Duration timeout = absl::Seconds(30);
+  // Deadline of the calls that may run long (erase, purge, audit verify):
+  // --timeout when given, else 10 minutes.
+  absl::Duration long_timeout = absl::Minutes(10);
   // Format of the data written to `out`.
   OutputFormat output = OutputFormat::kTable;
   // Where data goes (stdout).
@@ -59,8 +62,9 @@ struct CommandContext {
   std::string request_id;
 };
 
-// Sets the deadline and the authorization metadata of one call.
-void PrepareCall(const CommandContext& ctx, grpc::ClientContext* call);
+// Sets the deadline (`long_timeout` for a `long_running` call, else
+// `timeout`) and the authorization metadata of one call.
+void PrepareCall(const CommandContext& ctx, grpc::ClientContext* call, bool long_running = false);
 
 // Writes "hubctl: <CODE_NAME>: <message>" (plus a hint for UNAVAILABLE,
 // DEADLINE_EXCEEDED and UNAUTHENTICATED) to `err` and returns the status's

@@ -138,7 +138,7 @@ int Erase(const CommandContext& ctx, const std::string& type, const std::string&
   request.set_validate_only(!yes);
   hub::v1::ErasureReceipt response;
   grpc::ClientContext context;
-  PrepareCall(ctx, &context);
+  PrepareCall(ctx, &context, /*long_running=*/true);
   grpc::Status status = NewStub(ctx)->EraseSubject(&context, request, &response);
   if (!status.ok()) return ReportRpcError(ctx, status);
   return Emit(ctx, response, [&](std::ostream& o) {
@@ -190,7 +190,7 @@ int AuditList(const CommandContext& ctx, const ListOptions& options) {
 int AuditVerify(const CommandContext& ctx) {
   hub::v1::VerifyAuditLogResponse response;
   grpc::ClientContext context;
-  PrepareCall(ctx, &context);
+  PrepareCall(ctx, &context, /*long_running=*/true);
   grpc::Status status =
       NewStub(ctx)->VerifyAuditLog(&context, hub::v1::VerifyAuditLogRequest(), &response);
   if (!status.ok()) return ReportRpcError(ctx, status);

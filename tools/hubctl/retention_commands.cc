@@ -82,7 +82,7 @@ int RetentionPurge(const CommandContext& ctx, bool yes) {
   request.set_request_id(ctx.request_id);
   hub::v1::PurgeExpiredResponse response;
   grpc::ClientContext context;
-  PrepareCall(ctx, &context);
+  PrepareCall(ctx, &context, /*long_running=*/true);
   grpc::Status status = NewStub(ctx)->PurgeExpired(&context, request, &response);
   if (!status.ok()) return ReportRpcError(ctx, status);
   return Emit(ctx, response, [&](std::ostream& o) { PrintPurge(response, o); });
