@@ -165,7 +165,7 @@ class ServerImpl : public Server {
     }
     HUB_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                          ListenerCredentials(config.tls()));
-    return Listen(config.listen_address(), credentials);
+    return Listen(config.listen_address(), credentials, options.extra_services);
   }
 
   int port() const override { return port_; }
@@ -230,7 +230,8 @@ class ServerImpl : public Server {
   }
 
   absl::Status Listen(const std::string& address,
-                      std::shared_ptr<grpc::ServerCredentials> credentials) {
+                      std::shared_ptr<grpc::ServerCredentials> credentials,
+                      const std::vector<grpc::Service*>& extra_services) {
     // Link grpc.health.v1's generated descriptors in, so that reflection can
     // describe the health service (gRPC's own implementation does not use them).
     grpc::health::v1::HealthCheckRequest::descriptor();
@@ -245,6 +246,7 @@ class ServerImpl : public Server {
     builder.RegisterService(syncs_.get());
     builder.RegisterService(metrics_.get());
     builder.RegisterService(governance_.get());
+    for (grpc::Service* service : extra_services) builder.RegisterService(service);
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
