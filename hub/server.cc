@@ -176,7 +176,7 @@ class ServerImpl : public Server {
     }
     HUB_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                          ListenerCredentials(config.tls()));
-    HUB_RETURN_IF_ERROR(Listen(config.listen_address(), credentials));
+    HUB_RETURN_IF_ERROR(Listen(config.listen_address(), credentials, options.extra_services));
     StoreHealthOptions probe;
     probe.interval = absl::Milliseconds(ops_.store_probe_interval_ms());
     probe.timeout = absl::Milliseconds(ops_.store_probe_timeout_ms());
@@ -252,7 +252,8 @@ class ServerImpl : public Server {
   }
 
   absl::Status Listen(const std::string& address,
-                      std::shared_ptr<grpc::ServerCredentials> credentials) {
+                      std::shared_ptr<grpc::ServerCredentials> credentials,
+                      const std::vector<grpc::Service*>& extra_services) {
     // Link grpc.health.v1's generated descriptors in, so that reflection can
     // describe the health service (gRPC's own implementation does not use them).
     grpc::health::v1::HealthCheckRequest::descriptor();
@@ -286,6 +287,7 @@ class ServerImpl : public Server {
     builder.RegisterService(syncs_.get());
     builder.RegisterService(metrics_.get());
     builder.RegisterService(governance_.get());
+    for (grpc::Service* service : extra_services) builder.RegisterService(service);
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(absl::StrCat("cannot listen on ", address));

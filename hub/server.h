@@ -4,9 +4,14 @@
 
 #include <iostream>
 #include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "hub/v1/config.pb.h"
+
+namespace grpc {
+class Service;
+}  // namespace grpc
 
 namespace hub {
 
@@ -15,6 +20,11 @@ struct ServerOptions {
   hub::v1::HubConfig config;
   // Where a newly generated admin token is printed, once (default stdout).
   std::ostream* token_out = &std::cout;
+  // More services to register on the same server, beside hubd's own (for
+  // embedding, e.g. bench/serve_bench's echo baseline; default none). They
+  // share the server's threads and listener but not its authentication:
+  // each authorizes its own calls. Not owned; each must outlive the Server.
+  std::vector<grpc::Service*> extra_services = {};
 };
 
 // A running hubd: listening, serving ProfileService, SyncService,

@@ -16,9 +16,13 @@ struct SqliteStoreOptions {
   // Create the file if it does not exist (default true). When false, a
   // missing file is NOT_FOUND.
   bool create_if_missing = true;
-  // Idle read connections kept open for reuse (default 8). More readers may
-  // be open at once; extra ones are closed when returned.
-  int max_idle_readers = 8;
+  // Idle read connections kept open for reuse (default 64). More readers may
+  // be open at once; extra ones are closed when returned. Opening one costs
+  // a schema parse and a cold page cache, so this should cover the server's
+  // concurrent reads (hubd's sync gRPC server runs one thread per call in
+  // flight): with 8, GetProfile at 32-128 in flight re-opened a connection
+  // on most calls (bench/RESULTS.md, "Serving").
+  int max_idle_readers = 64;
 };
 
 // Opens (and migrates) a SQLite store. Errors: NOT_FOUND if the file is
