@@ -49,6 +49,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "echo.grpc.pb.h"  // bench/echo.proto, generated in build/bench
 #include "hub/config.h"
 #include "hub/server.h"
@@ -205,6 +206,7 @@ int Serve(const std::string& db) {
   auto config = BenchConfig(db);
   Check(config.status(), "config");
   EchoServiceImpl echo;
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as hubd_main
   hub::ServerOptions options{*config};
   options.extra_services = {&echo};
   auto server = hub::Server::Create(options);
