@@ -47,14 +47,7 @@ std::vector<std::string> Config(const TempDir& dir, const std::string& db,
 
 // The admin port from hubd's "admin listening" log line; 0 if absent.
 int AdminPort(const HubdProcess& hubd) {
-  const std::string log = hubd.Stderr();
-  size_t at = log.find("\"msg\":\"admin listening\"");
-  if (at == std::string::npos) return 0;
-  size_t p = log.find("\"port\":\"", at);
-  if (p == std::string::npos) return 0;
-  p += 8;
-  int port = 0;
-  return absl::SimpleAtoi(log.substr(p, log.find('"', p) - p), &port) ? port : 0;
+  return testing_support::FindLoggedPort(hubd.Stderr(), "admin listening");
 }
 
 // GET /metrics over real HTTP: each sample line's series (name and labels)

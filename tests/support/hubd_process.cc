@@ -24,9 +24,10 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-// Finds "port":"NNN" in hubd's JSON "listening" log line.
-int FindPort(const std::string& log) {
-  size_t at = log.find("\"msg\":\"listening\"");
+}  // namespace
+
+int FindLoggedPort(const std::string& log, const std::string& msg) {
+  size_t at = log.find("\"msg\":\"" + msg + "\"");
   if (at == std::string::npos) return 0;
   size_t p = log.find("\"port\":\"", at);
   if (p == std::string::npos) return 0;
@@ -34,8 +35,6 @@ int FindPort(const std::string& log) {
   int port = 0;
   return absl::SimpleAtoi(log.substr(p, log.find('"', p) - p), &port) ? port : 0;
 }
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<HubdProcess>> HubdProcess::Start(
     const std::string& binary, const std::vector<std::string>& args,
@@ -66,7 +65,7 @@ absl::StatusOr<std::unique_ptr<HubdProcess>> HubdProcess::Start(
   p->pid_ = pid;
   absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (absl::Now() < deadline) {
-    p->port_ = FindPort(ReadFile(p->err_path_));
+    p->port_ = FindLoggedPort(ReadFile(p->err_path_), "listening");
     if (p->port_ != 0) return p;
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) {

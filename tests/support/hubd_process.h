@@ -45,6 +45,10 @@ class HubdProcess {
 // returns its exit code (-1 if it did not exit normally).
 int RunShell(const std::string& cmd, std::string* out);
 
+// The "port" of the first JSON log line of hubd's whose "msg" is `msg`
+// (e.g. "listening", "admin listening"); 0 if there is none yet.
+int FindLoggedPort(const std::string& log, const std::string& msg);
+
 }  // namespace testing_support
 }  // namespace hub
 
