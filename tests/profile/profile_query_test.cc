@@ -3,6 +3,7 @@
 // backfill of schema 12 reads a history's last stage.
 #include <string>
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "profile/store/sqlite_query.h"
 #include "profile/store/sqlite_store.h"
@@ -79,6 +80,36 @@ TEST_F(ProfileQueryTest, UpdateTimeOrderAndBoundsUseTheUpdateIndex) {
   const std::string plan = PlanOf(conn_.get(), q);
   EXPECT_NE(plan.find("profiles_update"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;  // no sort
+}
+
+TEST_F(ProfileQueryTest, AQueryStopsAtItsDeadline) {
+  // 20,000 live persons without the trait asked for: the query walks them
+  // all, probing each one's traits.
+  ASSERT_TRUE(conn_->Exec("BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                          "WHERE i < 20000) INSERT INTO profiles(id, side, create_us, update_us) "
+                          "SELECT i, 0, i, i FROM n; COMMIT")
+                  .ok());
+  ProfileCondition trait;
+  trait.kind = ProfileCondition::Kind::kTrait;
+  trait.trait = "country";
+  trait.text = "DE";
+  ProfileQuery q;
+  q.where = &trait;
+  auto rows = sqlite::QueryProfilesOn(conn_.get(), q);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_TRUE(rows->empty());
+  q.deadline = absl::Now() - absl::Seconds(1);
+  rows = sqlite::QueryProfilesOn(conn_.get(), q);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(rows.status())) << rows.status();
+  // The connection is usable again afterwards (the handler is removed).
+  q.deadline = absl::InfiniteFuture();
+  trait.kind = ProfileCondition::Kind::kCreateUs;
+  trait.op = ProfileCondition::Op::kLe;
+  trait.number = 3;
+  rows = sqlite::QueryProfilesOn(conn_.get(), q);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[2].id, 3);
 }
 
 TEST_F(ProfileQueryTest, SchemaTwelveBackfillsTheStageFromTheHistory) {
