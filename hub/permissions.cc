@@ -90,7 +90,7 @@ const std::vector<absl::string_view>& AllowedRoles(absl::string_view method) {
 }
 
 absl::StatusOr<Principal> Authorize(const Authenticator& auth,
-                                    const grpc::ServerContext& context,
+                                    const grpc::ServerContextBase& context,
                                     absl::string_view method) {
   HUB_ASSIGN_OR_RETURN(Principal who, auth.Authenticate(context));
   const RoleList& allowed = AllowedRoles(method);

@@ -30,7 +30,7 @@ const std::vector<absl::string_view>& AllowedRoles(absl::string_view method);
 // no valid credential; PERMISSION_DENIED naming the caller's role and
 // `method` when the table does not allow that role. Thread-safe.
 absl::StatusOr<Principal> Authorize(const Authenticator& auth,
-                                    const grpc::ServerContext& context,
+                                    const grpc::ServerContextBase& context,
                                     absl::string_view method);
 
 }  // namespace hub

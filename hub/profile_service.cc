@@ -428,14 +428,20 @@ absl::Status ProfileServiceImpl::ReadProfile(const absl::StatusOr<int64_t>& id,
   return absl::OkStatus();
 }
 
-grpc::Status ProfileServiceImpl::GetProfile(grpc::ServerContext* context,
-                                            const hub::v1::GetProfileRequest* request,
-                                            hub::v1::Profile* response) {
+grpc::ServerUnaryReactor* ProfileServiceImpl::GetProfile(
+    grpc::CallbackServerContext* context, const hub::v1::GetProfileRequest* request,
+    hub::v1::Profile* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/GetProfile");
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (!who.ok()) {
+    reactor->Finish(ToGrpcStatus(who.status()));
+    return reactor;
+  }
   absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
-  return Respond(*who, "hub.v1.ProfileService/GetProfile", *request,
-                 ReadProfile(id, request->purpose(), request->read_mask(), response), response);
+  reactor->Finish(Respond(*who, "hub.v1.ProfileService/GetProfile", *request,
+                          ReadProfile(id, request->purpose(), request->read_mask(), response),
+                          response));
+  return reactor;
 }
 
 grpc::Status ProfileServiceImpl::BatchGetProfiles(grpc::ServerContext* context,
@@ -483,15 +489,21 @@ grpc::Status ProfileServiceImpl::BatchGetProfiles(grpc::ServerContext* context,
   return Respond(*who, kMethod, *request, absl::OkStatus(), response);
 }
 
-grpc::Status ProfileServiceImpl::LookupProfile(
-    grpc::ServerContext* context, const hub::v1::LookupProfileRequest* request,
+grpc::ServerUnaryReactor* ProfileServiceImpl::LookupProfile(
+    grpc::CallbackServerContext* context, const hub::v1::LookupProfileRequest* request,
     hub::v1::Profile* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.ProfileService/LookupProfile");
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (!who.ok()) {
+    reactor->Finish(ToGrpcStatus(who.status()));
+    return reactor;
+  }
   absl::StatusOr<int64_t> id = LookupId(store_, *request);
-  return Respond(*who, "hub.v1.ProfileService/LookupProfile", *request,
-                 ReadProfile(id, request->purpose(), request->read_mask(), response), response);
+  reactor->Finish(Respond(*who, "hub.v1.ProfileService/LookupProfile", *request,
+                          ReadProfile(id, request->purpose(), request->read_mask(), response),
+                          response));
+  return reactor;
 }
 
 grpc::Status ProfileServiceImpl::ListProfiles(

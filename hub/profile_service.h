@@ -21,18 +21,24 @@ hub::v1::MergeLedgerEntry ToProto(const MergeEntry& e);
 // data is masked for the caller's role by `masker` and, where it shows
 // personal data unmasked, noted in `reads` (the audit). Thread-safe; the
 // store, ledger, authenticator, masker and auditor must outlive the service.
-class ProfileServiceImpl final : public hub::v1::ProfileService::Service {
+// GetProfile and LookupProfile, the hot reads, run on gRPC's callback API:
+// the handler runs on the thread that received the call, with no handoff to
+// a pool thread (bench/RESULTS.md, "Serving"). The rest are synchronous.
+using ProfileServiceBase = hub::v1::ProfileService::WithCallbackMethod_GetProfile<
+    hub::v1::ProfileService::WithCallbackMethod_LookupProfile<hub::v1::ProfileService::Service>>;
+
+class ProfileServiceImpl final : public ProfileServiceBase {
  public:
   ProfileServiceImpl(Store* store, MergeLedger* ledger, const Authenticator* auth,
                      const Masker* masker, ReadAuditor* reads)
       : store_(store), ledger_(ledger), auth_(auth), masker_(masker), reads_(reads) {}
 
-  grpc::Status GetProfile(grpc::ServerContext* context,
-                          const hub::v1::GetProfileRequest* request,
-                          hub::v1::Profile* response) override;
-  grpc::Status LookupProfile(grpc::ServerContext* context,
-                             const hub::v1::LookupProfileRequest* request,
-                             hub::v1::Profile* response) override;
+  grpc::ServerUnaryReactor* GetProfile(grpc::CallbackServerContext* context,
+                                       const hub::v1::GetProfileRequest* request,
+                                       hub::v1::Profile* response) override;
+  grpc::ServerUnaryReactor* LookupProfile(grpc::CallbackServerContext* context,
+                                          const hub::v1::LookupProfileRequest* request,
+                                          hub::v1::Profile* response) override;
   grpc::Status BatchGetProfiles(grpc::ServerContext* context,
                                 const hub::v1::BatchGetProfilesRequest* request,
                                 hub::v1::BatchGetProfilesResponse* response) override;
