@@ -393,6 +393,12 @@ std::vector<std::string> Masker::Apply(absl::string_view role,
 absl::Status Masker::ScrubError(absl::string_view role, const absl::Status& status,
                                 const google::protobuf::Message& request) const {
   if (status.ok() || !MasksPersonal(role)) return status;
+  return absl::Status(status.code(), ScrubText(role, status.message(), request));
+}
+
+std::string Masker::ScrubText(absl::string_view role, absl::string_view text,
+                              const google::protobuf::Message& request) const {
+  if (!MasksPersonal(role)) return std::string(text);
   std::set<std::string> echoes;
   const google::protobuf::Reflection* reflection = request.GetReflection();
   const google::protobuf::Descriptor* descriptor = request.GetDescriptor();
@@ -426,11 +432,11 @@ absl::Status Masker::ScrubError(absl::string_view role, const absl::Status& stat
   // Longest first, so that a value is masked whole rather than in part.
   std::sort(replacements.begin(), replacements.end(),
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  std::string message(status.message());
+  std::string message(text);
   for (const auto& [from, to] : replacements) {
     message = absl::StrReplaceAll(message, {{from, to}});
   }
-  return absl::Status(status.code(), MaskEmailWords(message));
+  return MaskEmailWords(message);
 }
 
 absl::Status Masker::CheckTraitFilter(absl::string_view role, FieldKind kind,

@@ -129,6 +129,11 @@ class Masker {
   // raw value, not even its own input. Other roles and OK: `status` as is.
   absl::Status ScrubError(absl::string_view role, const absl::Status& status,
                           const google::protobuf::Message& request) const;
+  // `text` scrubbed as ScrubError scrubs a message (unchanged for a role
+  // that does not MasksPersonal): for text that echoes the request outside
+  // a status, such as a batch item's requested name.
+  std::string ScrubText(absl::string_view role, absl::string_view text,
+                        const google::protobuf::Message& request) const;
 
   // PERMISSION_DENIED naming `field` if `role` MasksPersonal and the account
   // trait `trait` is not public (a filter or grouping on it would reveal its

@@ -48,13 +48,37 @@ absl::StatusOr<int64_t> LookupId(Store* store,
   return store->FindIdentity(Side::kPerson, type->name, value->value);
 }
 
-// OK for no purpose or a configured one; INVALID_ARGUMENT naming `purpose`.
-absl::Status CheckReadPurpose(const ConsentPolicy& policy, const std::string& purpose) {
-  return purpose.empty() ? absl::OkStatus() : policy.CheckPurpose(purpose, "purpose");
+// The options every profile read takes: OK for no purpose or a configured
+// one and a read mask naming Profile fields; INVALID_ARGUMENT naming the
+// field otherwise. Checked once per call, before any store work.
+absl::Status CheckReadOptions(const ConsentPolicy& policy, const std::string& purpose,
+                              const google::protobuf::FieldMask& read_mask) {
+  if (!purpose.empty()) HUB_RETURN_IF_ERROR(policy.CheckPurpose(purpose, "purpose"));
+  return CheckProfileReadMask(read_mask);
+}
+
+// The List spec of `request` (ListProfilesRequest or ListAccountsRequest).
+template <typename Request>
+ListSpec ListSpecOf(Side side, const Request& request) {
+  ListSpec spec;
+  spec.side = side;
+  spec.filter = request.filter();
+  spec.order_by = request.order_by();
+  spec.page_token = request.page_token();
+  spec.page_size = request.page_size();
+  return spec;
+}
+
+// Finishes a callback call at once with `status`.
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const grpc::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
 }
 
 // The deadline of the call, for the store's queries.
-absl::Time DeadlineOf(const grpc::ServerContext& context) {
+absl::Time DeadlineOf(const grpc::ServerContextBase& context) {
   const auto deadline = context.deadline();
   if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
   return absl::FromChrono(deadline);
@@ -419,8 +443,6 @@ absl::Status ProfileServiceImpl::ReadProfile(const absl::StatusOr<int64_t>& id,
                                              const google::protobuf::FieldMask& read_mask,
                                              hub::v1::Profile* response) const {
   HUB_RETURN_IF_ERROR(id.status());
-  HUB_RETURN_IF_ERROR(CheckReadPurpose(consent_, purpose));
-  HUB_RETURN_IF_ERROR(CheckProfileReadMask(read_mask));
   HUB_ASSIGN_OR_RETURN(hub::v1::Profile profile, store_->GetProfile(*id, true));
   HUB_RETURN_IF_ERROR(AttachConsent(store_, consent_, purpose, true, &profile));
   ApplyProfileReadMask(read_mask, &profile);
@@ -431,17 +453,15 @@ absl::Status ProfileServiceImpl::ReadProfile(const absl::StatusOr<int64_t>& id,
 grpc::ServerUnaryReactor* ProfileServiceImpl::GetProfile(
     grpc::CallbackServerContext* context, const hub::v1::GetProfileRequest* request,
     hub::v1::Profile* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/GetProfile");
-  if (!who.ok()) {
-    reactor->Finish(ToGrpcStatus(who.status()));
-    return reactor;
+  if (!who.ok()) return FinishNow(context, ToGrpcStatus(who.status()));
+  absl::Status read = CheckReadOptions(consent_, request->purpose(), request->read_mask());
+  if (read.ok()) {
+    read = ReadProfile(ParseIdName(request->name(), "profiles", "name"), request->purpose(),
+                       request->read_mask(), response);
   }
-  absl::StatusOr<int64_t> id = ParseIdName(request->name(), "profiles", "name");
-  reactor->Finish(Respond(*who, "hub.v1.ProfileService/GetProfile", *request,
-                          ReadProfile(id, request->purpose(), request->read_mask(), response),
-                          response));
-  return reactor;
+  return FinishNow(context,
+                   Respond(*who, "hub.v1.ProfileService/GetProfile", *request, read, response));
 }
 
 grpc::Status ProfileServiceImpl::BatchGetProfiles(grpc::ServerContext* context,
@@ -457,8 +477,7 @@ grpc::Status ProfileServiceImpl::BatchGetProfiles(grpc::ServerContext* context,
     checked = absl::InvalidArgumentError(absl::StrCat(
         "names: at most ", kMaxPageSize, " per call, got ", request->names_size()));
   } else {
-    checked = CheckReadPurpose(consent_, request->purpose());
-    if (checked.ok()) checked = CheckProfileReadMask(request->read_mask());
+    checked = CheckReadOptions(consent_, request->purpose(), request->read_mask());
   }
   if (!checked.ok()) return Respond(*who, kMethod, *request, checked, response);
   for (int i = 0; i < request->names_size(); ++i) {
@@ -479,9 +498,7 @@ grpc::Status ProfileServiceImpl::BatchGetProfiles(grpc::ServerContext* context,
       read = masker_->ScrubError(who->role, read, *request);
       // A name that is no profile name may be a value (an email pasted by
       // mistake): a masked role gets it back scrubbed like any echo.
-      result->set_requested_name(std::string(
-          masker_->ScrubError(who->role, absl::UnknownError(request->names(i)), *request)
-              .message()));
+      result->set_requested_name(masker_->ScrubText(who->role, request->names(i), *request));
       result->mutable_error()->set_code(static_cast<int>(read.code()));
       result->mutable_error()->set_message(std::string(read.message()));
     }
@@ -492,18 +509,16 @@ grpc::Status ProfileServiceImpl::BatchGetProfiles(grpc::ServerContext* context,
 grpc::ServerUnaryReactor* ProfileServiceImpl::LookupProfile(
     grpc::CallbackServerContext* context, const hub::v1::LookupProfileRequest* request,
     hub::v1::Profile* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> who =
       Authorize(*auth_, *context, "hub.v1.ProfileService/LookupProfile");
-  if (!who.ok()) {
-    reactor->Finish(ToGrpcStatus(who.status()));
-    return reactor;
+  if (!who.ok()) return FinishNow(context, ToGrpcStatus(who.status()));
+  absl::Status read = CheckReadOptions(consent_, request->purpose(), request->read_mask());
+  if (read.ok()) {
+    read = ReadProfile(LookupId(store_, *request), request->purpose(), request->read_mask(),
+                       response);
   }
-  absl::StatusOr<int64_t> id = LookupId(store_, *request);
-  reactor->Finish(Respond(*who, "hub.v1.ProfileService/LookupProfile", *request,
-                          ReadProfile(id, request->purpose(), request->read_mask(), response),
-                          response));
-  return reactor;
+  return FinishNow(context,
+                   Respond(*who, "hub.v1.ProfileService/LookupProfile", *request, read, response));
 }
 
 grpc::Status ProfileServiceImpl::ListProfiles(
@@ -511,17 +526,10 @@ grpc::Status ProfileServiceImpl::ListProfiles(
     hub::v1::ListProfilesResponse* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListProfiles");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status s = CheckReadPurpose(consent_, request->purpose());
-  if (s.ok()) s = CheckProfileReadMask(request->read_mask());
+  absl::Status s = CheckReadOptions(consent_, request->purpose(), request->read_mask());
   if (!s.ok()) return Respond(*who, "hub.v1.ProfileService/ListProfiles", *request, s, response);
-  ListSpec spec;
-  spec.side = Side::kPerson;
-  spec.filter = request->filter();
-  spec.order_by = request->order_by();
-  spec.page_token = request->page_token();
-  spec.page_size = request->page_size();
   absl::Status listed = ListPage(
-      store_, *masker_, who->role, spec, DeadlineOf(*context),
+      store_, *masker_, who->role, ListSpecOf(Side::kPerson, *request), DeadlineOf(*context),
       [&](int64_t id) { return store_->GetProfile(id, false); },
       response->mutable_profiles(), response->mutable_next_page_token());
   // The page's consent in one query; the token stays the page's last row, so
@@ -564,14 +572,8 @@ grpc::Status ProfileServiceImpl::ListAccounts(
     hub::v1::ListAccountsResponse* response) {
   absl::StatusOr<Principal> who = Authorize(*auth_, *context, "hub.v1.ProfileService/ListAccounts");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  ListSpec spec;
-  spec.side = Side::kAccount;
-  spec.filter = request->filter();
-  spec.order_by = request->order_by();
-  spec.page_token = request->page_token();
-  spec.page_size = request->page_size();
   absl::Status listed = ListPage(
-      store_, *masker_, who->role, spec, DeadlineOf(*context),
+      store_, *masker_, who->role, ListSpecOf(Side::kAccount, *request), DeadlineOf(*context),
       [&](int64_t id) { return store_->GetAccount(id, false); },
       response->mutable_accounts(), response->mutable_next_page_token());
   return Respond(*who, "hub.v1.ProfileService/ListAccounts", *request, listed, response);

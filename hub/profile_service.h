@@ -104,7 +104,8 @@ class ProfileServiceImpl final : public ProfileServiceBase {
   // an unmasked read; on an error, scrubs its message for a masked role.
   // GetProfile, LookupProfile and BatchGetProfiles once the profile's id
   // is known: the profile with its lineage and consent, if it has consent
-  // for `purpose` (when given), trimmed to `read_mask`.
+  // for `purpose` (when given), trimmed to `read_mask`. The caller has
+  // checked both (CheckReadOptions).
   absl::Status ReadProfile(const absl::StatusOr<int64_t>& id, const std::string& purpose,
                            const google::protobuf::FieldMask& read_mask,
                            hub::v1::Profile* response) const;
